@@ -1,0 +1,252 @@
+import Foundation
+import GRDB
+
+/// Builds a demo registry and its sandbox IdPs: two IdPs, four environments, clients whose secrets range from
+/// already expired to two years out, the eight policy kinds assigned in varied ways, and some audit history.
+/// Deterministic for a seed (relative to the clock, so expiry stays meaningful on any day).
+public struct DemoBuilder: Sendable {
+    public var registryPath: String
+    public var clients: Int
+    public var seed: UInt64
+    public var clock: ClienteleClock
+
+    public static let actor = "clientele-demo"
+
+    public init(registryPath: String, clients: Int = 60, seed: UInt64 = 7, clock: ClienteleClock) {
+        self.registryPath = registryPath
+        self.clients = clients
+        self.seed = seed
+        self.clock = clock
+    }
+
+    /// The default demo location: `$XDG_DATA_HOME/clientele/demo/registry.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        RegistryLocation.dataHome(environment) + "/clientele/demo/registry.sqlite"
+    }
+
+    /// Every file a demo consists of: the registry with its WAL files, and the sandbox state files beside it.
+    public func files() -> [String] {
+        let sandboxes = ["entra-sandbox", "oidc-sandbox"].map {
+            RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: $0)
+        }
+        return ([registryPath] + sandboxes).flatMap { [$0, $0 + "-wal", $0 + "-shm"] }
+    }
+
+    public func removeExisting() throws {
+        for file in files() where FileManager.default.fileExists(atPath: file) {
+            try FileManager.default.removeItem(atPath: file)
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var registryPath: String
+        public var clients: Int
+        public var secrets: Int
+        public var seconds: Double
+    }
+
+    public func build() async throws -> Summary {
+        let started = Date()
+        guard clients >= 1, clients <= 1_000_000 else {
+            throw ClienteleError.invalidInput("--clients \(clients) must be between 1 and 1000000")
+        }
+        if FileManager.default.fileExists(atPath: registryPath) {
+            throw ClienteleError.conflict("\(registryPath) already exists; pass --reset to rebuild it")
+        }
+        let registry = try Registry.open(at: registryPath, create: true, clock: clock)
+        let now = clock.now
+        var random = SeededRandom(seed: seed)
+
+        let entraFile = RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: "entra-sandbox")
+        let oidcFile = RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: "oidc-sandbox")
+        let entra = try registry.addIdentityProvider(
+            IdentityProvider(
+                name: "entra-sandbox", kind: .sandbox,
+                settings: IdentityProviderSettings(
+                    tenant: random.uuid(), adminClientId: random.uuid(),
+                    sandboxStateFile: (entraFile as NSString).lastPathComponent, sandboxProfile: .entra),
+                credentialSource: .none, adminCredentialExpiresAt: now + 21 * 86_400, createdAt: now),
+            actor: Self.actor)
+        let oidc = try registry.addIdentityProvider(
+            IdentityProvider(
+                name: "oidc-sandbox", kind: .sandbox,
+                settings: IdentityProviderSettings(
+                    issuer: "https://idp.sandbox.example/oidc", scopes: ["api.read"],
+                    sandboxStateFile: (oidcFile as NSString).lastPathComponent, sandboxProfile: .oidc),
+                credentialSource: .none, adminCredentialExpiresAt: now + 200 * 86_400, createdAt: now),
+            actor: Self.actor)
+        let entraIdP = try SandboxIdentityProvider(stateFile: entraFile, profile: .entra, clock: clock, create: true)
+        let oidcIdP = try SandboxIdentityProvider(stateFile: oidcFile, profile: .oidc, clock: clock, create: true)
+        try entraIdP.setAdminCredentialExpiry(entra.adminCredentialExpiresAt)
+        try oidcIdP.setAdminCredentialExpiry(oidc.adminCredentialExpiresAt)
+
+        let environments: [(String, String?, GatewayKind)] = [
+            ("Sandbox", "Digital", .anypoint), ("Dev", "Digital", .anypoint), ("Test", "Digital", .kong),
+            ("Prod", "Digital", .kong),
+        ]
+        var environmentIds: [Int64] = []
+        for (name, group, gateway) in environments {
+            environmentIds.append(
+                try registry.addEnvironment(name: name, businessGroup: group, gateway: gateway, actor: Self.actor).id!)
+        }
+        try assignPolicies(registry)
+
+        // The estate that existed before Clientele: clients and secrets nobody here knows the text of.
+        var entraClients: [RemoteClient] = []
+        var oidcClients: [RemoteClient] = []
+        var rows: [(RemoteClient, Int64, [Int64], String)] = []
+        var usedNames: [String: Int] = [:]
+        for index in 0..<clients {
+            var name = DemoNames.name(index: index, random: &random)
+            usedNames[name, default: 0] += 1
+            if let count = usedNames[name], count > 1 { name += "-\(count)" }
+            let isOIDC = random.next() % 5 == 0
+            let secretCount = isOIDC ? 1 : Int(2 + random.next() % 4)
+            var secrets: [RemoteSecret] = []
+            for _ in 0..<secretCount {
+                // Spread from 60 days expired to 24 months out, denser in the next quarter (where work is).
+                let roll = random.next() % 100
+                let days: Double = roll < 25
+                    ? Double(Int(random.next() % 150)) - 60 : Double(Int(random.next() % 730)) - 30
+                let expires = now + days * 86_400 + Double(random.next() % 86_400)
+                let lifetime: Double = random.next() % 2 == 0 ? 365 : 730
+                let keyId = random.uuid()
+                let hintAlphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789~")
+                let hint = String((0..<3).map { _ in hintAlphabet[Int(random.next() % UInt64(hintAlphabet.count))] })
+                secrets.append(
+                    RemoteSecret(keyId: keyId, hint: hint, displayName: "created in portal",
+                                 createdAt: expires - lifetime * 86_400, expiresAt: expires))
+            }
+            let remote = RemoteClient(
+                clientId: isOIDC ? "\(name.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(12))-\(String(random.next() % 1_000_000))" : random.uuid(),
+                objectId: isOIDC ? nil : random.uuid(), displayName: name, secrets: secrets)
+            var memberships: [Int64] = []
+            let layout = random.next() % 10
+            switch layout {
+            case 0...3: memberships = environmentIds
+            case 4...5: memberships = Array(environmentIds.prefix(3))
+            case 6...7: memberships = Array(environmentIds.prefix(2))
+            case 8: memberships = [environmentIds[3]]
+            default: memberships = [environmentIds[0]]
+            }
+            let team = DemoNames.teams[Int(random.next() % UInt64(DemoNames.teams.count))]
+            if isOIDC { oidcClients.append(remote) } else { entraClients.append(remote) }
+            rows.append((remote, isOIDC ? oidc.id! : entra.id!, memberships, team))
+        }
+        try entraIdP.seed(entraClients)
+        try oidcIdP.seed(oidcClients)
+        let secretCount = try insertEstate(registry, rows: rows, now: now)
+
+        _ = try registry.write { db in
+            try AuditTrail.append(
+                db, at: now, actor: Self.actor, action: "demo.built", subject: "registry",
+                details: ["clients": String(clients), "secrets": String(secretCount), "seed": String(seed)])
+        }
+        try await rotateAFew(registry, count: min(3, clients / 20))
+        try registry.checkpoint()
+        return Summary(registryPath: registryPath, clients: clients, secrets: secretCount,
+                       seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Inserts clients, memberships and secrets with prepared statements in large transactions: record-by-record
+    /// inserts take minutes at 100k clients.
+    private func insertEstate(_ registry: Registry, rows: [(RemoteClient, Int64, [Int64], String)], now: Date) throws
+        -> Int
+    {
+        var secretCount = 0
+        for chunk in stride(from: 0, to: rows.count, by: 20_000) {
+            let slice = Array(rows[chunk..<min(chunk + 20_000, rows.count)])
+            secretCount += try registry.write { db in
+                let insertClient = try db.makeStatement(sql: """
+                    INSERT INTO client(identityProviderId, displayName, clientId, objectId, ownerTeam, contact, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let insertMembership = try db.makeStatement(
+                    sql: "INSERT INTO clientEnvironment(clientRowId, environmentId) VALUES (?, ?)")
+                let insertSecret = try db.makeStatement(sql: """
+                    INSERT INTO secret(clientRowId, keyId, hint, displayName, createdAt, expiresAt, state, origin)
+                    VALUES (?, ?, ?, ?, ?, ?, 'active', 'discovered')
+                    """)
+                var count = 0
+                for (remote, idpId, memberships, team) in slice {
+                    try insertClient.execute(arguments: [
+                        idpId, remote.displayName, remote.clientId, remote.objectId, team, "\(team)@example.com", now, now,
+                    ])
+                    let clientRowId = db.lastInsertedRowID
+                    for environmentId in memberships {
+                        try insertMembership.execute(arguments: [clientRowId, environmentId])
+                    }
+                    for secret in remote.secrets {
+                        try insertSecret.execute(arguments: [
+                            clientRowId, secret.keyId, secret.hint, secret.displayName, secret.createdAt, secret.expiresAt,
+                        ])
+                        count += 1
+                    }
+                }
+                if chunk == 0 {
+                    // A few named records in the trail, so the audit screen has something to show.
+                    for (remote, _, _, _) in slice.prefix(12) {
+                        try AuditTrail.append(
+                            db, at: now, actor: Self.actor, action: "client.recorded",
+                            subject: "client \(remote.displayName)",
+                            details: ["clientId": remote.clientId, "secrets": String(remote.secrets.count)])
+                    }
+                }
+                return count
+            }
+        }
+        return secretCount
+    }
+
+    private func assignPolicies(_ registry: Registry) throws {
+        let assignments: [(PolicyKind, String, String?, [String])] = [
+            (.clientIdEnforcement, "Sandbox", nil, []),
+            (.cors, "Sandbox", nil, ["origins=*"]),
+            (.clientIdEnforcement, "Dev", nil, ["credentials=header"]),
+            (.rateLimiting, "Dev", nil, ["requests=1000", "window=1m"]),
+            (.cors, "Dev", nil, ["origins=https://dev.example.com,https://localhost:3000", "allow-credentials=true"]),
+            (.headerInjection, "Dev", nil, ["headers=X-Environment:dev"]),
+            (.oidcAccessTokenEnforcement, "Test", nil, ["issuer=https://idp.sandbox.example/oidc", "scopes=api.read"]),
+            (.rateLimiting, "Test", nil, ["requests=500", "window=1m"]),
+            (.spikeControl, "Test", nil, ["requests=20", "window=1s", "queue=5"]),
+            (.jwtValidation, "Test", nil, ["jwks-url=https://idp.sandbox.example/oidc/jwks", "required-claims=sub,scope"]),
+            (.ipAllowlist, "Prod", nil, ["cidrs=10.0.0.0/8,192.168.10.0/24"]),
+            (.oidcAccessTokenEnforcement, "Prod", nil, ["issuer=https://idp.sandbox.example/oidc", "scopes=api.read,api.write"]),
+            (.rateLimiting, "Prod", nil, ["requests=100", "window=1m"]),
+            (.rateLimiting, "Prod", "orders-api", ["requests=20", "window=1m", "key=ip"]),
+            (.spikeControl, "Prod", nil, ["requests=10", "window=1s"]),
+            (.jwtValidation, "Prod", nil, [
+                "jwks-url=https://idp.sandbox.example/oidc/jwks", "issuer=https://idp.sandbox.example/oidc",
+                "required-claims=sub,scope,tenant=digital", "algorithms=RS256,ES256",
+            ]),
+            (.headerInjection, "Prod", nil, ["headers=X-Environment:prod,Strict-Transport-Security:max-age=31536000", "direction=response"]),
+        ]
+        for (policy, environment, api, pairs) in assignments {
+            try registry.applyPolicyChange(
+                PolicyChangeRequest(policy: policy, environment: environment, api: api,
+                                    intent: .assign(pairs: pairs, position: nil)),
+                actor: Self.actor)
+        }
+    }
+
+    /// Runs real rotations on a few clients (through the sandbox, secrets discarded), so the rotations screen and
+    /// the trail show one in grace and one finished.
+    private func rotateAFew(_ registry: Registry, count: Int) async throws {
+        guard count > 0 else { return }
+        let service = RotationService(registry: registry,
+                                      adapters: StandardAdapters(registryPath: registryPath, clock: clock))
+        let discard = SecretDeliverer(showOnce: { _, _ in })
+        let candidates = try registry.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT c.id FROM client c JOIN identityProvider i ON i.id = c.identityProviderId
+                WHERE i.name = 'entra-sandbox' ORDER BY c.id LIMIT ?
+                """, arguments: [count])
+        }
+        for (index, clientRowId) in candidates.enumerated() {
+            let grace: DurationText = index == 0 ? DurationText(seconds: 0) : .days(Int64(3 + index * 2))
+            _ = try await service.rotate(
+                RotationRequest(client: "#\(clientRowId)", grace: grace, delivery: .terminal, confirmed: true),
+                actor: Self.actor, deliverer: discard)
+        }
+    }
+}

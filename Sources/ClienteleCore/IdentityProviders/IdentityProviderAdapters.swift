@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// Finds the adapter that speaks to an identity provider. The rotation service, sync and the console ask this,
+/// never a concrete adapter, so tests and later adapters slot in without touching them.
+public protocol IdentityProviderAdapters: Sendable {
+    func adapter(for idp: IdentityProvider) throws -> any IdentityProviderAdapter
+}
+
+/// The adapters a real `clientele` process uses: one per IdP, made on first use and kept for the process's life
+/// (so an adapter's token cache lives as long as the process).
+public final class StandardAdapters: IdentityProviderAdapters {
+    let registryPath: String
+    let clock: ClienteleClock
+    private let cache = Mutex<[Int64: any IdentityProviderAdapter]>([:])
+
+    public init(registryPath: String, clock: ClienteleClock) {
+        self.registryPath = registryPath
+        self.clock = clock
+    }
+
+    public func adapter(for idp: IdentityProvider) throws -> any IdentityProviderAdapter {
+        if let cached = cache.withLock({ $0[idp.id ?? -1] }) { return cached }
+        let adapter = try make(idp)
+        cache.withLock { $0[idp.id ?? -1] = adapter }
+        return adapter
+    }
+
+    private func make(_ idp: IdentityProvider) throws -> any IdentityProviderAdapter {
+        switch idp.kind {
+        case .sandbox:
+            guard let stateFile = idp.settings.sandboxStateFile else {
+                throw ClienteleError.identityProvider("sandbox IdP '\(idp.name)' has no state file in its settings")
+            }
+            return try SandboxIdentityProvider(
+                stateFile: Self.resolve(stateFile, besideRegistry: registryPath),
+                profile: idp.settings.sandboxProfile ?? .entra, clock: clock)
+        case .entra, .oidc:
+            throw ClienteleError.identityProvider(
+                "IdP '\(idp.name)' is of kind \(idp.kind.rawValue), which this build of Clientele cannot reach yet")
+        }
+    }
+
+    /// Sandbox state files are recorded relative to the registry, so a registry and its sandbox move together.
+    static func resolve(_ path: String, besideRegistry registry: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: registry).deletingLastPathComponent().appendingPathComponent(path).path
+    }
+}

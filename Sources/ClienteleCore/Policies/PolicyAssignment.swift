@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+/// A policy in force in an environment, for every API or narrowed to one, at a position in the chain.
+public struct PolicyAssignment: Codable, Sendable, Hashable, Identifiable {
+    public var id: Int64?
+    public var environmentId: Int64
+    public var policy: PolicyKind
+    /// The API it is narrowed to; empty means every API in the environment.
+    public var api: String
+    public var configuration: PolicyConfiguration
+    /// Order in the environment's chain, from 1.
+    public var position: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64? = nil, environmentId: Int64, policy: PolicyKind, api: String = "",
+        configuration: PolicyConfiguration, position: Int, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.environmentId = environmentId
+        self.policy = policy
+        self.api = api
+        self.configuration = configuration
+        self.position = position
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// `rate-limiting` or `rate-limiting@orders-api`.
+    public var label: String { api.isEmpty ? policy.rawValue : "\(policy.rawValue)@\(api)" }
+}
+
+extension PolicyAssignment: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "policyAssignment"
+    public static let environment = belongsTo(Environment.self)
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

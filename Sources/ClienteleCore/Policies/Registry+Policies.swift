@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+
+/// A request to change one policy assignment.
+public struct PolicyChangeRequest: Sendable {
+    public enum Intent: Sendable {
+        /// Assign with this configuration (raw `key=value` pairs, validated against the catalog), optionally at a
+        /// position (1-based); re-assigning reconfigures.
+        case assign(pairs: [String], position: Int?)
+        case unassign
+        case move(to: Int)
+    }
+
+    public var policy: PolicyKind
+    public var environment: String
+    public var api: String
+    public var intent: Intent
+
+    public init(policy: PolicyKind, environment: String, api: String? = nil, intent: Intent) {
+        self.policy = policy
+        self.environment = environment
+        self.api = api?.trimmingCharacters(in: .whitespaces) ?? ""
+        self.intent = intent
+    }
+}
+
+extension Registry {
+    /// Policies assigned in an environment, in chain order.
+    public func assignments(in environmentName: String) throws -> [PolicyAssignment] {
+        try read { db in
+            let environment = try Self.environment(db, named: environmentName)
+            return try Self.assignments(db, environmentId: environment.id!)
+        }
+    }
+
+    /// Every assignment in every environment, for the console's matrix.
+    public func allAssignments() throws -> [PolicyAssignment] {
+        try read { db in try PolicyAssignment.order(Column("environmentId"), Column("position")).fetchAll(db) }
+    }
+
+    static func assignments(_ db: Database, environmentId: Int64) throws -> [PolicyAssignment] {
+        try PolicyAssignment.filter(Column("environmentId") == environmentId).order(Column("position")).fetchAll(db)
+    }
+
+    static func effectivePolicies(_ db: Database, environments: [Environment]) throws -> [EffectivePolicy] {
+        try environments.flatMap { environment in
+            try assignments(db, environmentId: environment.id!).map {
+                EffectivePolicy(environment: environment, assignment: $0)
+            }
+        }
+    }
+
+    /// The policies in force for a client, through each environment it is in.
+    public func effectivePolicies(forClient reference: String) throws -> (Client, [EffectivePolicy]) {
+        try read { db in
+            let client = try Self.resolveClient(db, reference)
+            let environments = try Environment
+                .filter(sql: "id IN (SELECT environmentId FROM clientEnvironment WHERE clientRowId = ?)",
+                        arguments: [client.id!])
+                .orderedForDisplay().fetchAll(db)
+            return (client, try Self.effectivePolicies(db, environments: environments))
+        }
+    }
+
+    /// What `request` would change, without changing anything. Invalid configuration throws here, so a bad
+    /// `--config` is reported before any write.
+    public func planPolicyChange(_ request: PolicyChangeRequest) throws -> PolicyPlan {
+        let now = clock.now
+        return try read { db in try Self.plan(db, request, now: now) }
+    }
+
+    /// Applies `request` in one transaction with its audit event, and returns the plan it carried out.
+    @discardableResult
+    public func applyPolicyChange(_ request: PolicyChangeRequest, actor: String) throws -> PolicyPlan {
+        let now = clock.now
+        return try write { db in
+            let plan = try Self.plan(db, request, now: now)
+            let subject = "environment \(plan.environment.name)"
+            switch plan.change {
+            case .nothing:
+                return plan
+            case .add(var assignment):
+                try Self.shiftPositions(db, environmentId: assignment.environmentId, from: assignment.position, by: 1)
+                try assignment.insert(db)
+                try AuditTrail.append(
+                    db, at: now, actor: actor, action: "policy.assigned", subject: subject,
+                    details: Self.auditDetails(assignment))
+            case .update(_, var new, let changes):
+                try new.update(db)
+                var details = Self.auditDetails(new)
+                details["changed"] = changes.map(\.key).joined(separator: ",")
+                try AuditTrail.append(db, at: now, actor: actor, action: "policy.reconfigured", subject: subject,
+                                      details: details)
+            case .move(var assignment, let from, let to):
+                try Self.shiftPositions(db, environmentId: assignment.environmentId, from: from + 1, by: -1)
+                try Self.shiftPositions(db, environmentId: assignment.environmentId, from: to, by: 1, excluding: assignment.id)
+                assignment.position = to
+                assignment.updatedAt = now
+                try assignment.update(db)
+                try AuditTrail.append(
+                    db, at: now, actor: actor, action: "policy.moved", subject: subject,
+                    details: ["policy": assignment.label, "from": String(from), "to": String(to)])
+            case .remove(let assignment):
+                _ = try assignment.delete(db)
+                try Self.shiftPositions(db, environmentId: assignment.environmentId, from: assignment.position + 1, by: -1)
+                try AuditTrail.append(
+                    db, at: now, actor: actor, action: "policy.unassigned", subject: subject,
+                    details: Self.auditDetails(assignment))
+            }
+            return plan
+        }
+    }
+
+    private static func plan(_ db: Database, _ request: PolicyChangeRequest, now: Date) throws -> PolicyPlan {
+        let environment = try environment(db, named: request.environment)
+        let current = try assignments(db, environmentId: environment.id!)
+        let existing = current.first { $0.policy == request.policy && $0.api == request.api }
+        let schema = PolicyCatalog.schema(for: request.policy)
+        let label = request.api.isEmpty ? request.policy.rawValue : "\(request.policy.rawValue)@\(request.api)"
+
+        switch request.intent {
+        case .assign(let pairs, let position):
+            let configuration = try schema.validate(pairs: pairs)
+            if let existing {
+                if let position, position != existing.position {
+                    throw ClienteleError.invalidInput(
+                        "\(label) is already assigned in \(environment.name) at position \(existing.position); move it with --position alone, or reconfigure it without --position")
+                }
+                let changes = schema.fields.compactMap { field -> PolicyPlan.KeyChange? in
+                    let old = existing.configuration[field.key]?.description
+                    let new = configuration[field.key]?.description
+                    return old == new ? nil : PolicyPlan.KeyChange(key: field.key, old: old, new: new)
+                }
+                if changes.isEmpty { return PolicyPlan(environment: environment, change: .nothing(existing)) }
+                var updated = existing
+                updated.configuration = configuration
+                updated.updatedAt = now
+                return PolicyPlan(environment: environment, change: .update(old: existing, new: updated, changes: changes))
+            }
+            let last = current.count + 1
+            let target = try validPosition(position ?? last, maximum: last, environment: environment)
+            return PolicyPlan(
+                environment: environment,
+                change: .add(
+                    PolicyAssignment(
+                        environmentId: environment.id!, policy: request.policy, api: request.api,
+                        configuration: configuration, position: target, createdAt: now, updatedAt: now)))
+        case .unassign:
+            guard let existing else {
+                throw ClienteleError.notFound(
+                    "\(label) is not assigned in \(environment.name)"
+                        + (current.isEmpty ? "" : "; assigned there: \(current.map(\.label).joined(separator: ", "))"))
+            }
+            return PolicyPlan(environment: environment, change: .remove(existing))
+        case .move(let to):
+            guard let existing else {
+                throw ClienteleError.notFound("\(label) is not assigned in \(environment.name); assign it first")
+            }
+            let target = try validPosition(to, maximum: current.count, environment: environment)
+            if target == existing.position { return PolicyPlan(environment: environment, change: .nothing(existing)) }
+            return PolicyPlan(environment: environment, change: .move(existing, from: existing.position, to: target))
+        }
+    }
+
+    private static func validPosition(_ position: Int, maximum: Int, environment: Environment) throws -> Int {
+        guard (1...max(maximum, 1)).contains(position) else {
+            throw ClienteleError.invalidInput(
+                "--position \(position) is outside 1…\(max(maximum, 1)) for \(environment.name)")
+        }
+        return position
+    }
+
+    private static func shiftPositions(
+        _ db: Database, environmentId: Int64, from position: Int, by delta: Int, excluding excluded: Int64? = nil
+    ) throws {
+        try db.execute(
+            sql: "UPDATE policyAssignment SET position = position + ? WHERE environmentId = ? AND position >= ? AND id IS NOT ?",
+            arguments: [delta, environmentId, position, excluded])
+    }
+
+    private static func auditDetails(_ assignment: PolicyAssignment) -> [String: String] {
+        let schema = PolicyCatalog.schema(for: assignment.policy)
+        var details = ["policy": assignment.policy.rawValue, "position": String(assignment.position)]
+        if !assignment.api.isEmpty { details["api"] = assignment.api }
+        details["configuration"] = assignment.configuration.pairs(orderedBy: schema).map { "\($0)=\($1)" }
+            .joined(separator: " ")
+        return details
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The registry: one SQLite file that records identity providers, environments, clients, secret metadata, policy
+/// assignments, rotations and the audit trail. Several processes (the console, CLI runs, cron) may share it: WAL
+/// mode lets readers proceed during a write, and writers wait for each other for up to `busyTimeout`.
+public final class Registry: Sendable {
+    public let path: String
+    public let clock: ClienteleClock
+    let writer: DatabasePool
+    let logger: Logger
+
+    static let busyTimeout: TimeInterval = 10
+
+    private init(path: String, writer: DatabasePool, clock: ClienteleClock, logger: Logger) {
+        self.path = path
+        self.writer = writer
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Opens an existing registry, or creates one when `create` is true. A missing, unreadable, foreign or newer
+    /// file is an error that names the path and what to do.
+    public static func open(
+        at path: String, create: Bool = false, clock: ClienteleClock = .wall,
+        logger: Logger = Logger(label: "clientele.registry")
+    ) throws -> Registry {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists {
+            guard create else {
+                throw ClienteleError.registry(
+                    "no registry at \(path): run `clientele init` (or `clientele demo`), or pass --registry PATH")
+            }
+            try PrivateFile.makeDirectory((path as NSString).deletingLastPathComponent)
+            try PrivateFile.createEmpty(path)
+        } else {
+            try checkIsSQLite(path)
+        }
+
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "registry"
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw ClienteleError.registry("cannot open registry \(path): \(describe(error))")
+        }
+        let registry = Registry(path: path, writer: pool, clock: clock, logger: logger)
+        try registry.migrateIfNeeded()
+        return registry
+    }
+
+    private static func checkIsSQLite(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ClienteleError.registry("registry \(path) is not readable: \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        // A zero-length file is what `init` leaves before SQLite writes its first page.
+        if !header.isEmpty && header != Data("SQLite format 3\0".utf8) {
+            throw ClienteleError.registry("\(path) is not a Clientele registry: it is not an SQLite database")
+        }
+    }
+
+    private func migrateIfNeeded() throws {
+        let migrator = RegistrySchema.migrator
+        do {
+            let state = try writer.read { db -> (superseded: Bool, complete: Bool, foreign: Bool) in
+                let hasMigrations = try db.tableExists("grdb_migrations")
+                let hasTables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                if !hasMigrations { return (false, false, hasTables > 0) }
+                return (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db), false)
+            }
+            if state.foreign {
+                throw ClienteleError.registry("\(path) is an SQLite database but not a Clientele registry")
+            }
+            if state.superseded {
+                throw ClienteleError.registry(
+                    "registry \(path) was written by a newer Clientele (schema newer than \(RegistrySchema.version)): upgrade clientele")
+            }
+            if !state.complete {
+                try migrator.migrate(writer)
+            }
+        } catch let error as ClienteleError {
+            throw error
+        } catch {
+            throw ClienteleError.registry("cannot read registry \(path): \(Registry.describe(error))")
+        }
+    }
+
+    /// SQLite's own words, without GRDB's statement dump (which could quote values).
+    static func describe(_ error: Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode.rawValue)" }
+        return String(describing: error)
+    }
+
+    /// Runs `body` in one write transaction, turning store errors into one-line registry errors.
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write { db in
+                let result = try body(db)
+                try RegistryInfo.bumpRevision(db)
+                return result
+            }
+        } catch let error as ClienteleError {
+            throw error
+        } catch {
+            throw ClienteleError.registry("registry \(path): \(Registry.describe(error))")
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as ClienteleError {
+            throw error
+        } catch {
+            throw ClienteleError.registry("registry \(path): \(Registry.describe(error))")
+        }
+    }
+
+    /// A number that grows with every committed change, from this process or any other (a CLI rotation, cron's
+    /// `rotations advance`), so the console can poll one cheap row to know when to reload.
+    public func revision() throws -> Int64 {
+        try read { db in try RegistryInfo.value(db, key: RegistryInfo.revisionKey).flatMap { Int64($0) } ?? 0 }
+    }
+
+    /// Folds the WAL into the main file, so a copy of `path` alone is complete.
+    public func checkpoint() throws {
+        _ = try write { db in try db.checkpoint(.truncate) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Where the registry file lives: `--registry PATH`, else `$CLIENTELE_REGISTRY`, else
+/// `$XDG_DATA_HOME/clientele/registry.sqlite` (XDG's default data home is `~/.local/share`).
+public enum RegistryLocation {
+    public static let environmentVariable = "CLIENTELE_REGISTRY"
+
+    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
+        if let explicit, !explicit.isEmpty { return expand(explicit) }
+        if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty {
+            return expand(fromEnvironment)
+        }
+        return dataHome(environment) + "/clientele/registry.sqlite"
+    }
+
+    public static func dataHome(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg }
+        return home(environment) + "/.local/share"
+    }
+
+    public static func configHome(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg }
+        return home(environment) + "/.config"
+    }
+
+    static func home(_ environment: [String: String]) -> String {
+        environment["HOME"] ?? NSHomeDirectory()
+    }
+
+    static func expand(_ path: String) -> String {
+        (path as NSString).expandingTildeInPath
+    }
+
+    /// The sandbox IdP's state file beside a registry: `registry.sqlite` → `registry.sandbox-NAME.sqlite`.
+    public static func sandboxStateFile(besideRegistry registry: String, idpName: String) -> String {
+        let url = URL(fileURLWithPath: registry)
+        let base = url.deletingPathExtension().lastPathComponent
+        let safeName = idpName.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return url.deletingLastPathComponent().appendingPathComponent("\(base).sandbox-\(String(safeName)).sqlite").path
+    }
+}
+
+/// Creating files that hold credentials or their metadata: owner-only from the first byte.
+public enum PrivateFile {
+    /// Creates `directory` (and parents) with mode 0700 where missing.
+    public static func makeDirectory(_ directory: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw ClienteleError.registry("\(directory) exists and is not a directory")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ClienteleError.registry("cannot create directory \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    /// Creates an empty file with mode 0600 unless it exists; returns whether it created it.
+    @discardableResult
+    public static func createEmpty(_ path: String) throws -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor < 0 {
+            if errno == EEXIST { return false }
+            throw ClienteleError.registry("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        return true
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+
+/// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
+enum RegistrySchema {
+    /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
+    static let version = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: registry") { db in
+            try db.create(table: "registryInfo") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: "identityProvider") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("kind", .text).notNull().check(sql: "kind IN ('entra', 'oidc', 'sandbox')")
+                t.column("settings", .jsonText).notNull()
+                t.column("credentialSource", .jsonText).notNull()
+                t.column("adminCredentialExpiresAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "environment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("businessGroup", .text)
+                t.column("gateway", .text).notNull().check(sql: "gateway IN ('anypoint', 'kong', 'tyk', 'none')")
+                t.column("position", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "client") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("identityProvider", onDelete: .restrict).notNull()
+                t.column("displayName", .text).notNull()
+                t.column("clientId", .text).notNull()
+                t.column("objectId", .text)
+                t.column("ownerTeam", .text)
+                t.column("contact", .text)
+                t.column("notes", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["identityProviderId", "clientId"])
+            }
+            try db.create(index: "client_on_displayName", on: "client", columns: ["displayName"])
+            try db.create(index: "client_on_clientId", on: "client", columns: ["clientId"])
+            try db.create(table: "clientEnvironment") { t in
+                t.column("clientRowId", .integer).notNull().references("client", onDelete: .cascade)
+                t.column("environmentId", .integer).notNull().references("environment", onDelete: .cascade)
+                t.primaryKey(["clientRowId", "environmentId"])
+            }
+            try db.create(index: "clientEnvironment_on_environmentId", on: "clientEnvironment",
+                          columns: ["environmentId"])
+            try db.create(table: "secret") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("clientRowId", .integer).notNull().references("client", onDelete: .cascade)
+                t.column("keyId", .text).notNull()
+                t.column("hint", .text).notNull()
+                t.column("displayName", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime)
+                t.column("state", .text).notNull().check(sql: "state IN ('pending', 'active', 'grace', 'removed')")
+                t.column("graceUntil", .datetime)
+                t.column("origin", .text).notNull()
+                t.column("removedAt", .datetime)
+                t.uniqueKey(["clientRowId", "keyId"])
+            }
+            // The expiry report reads secrets in service by date; a partial index keeps retired rows out of it.
+            try db.execute(sql: """
+                CREATE INDEX secret_in_service_by_expiry ON secret(expiresAt)
+                WHERE state IN ('active', 'pending')
+                """)
+            try db.create(index: "secret_on_clientRowId", on: "secret", columns: ["clientRowId"])
+            try db.create(table: "policyAssignment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("environment", onDelete: .cascade).notNull()
+                t.column("policy", .text).notNull()
+                t.column("api", .text).notNull().defaults(to: "")
+                t.column("configuration", .jsonText).notNull()
+                t.column("position", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["environmentId", "policy", "api"])
+            }
+            try db.create(table: "rotation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("clientRowId", .integer).notNull().references("client", onDelete: .cascade)
+                t.column("step", .text).notNull()
+                t.column("runningStep", .text)
+                t.column("retiringKeyIds", .jsonText).notNull()
+                t.column("newKeyId", .text)
+                t.column("newSecretDisplayName", .text).notNull()
+                t.column("overlap", .boolean).notNull()
+                t.column("graceSeconds", .integer).notNull()
+                t.column("graceUntil", .datetime)
+                t.column("lifetimeSeconds", .integer)
+                t.column("delivery", .jsonText).notNull()
+                t.column("verification", .text)
+                t.column("actor", .text).notNull()
+                t.column("failureReason", .text)
+                t.column("lastError", .text)
+                t.column("leaseOwner", .text)
+                t.column("leaseUntil", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            // One open rotation per client: two would fight over which secret to retire.
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX rotation_one_open_per_client ON rotation(clientRowId)
+                WHERE step NOT IN ('done', 'failed')
+                """)
+            try db.create(index: "rotation_on_step", on: "rotation", columns: ["step"])
+            try db.create(table: "auditEvent") { t in
+                t.primaryKey("id", .integer)
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("details", .text).notNull()
+                t.column("previousHash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+            try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        return migrator
+    }
+}

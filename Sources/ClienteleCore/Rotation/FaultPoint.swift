@@ -1,0 +1,24 @@
+import Foundation
+
+/// Test-only crash points between rotation steps. When `CLIENTELE_TEST_FAULT` names a point, the process kills
+/// itself there with SIGKILL: no cleanup, no flush, exactly like a power cut, so tests can prove that a re-run
+/// resumes. Unset, each check is one dictionary lookup.
+public enum FaultPoint: String, CaseIterable, Sendable {
+    /// The IdP created the new secret; the registry has not recorded it.
+    case afterIdPCreate = "after-idp-create"
+    case afterCreated = "after-created"
+    /// The secret reached its channel; the registry has not recorded the delivery.
+    case afterDeliver = "after-deliver"
+    case afterDelivered = "after-delivered"
+    case afterVerified = "after-verified"
+    case afterGraceStarted = "after-grace-started"
+    /// Old secrets are gone at the IdP; the registry still lists them.
+    case afterIdPRemove = "after-idp-remove"
+
+    public static let variable = "CLIENTELE_TEST_FAULT"
+
+    static func hit(_ point: FaultPoint) {
+        guard ProcessInfo.processInfo.environment[variable] == point.rawValue else { return }
+        kill(getpid(), SIGKILL)
+    }
+}

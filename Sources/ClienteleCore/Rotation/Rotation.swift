@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// One rotation of one client's secret, persisted step by step so that a crash at any point can be resumed.
+///
+///     planned → created (new secret at the IdP) → delivered → verified → grace (old still valid) → done
+///                                                                                     ↘ failed (with reason)
+public struct Rotation: Codable, Sendable, Hashable, Identifiable {
+    public var id: Int64?
+    public var clientRowId: Int64
+    /// The last step that completed.
+    public var step: RotationStep
+    /// The step under way; set before it starts and cleared after it is recorded, so a resumed run knows the step
+    /// may have half-happened (a secret created at the IdP but never recorded).
+    public var runningStep: RotationStep?
+    /// Secrets this rotation retires once the new one is proven.
+    public var retiringKeyIds: [String]
+    public var newKeyId: String?
+    /// The display name the new secret carries at the IdP; unique per rotation so that an unrecorded secret from a
+    /// crashed run can be recognised.
+    public var newSecretDisplayName: String
+    /// Whether old and new secrets overlap; false when the IdP cannot keep two.
+    public var overlap: Bool
+    public var graceSeconds: Int64
+    public var graceUntil: Date?
+    public var lifetimeSeconds: Int64?
+    public var delivery: SecretDelivery
+    /// How the new secret was verified, in words.
+    public var verification: String?
+    public var actor: String
+    public var failureReason: String?
+    /// Why the last attempt stopped, while the rotation is still resumable.
+    public var lastError: String?
+    public var leaseOwner: String?
+    public var leaseUntil: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public var isOpen: Bool { step != .done && step != .failed }
+}
+
+public enum RotationStep: String, Codable, Sendable, CaseIterable {
+    case planned, created, delivered, verified, grace, done, failed
+
+    public var label: String {
+        switch self {
+        case .planned: return "planned"
+        case .created: return "secret created"
+        case .delivered: return "delivered"
+        case .verified: return "verified"
+        case .grace: return "in grace"
+        case .done: return "done"
+        case .failed: return "failed"
+        }
+    }
+}
+
+/// How a new secret reaches the people or systems that use it. The registry records the channel, never the
+/// secret.
+public enum SecretDelivery: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Shown once to the operator (CLI terminal or console dialog).
+    case terminal
+    /// Written to a new file, mode 0600, created with O_EXCL.
+    case file(path: String)
+    /// Written to the standard input of a shell command.
+    case command(String)
+
+    public var description: String {
+        switch self {
+        case .terminal: return "shown once"
+        case .file(let path): return "file \(path)"
+        // Only the program's name: the rest of a command line may carry tokens.
+        case .command(let command): return "command \(command.split(separator: " ").first.map(String.init) ?? "")"
+        }
+    }
+}
+
+extension Rotation: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "rotation"
+    public static let client = belongsTo(Client.self, using: ForeignKey(["clientRowId"]))
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension DerivableRequest<Rotation> {
+    public func open() -> Self { filter(![RotationStep.done.rawValue, RotationStep.failed.rawValue].contains(Column("step"))) }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Hands a new secret to its channel. The core delivers to files and commands; showing it on a terminal or in the
+/// console belongs to the front end, which passes `showOnce`.
+public struct SecretDeliverer: Sendable {
+    /// Shows the secret to the operator once. Nil where nobody is watching (cron): such rotations wait.
+    public var showOnce: (@Sendable (SecretText, Client) async throws -> Void)?
+
+    public init(showOnce: (@Sendable (SecretText, Client) async throws -> Void)?) { self.showOnce = showOnce }
+
+    public static let unattended = SecretDeliverer(showOnce: nil)
+
+    /// Whether this deliverer can serve `delivery` now.
+    func canDeliver(_ delivery: SecretDelivery) -> Bool {
+        if case .terminal = delivery { return showOnce != nil }
+        return true
+    }
+
+    func deliver(_ secret: SecretText, for client: Client, via delivery: SecretDelivery) async throws {
+        switch delivery {
+        case .terminal:
+            guard let showOnce else {
+                throw ClienteleError.delivery("nobody is at a terminal to see the secret")
+            }
+            try await showOnce(secret, client)
+        case .file(let path):
+            try SecretFile.write(secret, to: path)
+        case .command(let command):
+            try await SecretCommand.run(command, input: secret)
+        }
+    }
+}
+
+/// A secret file: created empty with O_EXCL and 0600 when the rotation is planned (so an existing file is refused
+/// before anything happens at the IdP), then filled on delivery.
+public enum SecretFile {
+    /// Claims `path` for a rotation: refuses an existing file or a symlink.
+    public static func reserve(_ path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            if errno == EEXIST {
+                throw ClienteleError.invalidInput("secret file \(path) already exists; Clientele never overwrites one")
+            }
+            throw ClienteleError.invalidInput("cannot create secret file \(path): \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+    }
+
+    static func write(_ secret: SecretText, to path: String) throws {
+        // O_NOFOLLOW and the size check: write only into the empty file this rotation reserved.
+        let descriptor = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ClienteleError.delivery("cannot open secret file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size == 0, status.st_mode & 0o077 == 0 else {
+            throw ClienteleError.delivery(
+                "secret file \(path) changed since the rotation reserved it (not empty or not 0600); not writing")
+        }
+        let bytes = Array((secret.reveal() + "\n").utf8)
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
+            throw ClienteleError.delivery("cannot write secret file \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Reads back what a crashed run may already have delivered.
+    static func read(_ path: String) -> SecretText? {
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !text.isEmpty
+        else { return nil }
+        return SecretText(text)
+    }
+
+    static func isEmpty(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_size == 0
+    }
+}
+
+/// Pipes a secret into a shell command's standard input. The command's own output passes through to ours; its
+/// exit status decides success.
+public enum SecretCommand {
+    static func run(_ command: String, input secret: SecretText) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardInput = pipe
+        do {
+            try process.run()
+        } catch {
+            throw ClienteleError.delivery("secret command could not start: \(error.localizedDescription)")
+        }
+        let handle = pipe.fileHandleForWriting
+        // A command that exits without reading would make the write raise SIGPIPE; ignore it and rely on the exit
+        // status instead.
+        signal(SIGPIPE, SIG_IGN)
+        try? handle.write(contentsOf: Data((secret.reveal() + "\n").utf8))
+        try? handle.close()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw ClienteleError.delivery(
+                "secret command `\(command.split(separator: " ").first ?? "")` "
+                    + (process.terminationReason == .exit ? "exited \(process.terminationStatus)"
+                        : "was killed by signal \(process.terminationStatus)"))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// A span of time as operators write it: `90d`, `12h`, `2w`, `30m`, `45s`.
+public struct DurationText: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let seconds: Int64
+
+    public init(seconds: Int64) { self.seconds = seconds }
+
+    public static func days(_ days: Int64) -> DurationText { DurationText(seconds: days * 86_400) }
+
+    private static let units: [(Character, Int64)] = [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
+
+    /// Parses one number followed by one unit. Returns nil for anything else, so callers can name the flag or key
+    /// the bad text came from.
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let unitCharacter = trimmed.last,
+            let unit = Self.units.first(where: { $0.0 == unitCharacter })?.1,
+            let amount = Int64(trimmed.dropLast()), amount >= 0,
+            amount <= Int64.max / unit
+        else { return nil }
+        seconds = amount * unit
+    }
+
+    public static let formatHint = "a number followed by s, m, h, d or w (for example 30d)"
+
+    public var timeInterval: TimeInterval { TimeInterval(seconds) }
+
+    /// The largest whole unit that divides the span, so `604800` prints as `1w` and `90d` stays `90d`.
+    public var description: String {
+        if seconds == 0 { return "0s" }
+        for (unit, size) in Self.units where seconds % size == 0 {
+            return "\(seconds / size)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let parsed = DurationText(parsing: text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.formatHint)"))
+        }
+        self = parsed
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
