@@ -17,7 +17,7 @@ public enum AuditTrail {
         let id = (head?.id ?? 0) + 1
         let previousHash = head?.hash ?? genesisHash
         let detailText = canonicalJSON(details)
-        let at = at.roundedToMilliseconds
+        let at = at.wholeSeconds
         var event = AuditEvent(
             id: id, at: at, actor: actor, action: action, subject: subject, details: detailText,
             previousHash: previousHash,
@@ -32,8 +32,7 @@ public enum AuditTrail {
     static func hash(
         id: Int64, at: Date, actor: String, action: String, subject: String, details: String, previousHash: String
     ) -> String {
-        let fields = [previousHash, String(id), Timestamp.iso8601(at), String(Int64(at.timeIntervalSince1970 * 1000)),
-                      actor, action, subject, details]
+        let fields = [previousHash, String(id), Timestamp.iso8601(at), actor, action, subject, details]
         // Unit separators keep `a|b` + `c` distinct from `a` + `b|c`.
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
         return digest.map { String(format: "%02x", $0) }.joined()
@@ -109,8 +108,9 @@ struct AuditHead {
 }
 
 extension Date {
-    /// SQLite keeps milliseconds; rounding before hashing makes the hash survive a round trip through the store.
-    var roundedToMilliseconds: Date {
-        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000)
+    /// Audit times are whole seconds: a fraction would not survive the round trip through SQLite's text dates
+    /// bit for bit, and the hash covers the time.
+    var wholeSeconds: Date {
+        Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down))
     }
 }

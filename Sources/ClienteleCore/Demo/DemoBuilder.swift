@@ -109,13 +109,15 @@ public struct DemoBuilder: Sendable {
                 let days: Double = roll < 25
                     ? Double(Int(random.next() % 150)) - 60 : Double(Int(random.next() % 730)) - 30
                 let expires = now + days * 86_400 + Double(random.next() % 86_400)
-                let lifetime: Double = random.next() % 2 == 0 ? 365 : 730
+                // Entra's portal offers 6, 12 and 24 months; a secret far out must have had the longer lifetime.
+                let lifetime: Double = days > 300 || random.next() % 2 == 0 ? 730 : 365
                 let keyId = random.uuid()
                 let hintAlphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789~")
                 let hint = String((0..<3).map { _ in hintAlphabet[Int(random.next() % UInt64(hintAlphabet.count))] })
                 secrets.append(
                     RemoteSecret(keyId: keyId, hint: hint, displayName: "created in portal",
-                                 createdAt: expires - lifetime * 86_400, expiresAt: expires))
+                                 createdAt: min(expires - lifetime * 86_400, now - Double(1 + random.next() % 30) * 86_400),
+                        expiresAt: expires))
             }
             let remote = RemoteClient(
                 clientId: isOIDC ? "\(name.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(12))-\(String(random.next() % 1_000_000))" : random.uuid(),

@@ -51,4 +51,9 @@ public struct PolicyPlan: Sendable, Hashable {
 public struct EffectivePolicy: Sendable, Hashable {
     public var environment: Environment
     public var assignment: PolicyAssignment
+
+    public init(environment: Environment, assignment: PolicyAssignment) {
+        self.environment = environment
+        self.assignment = assignment
+    }
 }

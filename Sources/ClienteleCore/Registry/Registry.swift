@@ -130,6 +130,10 @@ public final class Registry: Sendable {
 
     /// Folds the WAL into the main file, so a copy of `path` alone is complete.
     public func checkpoint() throws {
-        _ = try write { db in try db.checkpoint(.truncate) }
+        do {
+            _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        } catch {
+            throw ClienteleError.registry("registry \(path): \(Registry.describe(error))")
+        }
     }
 }

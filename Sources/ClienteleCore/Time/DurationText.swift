@@ -26,10 +26,11 @@ public struct DurationText: Sendable, Hashable, Codable, CustomStringConvertible
 
     public var timeInterval: TimeInterval { TimeInterval(seconds) }
 
-    /// The largest whole unit that divides the span, so `604800` prints as `1w` and `90d` stays `90d`.
+    /// The largest whole unit up to days that divides the span: `90d`, `12h`, `45s`.
     public var description: String {
         if seconds == 0 { return "0s" }
-        for (unit, size) in Self.units where seconds % size == 0 {
+        // Days read better than weeks for grace periods and lifetimes (`14d`, not `2w`), so weeks only parse.
+        for (unit, size) in Self.units.dropFirst() where seconds % size == 0 {
             return "\(seconds / size)\(unit)"
         }
         return "\(seconds)s"

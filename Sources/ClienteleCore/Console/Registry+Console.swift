@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// One client as the console's list holds it: plain columns only, so 100k of them load in one pass without record
+/// decoding. Expiry is seconds since 1970 (nil when no secret in service expires).
+public struct ConsoleClientRow: Sendable, Hashable {
+    public var id: Int64
+    public var displayName: String
+    public var clientId: String
+    public var ownerTeam: String?
+    public var identityProviderId: Int64
+    public var environmentIds: [Int64]
+    public var activeSecrets: Int
+    public var nextExpiry: Double?
+}
+
+/// Small read-only queries for the console (ClienteleTUI), which has no database access of its own.
+extension Registry {
+    /// Clients by name (case-insensitive), with their in-service secret count, soonest expiry and environments.
+    /// With `limit`, only the first rows by name: what the console's first frame needs while the rest loads.
+    public func consoleClientRows(limit: Int? = nil) throws -> [ConsoleClientRow] {
+        try read { db in
+            var rows: [ConsoleClientRow] = []
+            var position: [Int64: Int] = [:]
+            let clientSQL = "SELECT id, displayName, clientId, ownerTeam, identityProviderId FROM client"
+                + (limit.map { " ORDER BY displayName COLLATE NOCASE, id LIMIT \($0)" } ?? "")
+            let clients = try Row.fetchCursor(db, sql: clientSQL)
+            while let row = try clients.next() {
+                let id: Int64 = row[0]
+                position[id] = rows.count
+                rows.append(ConsoleClientRow(
+                    id: id, displayName: row[1], clientId: row[2], ownerTeam: row[3], identityProviderId: row[4],
+                    environmentIds: [], activeSecrets: 0, nextExpiry: nil))
+            }
+            // julianday arithmetic returns a Double, which is far cheaper than decoding 100k dates from text.
+            let restrict = limit == nil ? "" : " AND clientRowId IN (\(rows.map { String($0.id) }.joined(separator: ",")))"
+            let secrets = try Row.fetchCursor(db, sql: """
+                SELECT clientRowId, count(*), (julianday(min(expiresAt)) - 2440587.5) * 86400.0 FROM secret
+                WHERE state IN ('active', 'pending')\(restrict) GROUP BY clientRowId
+                """)
+            while let row = try secrets.next() {
+                guard let index = position[row[0]] else { continue }
+                rows[index].activeSecrets = row[1]
+                rows[index].nextExpiry = row[2]
+            }
+            let memberships = try Row.fetchCursor(db, sql: """
+                SELECT ce.clientRowId, ce.environmentId FROM clientEnvironment ce
+                JOIN environment e ON e.id = ce.environmentId
+                WHERE 1\(restrict.replacingOccurrences(of: "clientRowId", with: "ce.clientRowId"))
+                ORDER BY e.position
+                """)
+            while let row = try memberships.next() {
+                guard let index = position[row[0]] else { continue }
+                rows[index].environmentIds.append(row[1])
+            }
+            return rows
+        }
+    }
+
+    /// Counts for the console's header.
+    public func consoleCounts() throws -> (clients: Int, secretsInService: Int, openRotations: Int) {
+        try read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM secret WHERE state IN ('active', 'pending')") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM rotation WHERE step NOT IN ('done', 'failed')") ?? 0)
+        }
+    }
+
+    /// The audit trail, newest first, optionally narrowed to events mentioning `text`.
+    public func auditEvents(mentioning text: String? = nil, limit: Int = 500) throws -> [AuditEvent] {
+        try read { db in
+            var request = AuditEvent.all().newestFirst()
+            if let text, !text.isEmpty { request = request.mentioning(text) }
+            return try request.limit(limit).fetchAll(db)
+        }
+    }
+
+    /// Checks the audit trail's hash chain.
+    public func verifyAuditTrail() throws -> AuditVerification {
+        try read { db in try AuditTrail.verify(db) }
+    }
+}

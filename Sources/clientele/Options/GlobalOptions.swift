@@ -1,0 +1,51 @@
+import ArgumentParser
+import ClienteleCore
+import Foundation
+
+/// Where the registry is and who is acting: shared by every command that reads or writes the registry.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The registry file.", discussion: "Default: $CLIENTELE_REGISTRY, else $XDG_DATA_HOME/clientele/registry.sqlite.",
+        valueName: "path"))
+    var registry: String?
+
+    @Option(help: ArgumentHelp("Who is acting, for the audit trail (default: $USER@host).", valueName: "name"))
+    var actor: String?
+
+    @Option(help: ArgumentHelp(
+        "Settings file (expiry thresholds, default grace).",
+        discussion: "Default: $XDG_CONFIG_HOME/clientele/config.yaml, when it exists.", valueName: "path"))
+    var config: String?
+
+    var registryPath: String { RegistryLocation.resolve(explicit: registry) }
+
+    var actorName: String { AuditActor.resolve(actor) }
+
+    func clock() throws -> ClienteleClock { try ClienteleClock.fromEnvironment() }
+
+    func configuration() throws -> ClienteleConfiguration { try ClienteleConfiguration.load(explicit: config) }
+
+    func openRegistry(create: Bool = false) throws -> Registry {
+        try Registry.open(at: registryPath, create: create, clock: try clock())
+    }
+
+    func adapters(for registry: Registry) -> StandardAdapters {
+        StandardAdapters(registryPath: registry.path, clock: registry.clock)
+    }
+}
+
+/// `--json` for read commands.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+}
+
+/// Parses a duration flag with a message that says what a duration looks like.
+func parseDuration(flag: String) -> @Sendable (String) throws -> DurationText {
+    { text in
+        guard let duration = DurationText(parsing: text) else {
+            throw ClienteleError.invalidInput("bad duration '\(text)' for \(flag): use \(DurationText.formatHint)")
+        }
+        return duration
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import ClienteleCore
+import Foundation
+
+extension ClienteleCommand {
+    struct ClientCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "client", abstract: "Browse clients: list them, show one.",
+            subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List clients with their environments, secrets in service and next expiry.")
+
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var output: OutputOptions
+
+            @Option(help: "Only clients in this environment.")
+            var env: String?
+
+            @Option(help: "Only clients of this identity provider.")
+            var idp: String?
+
+            @Option(help: "Only clients whose name, client id or owner contains this text.")
+            var filter: String?
+
+            @Option(help: "Show at most this many.")
+            var limit: Int?
+
+            func run() async throws {
+                let registry = try global.openRegistry()
+                let thresholds = try global.configuration().expiry
+                let clients = try registry.clients(
+                    matching: ClientFilter(text: filter, environment: env, identityProvider: idp), limit: limit)
+                if output.json { return try JSONOutput.print(clients) }
+                let now = registry.clock.now
+                var table = TextTable("ID", "CLIENT", "IDP", "ENVIRONMENTS", "SECRETS", "NEXT EXPIRY", "DAYS", "STATUS")
+                for client in clients {
+                    table.add(
+                        "#\(client.id)", printable(client.displayName), printable(client.identityProvider),
+                        client.environments.map(printable).joined(separator: ","), String(client.activeSecrets),
+                        client.nextExpiry.map { Timestamp.localDay($0) } ?? "never",
+                        client.nextExpiry.map { String(daysLeft(until: $0, from: now)) } ?? "-",
+                        thresholds.classify(client.nextExpiry, now: now).rawValue)
+                }
+                table.print()
+                print("\(clients.count) client\(clients.count == 1 ? "" : "s")")
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show one client: secrets, environments, policies in effect, rotations and recent audit events.")
+
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var output: OutputOptions
+
+            @Argument(help: "The client: display name, client id, or #id.")
+            var client: String
+
+            struct Document: Encodable {
+                let client: Client
+                let identityProvider: String
+                let environments: [String]
+                let secrets: [SecretMetadata]
+                let policies: [PolicyRow]
+                let rotations: [Rotation]
+                let recentEvents: [AuditEvent]
+            }
+
+            struct PolicyRow: Encodable {
+                let environment: String
+                let policy: String
+                let api: String
+                let position: Int
+                let configuration: PolicyConfiguration
+            }
+
+            func run() async throws {
+                let registry = try global.openRegistry()
+                let thresholds = try global.configuration().expiry
+                let resolved = try registry.resolveClient(client)
+                let detail = try registry.clientDetail(resolved.id!)
+                let now = registry.clock.now
+                if output.json {
+                    return try JSONOutput.print(
+                        Document(
+                            client: detail.client, identityProvider: detail.identityProvider.name,
+                            environments: detail.environments.map(\.name), secrets: detail.secrets,
+                            policies: detail.policies.map {
+                                PolicyRow(environment: $0.environment.name, policy: $0.assignment.policy.rawValue,
+                                          api: $0.assignment.api, position: $0.assignment.position,
+                                          configuration: $0.assignment.configuration)
+                            }, rotations: detail.rotations, recentEvents: detail.recentEvents))
+                }
+                let c = detail.client
+                print("\(printable(c.displayName))  #\(c.id!)")
+                print("  IdP:          \(printable(detail.identityProvider.name)) (\(detail.identityProvider.kind.rawValue))")
+                print("  Client id:    \(printable(c.clientId))")
+                if let objectId = c.objectId { print("  Object id:    \(printable(objectId))") }
+                print("  Owner:        \(printable(c.ownerTeam ?? "-"))  \(printable(c.contact ?? ""))")
+                print("  Environments: \(detail.environments.isEmpty ? "none" : detail.environments.map { printable($0.name) }.joined(separator: ", "))")
+                print("\nSecrets")
+                var secrets = TextTable("KEY ID", "HINT", "CREATED", "EXPIRES", "DAYS", "STATE", "STATUS")
+                for secret in detail.secrets {
+                    var state = secret.state.rawValue
+                    if secret.state == .grace, let until = secret.graceUntil { state = "grace until \(Timestamp.local(until))" }
+                    secrets.add(
+                        String(secret.keyId.prefix(8)), printable(secret.hint) + "…", Timestamp.localDay(secret.createdAt),
+                        secret.expiresAt.map { Timestamp.localDay($0) } ?? "never",
+                        secret.expiresAt.map { String(daysLeft(until: $0, from: now)) } ?? "-", state,
+                        secret.state == .removed ? "-" : thresholds.classify(secret.expiresAt, now: now).rawValue)
+                }
+                secrets.print()
+                print("\nPolicies in effect")
+                if detail.policies.isEmpty { print("  none") }
+                for policy in detail.policies {
+                    print("  \(printable(policy.environment.name)): \(policy.assignment.position). \(printable(policy.assignment.label))")
+                }
+                if !detail.rotations.isEmpty {
+                    print("\nRotations")
+                    for rotation in detail.rotations {
+                        print("  #\(rotation.id!) \(rotation.step.label) (started \(Timestamp.local(rotation.createdAt)))"
+                              + (rotation.graceUntil.map { rotation.step == .grace ? ", grace until \(Timestamp.local($0))" : "" } ?? ""))
+                    }
+                }
+                print("\nRecent audit events")
+                if detail.recentEvents.isEmpty { print("  none") }
+                for event in detail.recentEvents {
+                    print("  \(Timestamp.local(event.at))  \(printable(event.actor))  \(event.action)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import ClienteleCore
+import Foundation
+
+extension ClienteleCommand {
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build (or reuse) a demo registry with sample clients and a sandbox identity provider.",
+            discussion: """
+                The demo lives in $XDG_DATA_HOME/clientele/demo unless --registry says otherwise. Its sandbox IdP \
+                behaves like Entra ID (overlapping secrets, 24-month cap) and like an OIDC provider (one secret at a \
+                time), so every command works on it for real.
+                """)
+
+        @Option(help: ArgumentHelp("Where to build the demo registry.", valueName: "path"))
+        var registry: String?
+
+        @Option(help: "How many clients to generate (100000 builds a benchmark-sized registry).")
+        var clients = 60
+
+        @Option(help: "Seed for the generated data: the same seed builds the same registry.")
+        var seed: UInt64 = 7
+
+        @Flag(help: "Delete an existing demo registry first and build it anew.")
+        var reset = false
+
+        @Flag(help: "Build the registry and print where it is, without opening the console.")
+        var buildOnly = false
+
+        func validate() throws {
+            guard (1...1_000_000).contains(clients) else {
+                throw ValidationError("--clients must be between 1 and 1000000")
+            }
+        }
+
+        func run() async throws {
+            let path = registry.map { ($0 as NSString).expandingTildeInPath } ?? DemoBuilder.defaultPath()
+            let clock = try ClienteleClock.fromEnvironment()
+            let builder = DemoBuilder(registryPath: path, clients: clients, seed: seed, clock: clock)
+            if reset { try builder.removeExisting() }
+            let summary: String
+            if FileManager.default.fileExists(atPath: path) {
+                let existing = try Registry.open(at: path, clock: clock)
+                summary = "Reusing the demo registry at \(path) (\(try existing.clientCount()) clients; --reset rebuilds it)."
+            } else {
+                let built = try await builder.build()
+                summary = String(
+                    format: "Built a demo registry at %@: %d clients, %d secrets in %.1f s.", built.registryPath,
+                    built.clients, built.secrets, built.seconds)
+            }
+            print(summary)
+            print("""
+                Try:
+                  clientele secrets expiring --within 30d --registry \(path)
+                  clientele client list --env Prod --registry \(path)
+                  clientele rotate <client> --secret-file ./new-secret --registry \(path)
+                  clientele policy show --env Prod --registry \(path)
+                """)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import ClienteleCore
+import Foundation
+
+extension ClienteleCommand {
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rotate a client's secret at its identity provider.",
+            discussion: """
+                Creates a new secret at the IdP, delivers it (shown once here, written to a new 0600 file, or piped \
+                to a command), verifies it at the IdP, then keeps the old secret valid for the grace period; \
+                `clientele rotations advance` (for example from cron) removes it when the grace period ends. The new \
+                secret is never stored. Running it again for a client with an unfinished rotation resumes that one.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The client: display name, client id, or #id.")
+        var client: String
+
+        @Option(help: "How long the old secret stays valid after the new one is verified (default 7d, or the config's rotation.grace).",
+                transform: parseDuration(flag: "--grace"))
+        var grace: DurationText?
+
+        @Option(help: "The new secret's lifetime (default 365d, capped by the IdP).", transform: parseDuration(flag: "--lifetime"))
+        var lifetime: DurationText?
+
+        @Option(help: ArgumentHelp("Write the new secret to this new file (mode 0600; an existing file is refused).",
+                                   valueName: "path"))
+        var secretFile: String?
+
+        @Option(help: ArgumentHelp("Pipe the new secret to this shell command's standard input.", valueName: "command"))
+        var secretCommand: String?
+
+        @Flag(help: "Go ahead with rotations that leave no overlap (an IdP that keeps one secret, or --grace 0).")
+        var yes = false
+
+        func validate() throws {
+            if secretFile != nil && secretCommand != nil {
+                throw ValidationError("give at most one of --secret-file and --secret-command")
+            }
+        }
+
+        func run() async throws {
+            let registry = try global.openRegistry()
+            let settings = try global.configuration()
+            let service = RotationService(registry: registry, adapters: global.adapters(for: registry))
+            let delivery: SecretDelivery = secretFile.map { .file(path: ($0 as NSString).expandingTildeInPath) }
+                ?? secretCommand.map { .command($0) } ?? .terminal
+            var request = RotationRequest(
+                client: client, grace: grace ?? settings.defaultGrace, lifetime: lifetime ?? settings.defaultLifetime,
+                delivery: delivery, confirmed: yes)
+            let preview = try await service.preview(request)
+            let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+            if let open = preview.resuming {
+                print("Resuming rotation #\(open.id!) of \(printable(preview.client.displayName)) (at '\(open.step.label)').")
+            } else {
+                describe(preview)
+                if let reason = preview.confirmationReason, !yes {
+                    guard interactive, Confirmation.ask("\(reason). Rotate anyway?") else {
+                        throw ClienteleError.confirmationRequired("\(reason); confirm with --yes")
+                    }
+                    request.confirmed = true
+                }
+            }
+            let deliverer = SecretDeliverer(showOnce: isatty(STDOUT_FILENO) == 1 ? Self.showOnce : nil)
+            let outcome = try await service.rotate(request, actor: global.actorName, deliverer: deliverer)
+            print(outcome.summary)
+            if case .file(let path) = delivery, preview.resuming == nil { print("The new secret is in \(path) (mode 0600).") }
+            switch outcome.status {
+            case .completed, .inGrace: return
+            case .waiting: throw ExitCode(1)
+            case .failed: throw ExitCode(2)
+            }
+        }
+
+        private func describe(_ preview: RotationPreview) {
+            let name = printable(preview.client.displayName)
+            print("Rotating the secret of \(name) at \(printable(preview.identityProvider.name)):")
+            print("  new secret valid until \(Timestamp.local(preview.newSecretExpiresAt))")
+            if preview.retiring.isEmpty {
+                print("  no secret in service to retire")
+            } else if preview.overlap {
+                let keys = preview.retiring.map { "\($0.keyId.prefix(8)) (\($0.hint)…)" }.joined(separator: ", ")
+                print("  \(keys) stay\(preview.retiring.count == 1 ? "s" : "") valid for \(preview.grace) after the new secret is verified")
+            }
+        }
+
+        @Sendable static func showOnce(_ secret: SecretText, _ client: Client) async throws {
+            print("""
+
+                New secret for \(printable(client.displayName)), shown once and never stored:
+
+                    \(secret.reveal())
+
+                Store it now: Clientele cannot show it again.
+
+                """)
+        }
+    }
+}
+
+/// A yes/no question on the terminal whose default is no.
+enum Confirmation {
+    static func ask(_ question: String) -> Bool {
+        print("\(question) [y/N] ", terminator: "")
+        fflush(nil)  // nil flushes every stream, and avoids touching the C global `stdout` from Swift 6
+        guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+        return answer == "y" || answer == "yes"
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import ClienteleCore
+import Foundation
+
+extension ClienteleCommand {
+    struct Secrets: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find secrets that expire soon; test whether a secret works.",
+            subcommands: [Expiring.self, Test.self])
+    }
+}
+
+extension DurationText: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
