@@ -5,15 +5,19 @@ import Logging
 /// The registry: one SQLite file that records identity providers, environments, clients, secret metadata, policy
 /// assignments, rotations and the audit trail. Several processes (the console, CLI runs, cron) may share it: WAL
 /// mode lets readers proceed during a write, and writers wait for each other for up to `busyTimeout`.
+///
+/// One `DatabaseQueue` per process, not a pool: a pool's set-up writes to the file on every open (GRDB creates
+/// and drops a table to materialise the WAL), and a command that only reads, or that refuses bad input, must leave
+/// the registry's bytes as they were. WAL mode is switched on once, when the file is created, and SQLite keeps it.
 public final class Registry: Sendable {
     public let path: String
     public let clock: ClienteleClock
-    let writer: DatabasePool
+    let writer: DatabaseQueue
     let logger: Logger
 
     static let busyTimeout: TimeInterval = 10
 
-    private init(path: String, writer: DatabasePool, clock: ClienteleClock, logger: Logger) {
+    private init(path: String, writer: DatabaseQueue, clock: ClienteleClock, logger: Logger) {
         self.path = path
         self.writer = writer
         self.clock = clock
@@ -42,13 +46,16 @@ public final class Registry: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "registry"
-        let pool: DatabasePool
+        let queue: DatabaseQueue
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            if !exists {
+                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            }
         } catch {
             throw ClienteleError.registry("cannot open registry \(path): \(describe(error))")
         }
-        let registry = Registry(path: path, writer: pool, clock: clock, logger: logger)
+        let registry = Registry(path: path, writer: queue, clock: clock, logger: logger)
         try registry.migrateIfNeeded()
         return registry
     }

@@ -14,6 +14,10 @@ public struct DurationText: Sendable, Hashable, Codable, CustomStringConvertible
     /// the bad text came from.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed == "0" {
+            seconds = 0
+            return
+        }
         guard let unitCharacter = trimmed.last,
             let unit = Self.units.first(where: { $0.0 == unitCharacter })?.1,
             let amount = Int64(trimmed.dropLast()), amount >= 0,

@@ -12,10 +12,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Who is acting, for the audit trail (default: $USER@host).", valueName: "name"))
     var actor: String?
 
+    // Not `--config`: `policy assign --config key=value` takes that name, as operators expect from gateways.
     @Option(help: ArgumentHelp(
         "Settings file (expiry thresholds, default grace).",
         discussion: "Default: $XDG_CONFIG_HOME/clientele/config.yaml, when it exists.", valueName: "path"))
-    var config: String?
+    var configFile: String?
 
     var registryPath: String { RegistryLocation.resolve(explicit: registry) }
 
@@ -23,7 +24,7 @@ struct GlobalOptions: ParsableArguments {
 
     func clock() throws -> ClienteleClock { try ClienteleClock.fromEnvironment() }
 
-    func configuration() throws -> ClienteleConfiguration { try ClienteleConfiguration.load(explicit: config) }
+    func configuration() throws -> ClienteleConfiguration { try ClienteleConfiguration.load(explicit: configFile) }
 
     func openRegistry(create: Bool = false) throws -> Registry {
         try Registry.open(at: registryPath, create: create, clock: try clock())
@@ -41,10 +42,11 @@ struct OutputOptions: ParsableArguments {
 }
 
 /// Parses a duration flag with a message that says what a duration looks like.
-func parseDuration(flag: String) -> @Sendable (String) throws -> DurationText {
+func parseDuration(flag _: String) -> @Sendable (String) throws -> DurationText {
     { text in
         guard let duration = DurationText(parsing: text) else {
-            throw ClienteleError.invalidInput("bad duration '\(text)' for \(flag): use \(DurationText.formatHint)")
+            // ArgumentParser prefixes "The value '30x' is invalid for '--within <within>'", naming value and flag.
+            throw ClienteleError.invalidInput("use \(DurationText.formatHint)")
         }
         return duration
     }

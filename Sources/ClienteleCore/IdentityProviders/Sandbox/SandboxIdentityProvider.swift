@@ -10,7 +10,7 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
     public let stateFile: String
     public let profile: SandboxProfile
     let clock: ClienteleClock
-    let store: DatabasePool
+    let store: DatabaseQueue
 
     /// Entra's portal limit; the sandbox enforces it so rotations meet the same cap as in production.
     public static let maxLifetime: TimeInterval = 730 * 86_400
@@ -20,7 +20,8 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
         self.stateFile = stateFile
         self.profile = profile
         self.clock = clock
-        if !FileManager.default.fileExists(atPath: stateFile) {
+        let exists = FileManager.default.fileExists(atPath: stateFile)
+        if !exists {
             guard create else {
                 throw ClienteleError.identityProvider(
                     "sandbox IdP state \(stateFile) is missing: rebuild the demo with `clientele demo --reset`")
@@ -32,8 +33,15 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
         configuration.busyMode = .timeout(10)
         configuration.label = "sandbox-idp"
         do {
-            store = try DatabasePool(path: stateFile, configuration: configuration)
-            try Self.migrator.migrate(store)
+            // A queue, like the registry's: opening a pool writes to the file even when nothing else does.
+            store = try DatabaseQueue(path: stateFile, configuration: configuration)
+            if !exists {
+                try store.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            }
+            let migrator = Self.migrator
+            if try store.read({ db in try !migrator.hasCompletedMigrations(db) }) {
+                try migrator.migrate(store)
+            }
         } catch {
             throw ClienteleError.identityProvider("sandbox IdP state \(stateFile): \(Registry.describe(error))")
         }
