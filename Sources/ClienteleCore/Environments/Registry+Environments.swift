@@ -29,8 +29,8 @@ extension Registry {
         }
         let now = clock.now
         return try write { db in
-            if try Environment.filter(Column("name").collating(.nocase) == trimmed).fetchCount(db) > 0 {
-                throw ClienteleError.conflict("environment '\(trimmed)' already exists")
+            if let existing = try Environment.filter(Column("name").collating(.nocase) == trimmed).fetchOne(db) {
+                throw ClienteleError.conflict("environment '\(existing.name)' already exists")
             }
             let position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM environment") ?? 0) + 1
             var environment = Environment(
