@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+@testable import ClienteleCore
+
+@Suite struct RotationServiceTests {
+    struct Fixture {
+        let test: TestRegistry
+        let idp: IdentityProvider
+        let sandbox: SandboxIdentityProvider
+        let client: Client
+        let original: SecretText
+        let service: RotationService
+    }
+
+    func fixture(profile: SandboxProfile = .entra) async throws -> Fixture {
+        let test = try TestRegistry()
+        let (idp, sandbox) = try test.addSandbox(profile: profile)
+        let (client, original) = try await test.registerClient("billing-api", at: idp, sandbox: sandbox)
+        let service = RotationService(
+            registry: test.registry, adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock))
+        return Fixture(test: test, idp: idp, sandbox: sandbox, client: client, original: original, service: service)
+    }
+
+    /// Captures the secret shown "on the terminal".
+    final class Shown: Sendable {
+        let secret = Mutex<SecretText?>(nil)
+        var deliverer: SecretDeliverer { SecretDeliverer(showOnce: { text, _ in self.secret.withLock { $0 = text } }) }
+    }
+
+    @Test func overlapRotationKeepsTheOldSecretThroughGrace() async throws {
+        let f = try await fixture()
+        let shown = Shown()
+        let outcome = try await f.service.rotate(
+            RotationRequest(client: "billing-api", grace: .days(7), delivery: .terminal), actor: "alice",
+            deliverer: shown.deliverer)
+        guard case .inGrace(let until) = outcome.status else {
+            Issue.record("expected grace, got \(outcome.status)")
+            return
+        }
+        #expect(until == f.test.clock.now + 7 * 86_400)
+        let new = try #require(shown.secret.withLock { $0 })
+        let reference = RemoteClientReference(f.client)
+        #expect(try await f.sandbox.verify(new, for: reference) == .accepted)
+        #expect(try await f.sandbox.verify(f.original, for: reference) == .accepted)
+
+        f.test.clock.advance(days: 6)
+        _ = await f.service.advanceAll(actor: "cron")
+        #expect(try await f.sandbox.verify(f.original, for: reference) == .accepted)
+
+        f.test.clock.advance(days: 2)
+        let results = await f.service.advanceAll(actor: "cron")
+        #expect(results.count == 1)
+        #expect(try results[0].get().status == .completed)
+        #expect(try await f.sandbox.verify(f.original, for: reference) != .accepted)
+        #expect(try await f.sandbox.verify(new, for: reference) == .accepted)
+        let states = try f.test.registry.clientDetail(f.client.id!).secrets.map(\.state)
+        #expect(states.sorted { $0.rawValue < $1.rawValue } == [.active, .removed])
+    }
+
+    @Test func noOverlapNeedsConfirmationAndReplacesAtOnce() async throws {
+        let f = try await fixture(profile: .oidc)
+        let shown = Shown()
+        let request = RotationRequest(client: "billing-api", grace: .days(7), delivery: .terminal)
+        await #expect(throws: ClienteleError.self) {
+            _ = try await f.service.rotate(request, actor: "alice", deliverer: shown.deliverer)
+        }
+        #expect(try f.test.registry.rotations(includeFinished: true).isEmpty)
+        var confirmed = request
+        confirmed.confirmed = true
+        let outcome = try await f.service.rotate(confirmed, actor: "alice", deliverer: shown.deliverer)
+        #expect(outcome.status == .completed)
+        #expect(try await f.sandbox.verify(f.original, for: RemoteClientReference(f.client)) != .accepted)
+    }
+
+    @Test func failedCommandWithdrawsTheNewSecretAndStaysResumable() async throws {
+        let f = try await fixture()
+        await #expect(throws: ClienteleError.self) {
+            _ = try await f.service.rotate(
+                RotationRequest(client: "billing-api", grace: .days(1), delivery: .command("exit 7")), actor: "alice",
+                deliverer: .unattended)
+        }
+        let rotation = try #require(try f.test.registry.rotations().first?.rotation)
+        #expect(rotation.step == .planned)
+        #expect(rotation.lastError?.contains("exited 7") == true)
+        let remote = try #require(try await f.sandbox.client(RemoteClientReference(f.client)))
+        #expect(remote.secrets.count == 1)
+        #expect(try await f.sandbox.verify(f.original, for: RemoteClientReference(f.client)) == .accepted)
+    }
+
+    @Test func lifetimeOverTheIdPsCapIsRefusedBeforeAnyChange() async throws {
+        let f = try await fixture()
+        let revision = try f.test.registry.revision()
+        await #expect(throws: ClienteleError.invalidInput("--lifetime 800d exceeds what IdP 'sandbox' allows (730d)")) {
+            _ = try await f.service.rotate(
+                RotationRequest(client: "billing-api", grace: .days(1), lifetime: .days(800), delivery: .terminal),
+                actor: "alice", deliverer: Shown().deliverer)
+        }
+        #expect(try f.test.registry.revision() == revision)
+    }
+
+    @Test func concurrentAdvancesFinishARotationOnce() async throws {
+        let f = try await fixture()
+        _ = try await f.service.rotate(
+            RotationRequest(client: "billing-api", grace: .days(1), delivery: .terminal), actor: "alice",
+            deliverer: Shown().deliverer)
+        f.test.clock.advance(days: 2)
+        let other = RotationService(
+            registry: try Registry.open(at: f.test.path, clock: f.test.clock.clock),
+            adapters: StandardAdapters(registryPath: f.test.path, clock: f.test.clock.clock))
+        async let first = f.service.advanceAll(actor: "cron-1")
+        async let second = other.advanceAll(actor: "cron-2")
+        _ = await (first, second)
+        let completions = try f.test.registry.auditEvents(mentioning: "rotation.completed", limit: 10)
+        #expect(completions.count == 1)
+        #expect(try f.test.registry.verifyAuditTrail().isIntact)
+    }
+
+    @Test func secretTextNeverPrints() {
+        let secret = SecretText("s3cr3t-value")
+        #expect("\(secret)" == "<redacted>")
+        #expect(String(reflecting: secret) == "<redacted>")
+        var dumped = ""
+        dump(secret, to: &dumped)
+        #expect(!dumped.contains("s3cr3t"))
+        #expect(secret.hint == "s3c")
+    }
+}

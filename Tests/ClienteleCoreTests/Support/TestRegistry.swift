@@ -1,0 +1,56 @@
+import Foundation
+import Synchronization
+@testable import ClienteleCore
+
+/// A clock a test can move, to pass a grace period or an expiry without sleeping.
+final class MovableClock: Sendable {
+    private let current: Mutex<Date>
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) { current = Mutex(start) }
+
+    var clock: ClienteleClock { ClienteleClock { self.current.withLock { $0 } } }
+    var now: Date { current.withLock { $0 } }
+
+    func advance(days: Double) { current.withLock { $0 += days * 86_400 } }
+}
+
+/// A fresh registry in its own temporary folder, removed when the value goes away.
+final class TestRegistry {
+    let folder: URL
+    let clock = MovableClock()
+    let registry: Registry
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        registry = try Registry.open(at: folder.appendingPathComponent("registry.sqlite").path, create: true,
+                                     clock: clock.clock)
+    }
+
+    var path: String { folder.appendingPathComponent("registry.sqlite").path }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// A sandbox IdP recorded in the registry, with `clients` clients whose secrets nobody knows.
+    func addSandbox(name: String = "sandbox", profile: SandboxProfile = .entra) throws -> (IdentityProvider, SandboxIdentityProvider) {
+        let stateFile = RegistryLocation.sandboxStateFile(besideRegistry: path, idpName: name)
+        let sandbox = try SandboxIdentityProvider(stateFile: stateFile, profile: profile, clock: clock.clock, create: true)
+        let idp = try registry.addIdentityProvider(
+            IdentityProvider(name: name, kind: .sandbox,
+                             settings: IdentityProviderSettings(sandboxStateFile: stateFile, sandboxProfile: profile),
+                             credentialSource: .none, createdAt: clock.now),
+            actor: "tests")
+        return (idp, sandbox)
+    }
+
+    /// Registers a client at the sandbox and records it; returns it with the text of its first secret.
+    func registerClient(_ name: String, at idp: IdentityProvider, sandbox: SandboxIdentityProvider,
+                        environments: [String] = []) async throws -> (Client, SecretText) {
+        let (remote, secret) = try await sandbox.register(displayName: name, secretLifetime: 180 * 86_400)
+        let client = try registry.recordClient(remote, identityProvider: idp, environments: environments,
+                                               origin: .rotated, actor: "tests")
+        return (client, secret.text)
+    }
+
+    func tempFile(_ name: String) -> String { folder.appendingPathComponent(name).path }
+}
