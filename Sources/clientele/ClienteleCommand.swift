@@ -14,9 +14,10 @@ struct ClienteleCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Demo.self, Env.self, ClientCommand.self, Secrets.self, Rotate.self, Rotations.self,
-            PolicyCommand.self, Audit.self,
-        ]
+            ConsoleCommand.self, Init.self, Demo.self, Env.self, ClientCommand.self, Secrets.self, Rotate.self,
+            Rotations.self, PolicyCommand.self, Audit.self, ConsoleBenchmarkCommand.self,
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 }
 

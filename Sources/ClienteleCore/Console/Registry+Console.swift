@@ -12,6 +12,19 @@ public struct ConsoleClientRow: Sendable, Hashable {
     public var environmentIds: [Int64]
     public var activeSecrets: Int
     public var nextExpiry: Double?
+
+    public init(id: Int64, displayName: String, clientId: String, ownerTeam: String?, identityProviderId: Int64,
+                environmentIds: [Int64], activeSecrets: Int, nextExpiry: Double?)
+    {
+        self.id = id
+        self.displayName = displayName
+        self.clientId = clientId
+        self.ownerTeam = ownerTeam
+        self.identityProviderId = identityProviderId
+        self.environmentIds = environmentIds
+        self.activeSecrets = activeSecrets
+        self.nextExpiry = nextExpiry
+    }
 }
 
 /// Small read-only queries for the console (ClienteleTUI), which has no database access of its own.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClienteleCore
+import ClienteleTUI
 import Foundation
 
 extension ClienteleCommand {
@@ -24,7 +25,7 @@ extension ClienteleCommand {
         @Flag(help: "Delete an existing demo registry first and build it anew.")
         var reset = false
 
-        @Flag(help: "Build the registry and print where it is, without opening the console.")
+        @Flag(help: "Build the registry and print where it is, without opening the console (also when not at a terminal).")
         var buildOnly = false
 
         func validate() throws {
@@ -47,6 +48,12 @@ extension ClienteleCommand {
                 summary = String(
                     format: "Built a demo registry at %@: %d clients, %d secrets in %.1f s.", built.registryPath,
                     built.clients, built.secrets, built.seconds)
+            }
+            if !buildOnly && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+                let registry = try Registry.open(at: path, clock: clock)
+                return try await Console.run(
+                    registry: registry, adapters: StandardAdapters(registryPath: path, clock: clock),
+                    options: ConsoleOptions(registryPath: path, actor: AuditActor.resolve(nil)))
             }
             print(summary)
             print("""

@@ -1,0 +1,94 @@
+"""Clientele's benchmarks: each figure beside a baseline from the same run, as a ratio."""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = os.environ["CLIENTELE_BIN"]
+
+
+def timed(command, env=None, stdin=None, repeat=1):
+    """Best wall time of `repeat` runs and the largest peak RSS (MiB) among them."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = subprocess.run(command, env=env, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - start)
+        if result.returncode not in (0, 1):
+            sys.exit(f"bench: {' '.join(command)} failed: {result.stderr.decode()[-400:]}")
+        # RUSAGE_CHILDREN keeps the maximum over every child so far, so each peak is measured on a run of its own.
+        peaks.append(peak_rss(command, env, stdin))
+    return min(times), max(peaks)
+
+
+def peak_rss(command, env, stdin):
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, stdin=stdin,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return int(result.stderr.strip().splitlines()[-1]) / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--keep", help="keep the benchmark registry in this folder")
+    args = parser.parse_args()
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="clientele-bench-"))
+    registry = folder / "registry.sqlite"
+    if registry.exists():
+        for path in folder.glob("registry*"):
+            path.unlink()
+    env = dict(os.environ, CLIENTELE_REGISTRY=str(registry), CLIENTELE_TEST_NOW="2026-11-23T12:00:00Z")
+    print(f"clientele bench: {BIN}, {args.clients} clients, {os.cpu_count()} cores")
+
+    # 1. Building the registry, against the sqlite3 shell restoring the same rows from a dump (the floor for
+    #    writing them through SQLite).
+    build_s, build_rss = timed([BIN, "demo", "--registry", str(registry), "--clients", str(args.clients), "--build-only"], env)
+    counts = subprocess.run(["sqlite3", str(registry), "SELECT (SELECT count(*) FROM client), (SELECT count(*) FROM secret)"],
+                            capture_output=True, text=True).stdout.strip().split("|")
+    dump = folder / "dump.sql"
+    with open(dump, "w") as out:
+        subprocess.run(["sqlite3", str(registry), ".dump"], stdout=out, check=True)
+    restored = folder / "restored.sqlite"
+    start = time.perf_counter()
+    with open(dump) as source:
+        subprocess.run(["sqlite3", str(restored)], stdin=source, check=True)
+    restore_s = time.perf_counter() - start
+    print(f"demo --clients {args.clients}: {build_s:.2f} s for {counts[0]} clients / {counts[1]} secrets "
+          f"(peak RSS {build_rss:.0f} MiB); sqlite3 restoring the same dump: {restore_s:.2f} s; ratio {build_s / restore_s:.2f}x")
+
+    # 2. The expiry report, against the sqlite3 shell running the same query with JSON output on the same file.
+    query = """.mode json
+SELECT s.keyId, s.hint, s.state, s.expiresAt, c.displayName, c.clientId, i.name AS idp
+FROM secret s JOIN client c ON c.id = s.clientRowId JOIN identityProvider i ON i.id = c.identityProviderId
+WHERE s.state IN ('active', 'pending') AND s.expiresAt <= datetime('2026-11-23 12:00:00', '+30 days')
+ORDER BY s.expiresAt, s.id;
+"""
+    query_file = folder / "expiring.sql"
+    query_file.write_text(query)
+    rows = subprocess.run([BIN, "secrets", "expiring", "--within", "30d", "--json"], env=env, capture_output=True,
+                          text=True).stdout.count('"keyId"')
+    ours, ours_rss = timed([BIN, "secrets", "expiring", "--within", "30d", "--json"], env, repeat=5)
+    shell_times = []
+    for _ in range(5):
+        with open(query_file) as source:
+            start = time.perf_counter()
+            subprocess.run(["sqlite3", str(registry)], stdin=source, stdout=subprocess.DEVNULL, check=True)
+            shell_times.append(time.perf_counter() - start)
+    shell = min(shell_times)
+    print(f"secrets expiring --within 30d --json: {ours * 1000:.0f} ms for {rows} rows (peak RSS {ours_rss:.0f} MiB); "
+          f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x (target <= 2x)")
+
+    # 3. The console, measured in-process by its own benchmark hook, when this build has one.
+    console = subprocess.run([BIN, "console-benchmark", "--registry", str(registry)], env=env, capture_output=True, text=True)
+    if console.returncode == 0:
+        print(console.stdout.rstrip())
+    if not args.keep:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
