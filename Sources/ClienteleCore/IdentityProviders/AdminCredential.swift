@@ -1,0 +1,81 @@
+import Foundation
+
+/// Clientele's own credential at an IdP, loaded from where `CredentialSource` says, for the life of one process.
+/// Never stored in the registry.
+public enum AdminCredential: Sendable {
+    case none
+    case secret(SecretText)
+    /// A certificate (PEM) and its private key (PEM, held like a secret), for signed client assertions.
+    case certificate(certificatePEM: String, privateKeyPEM: SecretText)
+}
+
+extension CredentialSource {
+    /// Loads the credential. A file must be owner-only (0600 or stricter), like an SSH key; a command must exit 0.
+    public func load(idpName: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> AdminCredential
+    {
+        switch self {
+        case .none:
+            return .none
+        case .environmentVariable(let name):
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                throw ClienteleError.identityProvider("IdP \(idpName): the admin secret's variable $\(name) is not set")
+            }
+            return .secret(SecretText(value))
+        case .file(let path):
+            return .secret(SecretText(try Self.readPrivateFile(path, idpName: idpName, what: "admin secret file")))
+        case .command(let command):
+            return .secret(SecretText(try Self.runCommand(command, idpName: idpName)))
+        case .certificate(let certificateFile, let privateKeyFile):
+            guard let certificate = FileManager.default.contents(atPath: certificateFile)
+                .flatMap({ String(data: $0, encoding: .utf8) })
+            else {
+                throw ClienteleError.identityProvider("IdP \(idpName): cannot read certificate file \(certificateFile)")
+            }
+            let key = try Self.readPrivateFile(privateKeyFile, idpName: idpName, what: "private key file")
+            return .certificate(certificatePEM: certificate, privateKeyPEM: SecretText(key))
+        }
+    }
+
+    static func readPrivateFile(_ path: String, idpName: String, what: String) throws -> String {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw ClienteleError.identityProvider("IdP \(idpName): cannot read \(what) \(path): \(String(cString: strerror(errno)))")
+        }
+        if status.st_mode & 0o077 != 0 {
+            throw ClienteleError.identityProvider(
+                "IdP \(idpName): \(what) \(path) is readable by others (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !text.isEmpty
+        else {
+            throw ClienteleError.identityProvider("IdP \(idpName): \(what) \(path) is empty or not text")
+        }
+        return text
+    }
+
+    static func runCommand(_ command: String, idpName: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let output = Pipe()
+        process.standardOutput = output
+        do {
+            try process.run()
+        } catch {
+            throw ClienteleError.identityProvider("IdP \(idpName): admin secret command could not start: \(error.localizedDescription)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ClienteleError.identityProvider(
+                "IdP \(idpName): admin secret command `\(command.split(separator: " ").first ?? "")` exited \(process.terminationStatus)")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else {
+            throw ClienteleError.identityProvider("IdP \(idpName): admin secret command printed nothing")
+        }
+        return text
+    }
+}
