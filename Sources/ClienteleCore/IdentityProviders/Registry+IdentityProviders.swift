@@ -36,3 +36,37 @@ extension Registry {
         }
     }
 }
+
+extension Registry {
+    /// Removes an IdP. One that still has clients needs `force`, which removes them (and their secret metadata and
+    /// rotations) from the registry too; nothing changes at the IdP itself.
+    public func removeIdentityProvider(named name: String, force: Bool, actor: String) throws {
+        let idp = try identityProvider(named: name)
+        let now = clock.now
+        try write { db in
+            let clients = try Client.filter(Column("identityProviderId") == idp.id!).fetchCount(db)
+            if clients > 0 && !force {
+                throw ClienteleError.confirmationRequired(
+                    "IdP '\(idp.name)' has \(clients) clients in the registry; pass --force to forget them too (nothing changes at the IdP)")
+            }
+            try Client.filter(Column("identityProviderId") == idp.id!).deleteAll(db)
+            _ = try idp.delete(db)
+            try AuditTrail.append(db, at: now, actor: actor, action: "idp.removed", subject: "idp \(idp.name)",
+                                  details: ["clients": String(clients)])
+        }
+    }
+
+    /// Records when Clientele's own credential at an IdP expires, as `idp check` found it.
+    public func recordAdminCredentialExpiry(idpName: String, expiresAt: Date?, actor: String) throws {
+        let idp = try identityProvider(named: idpName)
+        guard idp.adminCredentialExpiresAt != expiresAt else { return }
+        let now = clock.now
+        try write { db in
+            try db.execute(sql: "UPDATE identityProvider SET adminCredentialExpiresAt = ? WHERE id = ?",
+                           arguments: [expiresAt, idp.id])
+            try AuditTrail.append(
+                db, at: now, actor: actor, action: "idp.admin-credential-checked", subject: "idp \(idp.name)",
+                details: ["expires": expiresAt.map(Timestamp.iso8601) ?? "never"])
+        }
+    }
+}

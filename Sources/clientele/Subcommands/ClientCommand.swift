@@ -5,8 +5,8 @@ import Foundation
 extension ClienteleCommand {
     struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "client", abstract: "Browse clients: list them, show one.",
-            subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+            commandName: "client", abstract: "Clients: list, show, register at an IdP, adopt from one, delete.",
+            subcommands: [List.self, Show.self, Register.self, Adopt.self, Delete.self], defaultSubcommand: List.self)
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(

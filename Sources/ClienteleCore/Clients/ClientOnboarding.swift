@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// Creating clients at an IdP, taking over ones created elsewhere, and deleting them: each at the IdP first, then
+/// recorded with its audit event.
+public struct ClientOnboarding: Sendable {
+    let registry: Registry
+    let adapters: any IdentityProviderAdapters
+
+    public init(registry: Registry, adapters: any IdentityProviderAdapters) {
+        self.registry = registry
+        self.adapters = adapters
+    }
+
+    /// Creates a client at the IdP and delivers its first secret like a rotated one.
+    public func register(
+        name: String, idp: IdentityProvider, environments: [String], lifetime: DurationText?,
+        delivery: SecretDelivery, deliverer: SecretDeliverer, actor: String
+    ) async throws -> Client {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
+            throw ClienteleError.invalidInput("client name '\(name)' must be one line of text")
+        }
+        // Everything that can be checked is checked before the IdP is touched.
+        for environment in environments { _ = try registry.environment(named: environment) }
+        guard deliverer.canDeliver(delivery) else {
+            throw ClienteleError.invalidInput(
+                "no delivery for the first secret: standard output is not a terminal; pass --secret-file PATH or --secret-command CMD")
+        }
+        let adapter = try adapters.adapter(for: idp)
+        if let lifetime, let cap = adapter.capabilities.maxSecretLifetime, lifetime.timeInterval > cap {
+            throw ClienteleError.invalidInput(
+                "--lifetime \(lifetime) exceeds what IdP '\(idp.name)' allows (\(DurationText(seconds: Int64(cap))))")
+        }
+        if case .file(let path) = delivery { try SecretFile.reserve(path) }
+        let (remote, secret): (RemoteClient, NewSecret)
+        do {
+            (remote, secret) = try await adapter.register(displayName: trimmed, secretLifetime: lifetime?.timeInterval)
+        } catch {
+            if case .file(let path) = delivery, SecretFile.isEmpty(path) { unlink(path) }
+            throw error
+        }
+        let client = try registry.recordClient(
+            remote, identityProvider: idp, environments: environments, origin: .rotated, actor: actor)
+        do {
+            try await deliverer.deliver(secret.text, for: client, via: delivery)
+        } catch {
+            let reason = (error as? ClienteleError)?.description ?? error.localizedDescription
+            throw ClienteleError.delivery(
+                "client \(trimmed) was registered at IdP \(idp.name) (client id \(remote.clientId)) but its first secret could not be delivered: \(reason); issue another with `clientele rotate \(remote.clientId)`")
+        }
+        return client
+    }
+
+    /// Records a client that already exists at the IdP (created in a portal or by another tool).
+    public func adopt(clientId: String, idp: IdentityProvider, environments: [String], actor: String) async throws
+        -> Client
+    {
+        for environment in environments { _ = try registry.environment(named: environment) }
+        let existing = try registry.read { db in
+            try Client.filter(Column("identityProviderId") == idp.id! && Column("clientId") == clientId).fetchOne(db)
+        }
+        if let existing {
+            throw ClienteleError.conflict("client \(clientId) of IdP \(idp.name) is already recorded as \(existing.displayName) (#\(existing.id!))")
+        }
+        let adapter = try adapters.adapter(for: idp)
+        guard let remote = try await adapter.client(RemoteClientReference(clientId: clientId)) else {
+            throw ClienteleError.notFound("IdP \(idp.name) has no client \(clientId)")
+        }
+        return try registry.recordClient(remote, identityProvider: idp, environments: environments, origin: .discovered,
+                                         actor: actor)
+    }
+
+    /// Deletes a client at its IdP, then from the registry (its rotations and secret metadata go with it; the audit
+    /// trail keeps the record).
+    public func delete(_ reference: String, actor: String) async throws -> Client {
+        let client = try registry.resolveClient(reference)
+        let idp = try registry.identityProvider(id: client.identityProviderId)
+        let open = try registry.read { db in try Rotation.filter(Column("clientRowId") == client.id!).open().fetchCount(db) }
+        guard open == 0 else {
+            throw ClienteleError.conflict("client \(client.displayName) has a rotation in progress; finish it first (`clientele rotations list`)")
+        }
+        try await adapters.adapter(for: idp).deleteClient(RemoteClientReference(client))
+        let now = registry.clock.now
+        try registry.write { db in
+            _ = try Client.deleteOne(db, key: client.id!)
+            try AuditTrail.append(
+                db, at: now, actor: actor, action: "client.deleted", subject: "client \(client.displayName)",
+                details: ["idp": idp.name, "clientId": client.clientId])
+        }
+        return client
+    }
+}

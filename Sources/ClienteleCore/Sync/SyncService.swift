@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// Imports clients and secret metadata from an IdP and reports drift both ways. The IdP is the truth for what
+/// exists; the registry keeps what only it knows (environments, owners, notes, rotation history).
+public struct SyncService: Sendable {
+    let registry: Registry
+    let adapters: any IdentityProviderAdapters
+
+    public init(registry: Registry, adapters: any IdentityProviderAdapters) {
+        self.registry = registry
+        self.adapters = adapters
+    }
+
+    public func sync(
+        idp: IdentityProvider, actor: String, dryRun: Bool = false,
+        progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        let started = Date()
+        let adapter = try adapters.adapter(for: idp)
+        progress("asking \(idp.name) for its clients…")
+        let remote = try await adapter.discoverClients()
+        progress("\(idp.name) lists \(remote.count) clients; comparing with the registry…")
+        let now = registry.clock.now
+        let idpId = idp.id!
+
+        let plan = try registry.read { db in try Self.compare(db, idpId: idpId, remote: remote) }
+        var report = SyncReport(
+            identityProvider: idp.name, clientsAtIdP: remote.count, importedClients: plan.newClients.map(\.displayName),
+            secretsUnknownToRegistry: plan.unknownSecrets, secretsGoneAtIdP: plan.goneSecrets,
+            clientsGoneAtIdP: plan.goneClients, dryRun: dryRun, seconds: 0)
+        if !dryRun {
+            try registry.write { db in
+                for client in plan.newClients {
+                    var record = Client(
+                        identityProviderId: idpId, displayName: client.displayName, clientId: client.clientId,
+                        objectId: client.objectId, createdAt: now, updatedAt: now)
+                    try record.insert(db)
+                    for secret in client.secrets {
+                        var metadata = SecretMetadata(
+                            clientRowId: record.id!, keyId: secret.keyId, hint: secret.hint,
+                            displayName: secret.displayName, createdAt: secret.createdAt, expiresAt: secret.expiresAt,
+                            state: .active, origin: .discovered)
+                        try metadata.insert(db)
+                    }
+                }
+                for (clientRowId, secret) in plan.unknownSecretRecords {
+                    var metadata = SecretMetadata(
+                        clientRowId: clientRowId, keyId: secret.keyId, hint: secret.hint, displayName: secret.displayName,
+                        createdAt: secret.createdAt, expiresAt: secret.expiresAt, state: .active, origin: .discovered)
+                    try metadata.insert(db, onConflict: .replace)
+                }
+                for (clientRowId, keyId) in plan.goneSecretKeys {
+                    try RotationService.markRemoved(db, clientRowId: clientRowId, keyIds: [keyId], at: now)
+                }
+                for drift in plan.unknownSecrets {
+                    try AuditTrail.append(
+                        db, at: now, actor: actor, action: "sync.secret-found-at-idp", subject: "client \(drift.client)",
+                        details: ["idp": idp.name, "keyId": drift.keyId, "hint": drift.hint,
+                                  "interruptedRotation": String(drift.fromInterruptedRotation)])
+                }
+                for drift in plan.goneSecrets {
+                    try AuditTrail.append(
+                        db, at: now, actor: actor, action: "sync.secret-gone-at-idp", subject: "client \(drift.client)",
+                        details: ["idp": idp.name, "keyId": drift.keyId])
+                }
+                try AuditTrail.append(
+                    db, at: now, actor: actor, action: "sync.completed", subject: "idp \(idp.name)",
+                    details: ["clientsAtIdP": String(remote.count), "imported": String(plan.newClients.count),
+                              "secretsFound": String(plan.unknownSecrets.count),
+                              "secretsGone": String(plan.goneSecrets.count),
+                              "clientsGone": String(plan.goneClients.count)])
+            }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    struct Plan {
+        var newClients: [RemoteClient] = []
+        var unknownSecrets: [SyncReport.SecretDrift] = []
+        var unknownSecretRecords: [(Int64, RemoteSecret)] = []
+        var goneSecrets: [SyncReport.SecretDrift] = []
+        var goneSecretKeys: [(Int64, String)] = []
+        var goneClients: [String] = []
+    }
+
+    static func compare(_ db: Database, idpId: Int64, remote: [RemoteClient]) throws -> Plan {
+        var plan = Plan()
+        let known = try Client.filter(Column("identityProviderId") == idpId).fetchAll(db)
+        let byClientId = Dictionary(known.map { ($0.clientId, $0) }, uniquingKeysWith: { first, _ in first })
+        var secretsByClient: [Int64: [SecretMetadata]] = [:]
+        for secret in try SecretMetadata
+            .filter(sql: "clientRowId IN (SELECT id FROM client WHERE identityProviderId = ?)", arguments: [idpId])
+            .fetchAll(db)
+        {
+            secretsByClient[secret.clientRowId, default: []].append(secret)
+        }
+        let remoteIds = Set(remote.map(\.clientId))
+        for client in remote {
+            guard let record = byClientId[client.clientId] else {
+                plan.newClients.append(client)
+                continue
+            }
+            let recorded = secretsByClient[record.id!] ?? []
+            let live = Dictionary(recorded.filter { $0.state != .removed }.map { ($0.keyId, $0) },
+                                  uniquingKeysWith: { first, _ in first })
+            let remoteKeys = Set(client.secrets.map(\.keyId))
+            for secret in client.secrets where live[secret.keyId] == nil {
+                plan.unknownSecrets.append(
+                    SyncReport.SecretDrift(
+                        client: record.displayName, clientId: record.clientId, keyId: secret.keyId, hint: secret.hint,
+                        displayName: secret.displayName,
+                        fromInterruptedRotation: secret.displayName.hasPrefix("clientele rotation #")))
+                plan.unknownSecretRecords.append((record.id!, secret))
+            }
+            // A pending secret belongs to a rotation in flight; the rotation, not sync, decides its fate.
+            for secret in live.values where !remoteKeys.contains(secret.keyId) && secret.state != .pending {
+                plan.goneSecrets.append(
+                    SyncReport.SecretDrift(
+                        client: record.displayName, clientId: record.clientId, keyId: secret.keyId, hint: secret.hint,
+                        displayName: secret.displayName, fromInterruptedRotation: false))
+                plan.goneSecretKeys.append((record.id!, secret.keyId))
+            }
+        }
+        plan.goneClients = known.filter { !remoteIds.contains($0.clientId) }.map(\.displayName).sorted()
+        return plan
+    }
+}
