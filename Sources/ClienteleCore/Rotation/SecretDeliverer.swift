@@ -46,6 +46,17 @@ public enum SecretFile {
         close(descriptor)
     }
 
+    /// Writes a secret to a new owner-only file in one go (the console's "write it to a file").
+    public static func writeNew(_ secret: SecretText, to path: String) throws {
+        try reserve(path)
+        do {
+            try write(secret, to: path)
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+
     static func write(_ secret: SecretText, to path: String) throws {
         // O_NOFOLLOW and the size check: write only into the empty file this rotation reserved.
         let descriptor = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
