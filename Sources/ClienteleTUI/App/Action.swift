@@ -1,0 +1,29 @@
+import ClienteleCore
+import Foundation
+
+/// Everything that can happen to the console: keys, time, a resize, and the results of effects coming back.
+public enum Action: Sendable {
+    case key(KeyEvent)
+    case resized(Size)
+    case tick(Date)
+    case revision(Int64)
+    case headerLoaded(HeaderInfo)
+    case clientsLoaded(ClientIndex)
+    case detailLoaded(ClientDetail)
+    case expiringLoaded([ExpiringSecret])
+    case matrixLoaded(environments: [Environment], assignments: [PolicyAssignment])
+    case rotationsLoaded([RotationListing])
+    case auditLoaded([AuditEvent], query: String)
+    case auditVerified(AuditVerification)
+    case rotationPreviewed(RotationPreview, grace: DurationText)
+    /// A rotation's new secret, to be shown once. It lives only in the dialog's state until the dialog closes.
+    case secretReady(SecretText, clientName: String)
+    case rotationFinished(RotationOutcome)
+    case secretFileWritten(path: String)
+    case policyPlanned(PolicyPlan, PolicyChangeRequest)
+    case policyApplied(PolicyPlan)
+    case progress(done: Int, total: Int, note: String)
+    case longWorkFinished(title: String, lines: [String])
+    /// An effect failed; the message is the core's one-line error.
+    case failed(String)
+}

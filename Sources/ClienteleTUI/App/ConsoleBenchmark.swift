@@ -1,0 +1,105 @@
+import ClienteleCore
+import Foundation
+
+/// Measures the console in-process with its real update and render code, for scripts/bench. Figures are
+/// milliseconds except `peak_rss_mb` and counts.
+public enum ConsoleBenchmark {
+    public static let frameSize = Size(width: 200, height: 60)
+
+    public static func run(registry: Registry, adapters: any IdentityProviderAdapters) async throws -> [String: Double] {
+        var results: [String: Double] = [:]
+
+        // First frame: what the console does before its first draw — header counts and the first page by name.
+        let started = DispatchTime.now()
+        var state = AppState(size: frameSize, now: registry.clock.now, readonly: true, registryPath: registry.path)
+        let idps = try registry.identityProviders()
+        let environments = try registry.environments()
+        let counts = try registry.consoleCounts()
+        state.header = HeaderInfo(registryPath: registry.path, identityProviders: idps.map(\.name),
+                                  environments: environments.map(\.name), clients: counts.clients,
+                                  secretsInService: counts.secretsInService, openRotations: counts.openRotations)
+        let firstRows = try registry.consoleClientRows(limit: Layout.tableRows(frameSize))
+        _ = ConsoleUpdate.update(&state, .clientsLoaded(
+            ClientIndex(rows: firstRows, identityProviders: idps, environments: environments, complete: false)))
+        var frame = ConsoleRender.render(state)
+        results["first_frame_ms"] = milliseconds(since: started)
+        precondition(frame.size == frameSize)
+
+        // The whole list, loaded in the background after the first frame.
+        let loadStarted = DispatchTime.now()
+        let rows = try registry.consoleClientRows()
+        results["full_load_query_ms"] = milliseconds(since: loadStarted)
+        let indexStarted = DispatchTime.now()
+        let index = ClientIndex(rows: rows, identityProviders: idps, environments: environments, complete: true)
+        results["index_build_ms"] = milliseconds(since: indexStarted)
+        _ = ConsoleUpdate.update(&state, .clientsLoaded(index))
+        results["full_load_ms"] = milliseconds(since: loadStarted)
+        results["clients"] = Double(index.count)
+
+        // Full-frame render of the clients screen.
+        var renders: [Double] = []
+        for _ in 0..<30 {
+            let t = DispatchTime.now()
+            frame = ConsoleRender.render(state)
+            renders.append(milliseconds(since: t))
+        }
+        results["render_200x60_p50_ms"] = percentile(renders, 0.5)
+        results["render_200x60_max_ms"] = renders.max() ?? 0
+
+        // Filter keystrokes: each is one update plus one render, as in the loop.
+        var keystrokes: [Double] = []
+        func press(_ key: KeyEvent) {
+            let t = DispatchTime.now()
+            _ = ConsoleUpdate.update(&state, .key(key))
+            frame = ConsoleRender.render(state)
+            keystrokes.append(milliseconds(since: t))
+        }
+        for query in ["pay", "billing-api", "zzq", "ord svc", "e"] {
+            _ = ConsoleUpdate.update(&state, .key(.character("/")))
+            for character in query { press(.character(character)) }
+            for _ in query { press(.backspace) }
+            _ = ConsoleUpdate.update(&state, .key(.escape))
+        }
+        results["filter_keystrokes"] = Double(keystrokes.count)
+        results["filter_p50_ms"] = percentile(keystrokes, 0.5)
+        results["filter_p99_ms"] = percentile(keystrokes, 0.99)
+        results["filter_max_ms"] = keystrokes.max() ?? 0
+
+        // Scrolling: a page down through the list.
+        var scrolls: [Double] = []
+        for _ in 0..<50 {
+            let t = DispatchTime.now()
+            _ = ConsoleUpdate.update(&state, .key(.pageDown))
+            frame = ConsoleRender.render(state)
+            scrolls.append(milliseconds(since: t))
+        }
+        results["page_down_p99_ms"] = percentile(scrolls, 0.99)
+
+        let sortStarted = DispatchTime.now()
+        for _ in ClientSort.allCases { _ = ConsoleUpdate.update(&state, .key(.character("s"))) }
+        results["sort_cycle_all_columns_ms"] = milliseconds(since: sortStarted)
+
+        results["peak_rss_mb"] = peakResidentMegabytes()
+        _ = frame
+        return results
+    }
+
+    static func milliseconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
+    }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+    }
+
+    /// VmHWM from /proc: the process's peak resident set, in MB.
+    static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+        return kilobytes / 1024
+    }
+}

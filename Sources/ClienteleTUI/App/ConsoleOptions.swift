@@ -1,0 +1,28 @@
+import ClienteleCore
+
+/// How the lead's CLI starts the console.
+public struct ConsoleOptions: Sendable {
+    public var registryPath: String
+    /// Nothing that changes the registry or an IdP is offered or carried out.
+    public var readonly: Bool
+    /// `--theme NAME|PATH`; nil falls back to `$CLIENTELE_THEME`, then `dark`.
+    public var theme: String?
+    /// Who the audit trail records for the console's changes.
+    public var actor: String
+    /// How often to ask the registry whether another process changed it.
+    public var pollInterval: Double
+    public var environment: [String: String]
+
+    public init(registryPath: String, readonly: Bool = false, theme: String? = nil, actor: String,
+                pollInterval: Double = 1, environment: [String: String] = ProcessInfo.processInfo.environment)
+    {
+        self.registryPath = registryPath
+        self.readonly = readonly
+        self.theme = theme
+        self.actor = actor
+        self.pollInterval = pollInterval
+        self.environment = environment
+    }
+}
+
+import Foundation

@@ -1,0 +1,36 @@
+import ClienteleCore
+
+/// Work `update` asks for, as values. Only the effect runner carries them out, off the UI path; results come back
+/// as actions. Tests assert on these values instead of on a database.
+public enum Effect: Sendable {
+    case loadHeader
+    /// The first rows by name (for a fast first frame), then the whole index.
+    case loadClients(firstPage: Int?)
+    case loadDetail(Int64)
+    case loadExpiring
+    case loadMatrix
+    case loadRotations
+    case loadAudit(query: String)
+    case verifyAudit
+    case pollRevision
+    case previewRotation(clientRowId: Int64, grace: DurationText)
+    case rotate(RotationRequest)
+    /// The operator closed the show-once dialog: the rotation may go on.
+    case acknowledgeSecret
+    case writeSecretFile(SecretText, path: String)
+    case planPolicy(PolicyChangeRequest)
+    case applyPolicy(PolicyChangeRequest)
+    case advanceRotation(Int64)
+    case advanceAll
+    case endGrace(Int64)
+    case cancelLongWork
+
+    /// Whether it changes the registry or an IdP; refused under `--readonly`.
+    public var changesState: Bool {
+        switch self {
+        case .rotate, .applyPolicy, .advanceRotation, .advanceAll, .endGrace: return true
+        case .writeSecretFile: return false
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import ClienteleCore
+import Foundation
+import Synchronization
+
+/// The one place where the console reaches the core. Each effect runs off the UI thread and posts its result as
+/// an action. `--readonly` is enforced here, for every effect, whatever the keymap offered.
+public final class EffectRunner: Sendable {
+    let registry: Registry
+    let service: RotationService
+    let actor: String
+    let readonly: Bool
+    let inbox: ActionInbox
+    let gate = SecretGate()
+    private let longWork = Mutex<Task<Void, Never>?>(nil)
+
+    public init(registry: Registry, adapters: any IdentityProviderAdapters, actor: String, readonly: Bool,
+                inbox: ActionInbox)
+    {
+        self.registry = registry
+        self.service = RotationService(registry: registry, adapters: adapters)
+        self.actor = actor
+        self.readonly = readonly
+        self.inbox = inbox
+    }
+
+    /// Shows new secrets through the console's dialog and waits until the operator closes it.
+    var deliverer: SecretDeliverer {
+        let inbox = self.inbox
+        let gate = self.gate
+        return SecretDeliverer(showOnce: { secret, client in
+            inbox.post(.secretReady(secret, clientName: client.displayName))
+            await gate.wait()
+        })
+    }
+
+    public func perform(_ effects: [Effect]) {
+        for effect in effects { perform(effect) }
+    }
+
+    public func perform(_ effect: Effect) {
+        if readonly && effect.changesState {
+            inbox.post(.failed("read-only console: changes are switched off (started with --readonly)"))
+            return
+        }
+        switch effect {
+        case .acknowledgeSecret:
+            gate.acknowledge()
+        case .cancelLongWork:
+            longWork.withLock { $0?.cancel() }
+        case .advanceAll:
+            let task = Task.detached { [self] in await advanceAll() }
+            longWork.withLock { $0 = task }
+        default:
+            Task.detached { [self] in
+                do {
+                    try await run(effect)
+                } catch {
+                    inbox.post(.failed(Self.describe(error)))
+                }
+            }
+        }
+    }
+
+    /// Lets a rotation waiting on the show-once dialog finish, and stops long work, when the console closes.
+    public func shutdown() {
+        gate.close()
+        longWork.withLock { $0?.cancel() }
+    }
+
+    static func describe(_ error: Error) -> String {
+        (error as? ClienteleError)?.description ?? String(describing: error)
+    }
+
+    func run(_ effect: Effect) async throws {
+        switch effect {
+        case .loadHeader:
+            inbox.post(.headerLoaded(try loadHeader()))
+        case .loadClients(let firstPage):
+            let idps = try registry.identityProviders()
+            let environments = try registry.environments()
+            if let firstPage {
+                let rows = try registry.consoleClientRows(limit: firstPage)
+                inbox.post(.clientsLoaded(ClientIndex(rows: rows, identityProviders: idps, environments: environments,
+                                                      complete: false)))
+            }
+            let rows = try registry.consoleClientRows()
+            inbox.post(.clientsLoaded(ClientIndex(rows: rows, identityProviders: idps, environments: environments,
+                                                  complete: true)))
+        case .loadDetail(let id):
+            inbox.post(.detailLoaded(try registry.clientDetail(id)))
+        case .loadExpiring:
+            inbox.post(.expiringLoaded(try registry.expiringSecrets(within: ExpiringState.window)))
+        case .loadMatrix:
+            inbox.post(.matrixLoaded(environments: try registry.environments(), assignments: try registry.allAssignments()))
+        case .loadRotations:
+            inbox.post(.rotationsLoaded(try registry.rotations(includeFinished: true, limit: 500)))
+        case .loadAudit(let query):
+            inbox.post(.auditLoaded(try registry.auditEvents(mentioning: query, limit: 1000), query: query))
+        case .verifyAudit:
+            inbox.post(.auditVerified(try registry.verifyAuditTrail()))
+        case .pollRevision:
+            inbox.post(.revision(try registry.revision()))
+        case .previewRotation(let id, let grace):
+            let preview = try await service.preview(RotationRequest(client: "#\(id)", grace: grace, delivery: .terminal))
+            inbox.post(.rotationPreviewed(preview, grace: grace))
+        case .rotate(let request):
+            let outcome = try await service.rotate(request, actor: actor, deliverer: deliverer)
+            inbox.post(.rotationFinished(outcome))
+        case .writeSecretFile(let secret, let path):
+            try SecretFileWriter.write(secret, to: path)
+            inbox.post(.secretFileWritten(path: path))
+        case .planPolicy(let request):
+            inbox.post(.policyPlanned(try registry.planPolicyChange(request), request))
+        case .applyPolicy(let request):
+            inbox.post(.policyApplied(try registry.applyPolicyChange(request, actor: actor)))
+        case .advanceRotation(let id):
+            let outcome = try await service.run(id, actor: actor, deliverer: deliverer)
+            inbox.post(.progress(done: 1, total: 1, note: outcome.summary))
+            inbox.post(.longWorkFinished(title: "Rotation #\(id)", lines: [outcome.summary]))
+        case .endGrace(let id):
+            try service.endGrace(id, actor: actor)
+            let outcome = try await service.run(id, actor: actor, deliverer: deliverer)
+            inbox.post(.longWorkFinished(title: "Grace ended", lines: [outcome.summary]))
+        case .acknowledgeSecret, .cancelLongWork, .advanceAll:
+            break
+        }
+    }
+
+    func loadHeader() throws -> HeaderInfo {
+        let counts = try registry.consoleCounts()
+        return HeaderInfo(
+            registryPath: registry.path, identityProviders: try registry.identityProviders().map(\.name),
+            environments: try registry.environments().map(\.name), clients: counts.clients,
+            secretsInService: counts.secretsInService, openRotations: counts.openRotations)
+    }
+
+    /// Advances open rotations one by one, reporting each, and stops between rotations when cancelled.
+    func advanceAll() async {
+        do {
+            let open = try registry.rotations(includeFinished: false, limit: 10_000).compactMap(\.rotation.id)
+            var lines: [String] = []
+            for (done, id) in open.enumerated() {
+                if Task.isCancelled {
+                    lines.append("cancelled after \(done) of \(open.count)")
+                    break
+                }
+                inbox.post(.progress(done: done, total: open.count, note: "rotation #\(id)"))
+                do {
+                    lines.append(try await service.run(id, actor: actor, deliverer: deliverer).summary)
+                } catch {
+                    lines.append("rotation #\(id): \(Self.describe(error))")
+                }
+            }
+            inbox.post(.progress(done: open.count, total: open.count, note: ""))
+            inbox.post(.longWorkFinished(
+                title: "Advance all", lines: open.isEmpty ? ["no open rotations"] : lines))
+        } catch {
+            inbox.post(.failed(Self.describe(error)))
+        }
+    }
+}

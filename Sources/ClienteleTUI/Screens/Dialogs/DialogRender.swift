@@ -1,0 +1,262 @@
+import ClienteleCore
+import Foundation
+
+/// Draws the open dialog over the screen.
+enum DialogRender {
+    static func draw(_ buffer: inout CellBuffer, _ modal: Modal, _ state: AppState) {
+        switch modal {
+        case .help(let scroll): drawHelp(&buffer, state, scroll: scroll)
+        case .command(let command): drawCommand(&buffer, command, state)
+        case .rotate(let dialog): drawRotate(&buffer, dialog, state)
+        case .confirm(let confirm):
+            drawChoice(&buffer, title: confirm.title, lines: confirm.lines, confirmLabel: confirm.confirmLabel,
+                       focus: confirm.focus, danger: true)
+        case .plan(let plan):
+            drawChoice(&buffer, title: plan.title, lines: plan.lines, confirmLabel: plan.destructive ? "Unassign" : "Apply",
+                       focus: plan.focus, danger: plan.destructive)
+        case .policyForm(let form): drawForm(&buffer, form)
+        case .secret(let reveal): drawSecret(&buffer, reveal)
+        case .progress(let progress): drawProgress(&buffer, progress)
+        case .message(let message):
+            let wrapped = wrap(message.lines, width: min(70, buffer.size.width - 2) - 4)
+            let rect = frame(&buffer, title: message.title, width: 70, height: wrapped.count + 4,
+                             role: message.isError ? .danger : .border)
+            var y = rect.y + 1
+            for line in wrapped where y < rect.maxY - 2 {
+                buffer.put(line, x: rect.x + 2, y: y, role: message.isError ? .error : .normal, maxWidth: rect.width - 4)
+                y += 1
+            }
+            buffer.put("enter close", x: rect.x + 2, y: rect.maxY - 2, role: .dim)
+        }
+    }
+
+    /// A cleared, bordered box centred on the screen.
+    static func frame(_ buffer: inout CellBuffer, title: String, width: Int, height: Int, role: StyleRole = .border)
+        -> Rect
+    {
+        let area = Rect(x: 0, y: 1, width: buffer.size.width, height: buffer.size.height - 2)
+        let rect = area.centered(width: min(width, area.width - 2), height: min(height, area.height))
+        buffer.fill(rect)
+        buffer.box(rect, title: title, role: role)
+        return rect
+    }
+
+    static func wrap(_ lines: [String], width: Int) -> [String] {
+        guard width > 4 else { return lines }
+        var result: [String] = []
+        for line in lines {
+            var current = ""
+            for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+                if !current.isEmpty && DisplayWidth.of(current) + 1 + DisplayWidth.of(String(word)) > width {
+                    result.append(current)
+                    current = "  " + word
+                } else {
+                    current += (current.isEmpty ? "" : " ") + word
+                }
+            }
+            result.append(current)
+        }
+        return result
+    }
+
+    static func drawButtons(_ buffer: inout CellBuffer, _ labels: [(String, Bool, StyleRole)], x: Int, y: Int) {
+        var x = x
+        for (label, focused, role) in labels {
+            x += buffer.put("[ \(label) ]", x: x, y: y, role: focused ? (role == .danger ? .marker : .buttonFocused) : .button)
+            x += 2
+        }
+    }
+
+    static func drawHelp(_ buffer: inout CellBuffer, _ state: AppState, scroll: Int) {
+        var lines: [(String, StyleRole)] = [("Keys on \(state.screen.title)", .header)]
+        let bindings = state.keymap.bindings(for: state.screen)
+        for binding in bindings.filter({ $0.screens != nil }) {
+            lines.append(("  \(TextFit.pad(binding.label, width: 10)) \(binding.help)\(binding.destructive ? "  (asks first)" : "")",
+                          binding.destructive ? .danger : .normal))
+        }
+        lines.append(("", .normal))
+        lines.append(("Everywhere", .header))
+        var listedScreens = false
+        for binding in bindings.filter({ $0.screens == nil }) {
+            if case .screen = binding.command {
+                // The six screen keys read better as one line.
+                if !listedScreens {
+                    let names = ScreenID.allCases.map { $0.title.lowercased() }.joined(separator: ", ")
+                    lines.append(("  \(TextFit.pad("1–6", width: 10)) \(names)", .normal))
+                    listedScreens = true
+                }
+                continue
+            }
+            lines.append(("  \(TextFit.pad(binding.label, width: 10)) \(binding.help)", .normal))
+        }
+        lines.append(("", .normal))
+        lines.append(("In lists: j/k move, enter opens, esc goes back along the breadcrumbs.", .dim))
+        lines.append((":clients :client NAME :env NAME :expiring :policies :rotations :audit :q", .dim))
+        if state.readonly { lines.append(("Read-only: keys that change anything are switched off.", .danger)) }
+        let rect = frame(&buffer, title: "Help", width: 76, height: lines.count + 3)
+        let visible = rect.height - 3
+        let start = min(scroll, max(0, lines.count - visible))
+        for (offset, line) in lines.dropFirst(start).prefix(visible).enumerated() {
+            buffer.put(line.0, x: rect.x + 2, y: rect.y + 1 + offset, role: line.1, maxWidth: rect.width - 4)
+        }
+        buffer.put("esc close  ↑↓ scroll", x: rect.x + 2, y: rect.maxY - 2, role: .dim, maxWidth: rect.width - 4)
+    }
+
+    static func drawCommand(_ buffer: inout CellBuffer, _ command: CommandLineState, _ state: AppState) {
+        let y = state.size.height - 2
+        let width = state.size.width
+        buffer.fill(Rect(x: 0, y: y, width: width, height: 1))
+        let x = buffer.put(" :", x: 0, y: y, role: .accent)
+        command.field.draw(into: &buffer, x: x, y: y, width: max(1, width - x - 1), focused: true)
+        let hints = command.error.map { [($0, StyleRole.error)] }
+            ?? command.completions.prefix(8).map { ($0, StyleRole.dim) }
+        guard !hints.isEmpty, y - 1 > 1 else { return }
+        buffer.fill(Rect(x: 0, y: y - 1, width: width, height: 1), role: .footer)
+        var hx = 2
+        for (hint, role) in hints {
+            hx += buffer.put(hint + "   ", x: hx, y: y - 1, role: role == .dim ? .footer : role, maxWidth: width - hx)
+        }
+    }
+
+    static func drawRotate(_ buffer: inout CellBuffer, _ dialog: RotateDialogState, _ state: AppState) {
+        let rect = frame(&buffer, title: "Rotate \(dialog.clientName)", width: 72, height: 16)
+        let inner = rect.width - 4
+        var y = rect.y + 1
+        let x = rect.x + 2
+        if let preview = dialog.preview {
+            let retiring = preview.retiring.map { "\(String($0.keyId.prefix(8))) (\($0.hint)…)" }
+            buffer.put("IdP \(preview.identityProvider.name): " + (preview.overlap ? "old and new secrets overlap"
+                : "one secret at a time (no overlap)"), x: x, y: y, role: preview.overlap ? .dim : .warning, maxWidth: inner)
+            y += 1
+            buffer.put("Retires: " + (retiring.isEmpty ? "nothing" : retiring.joined(separator: ", ")), x: x, y: y,
+                       role: .dim, maxWidth: inner)
+            y += 1
+            buffer.put("New secret expires \(ExpiryText.day(preview.newSecretExpiresAt))"
+                + (preview.resuming.map { "; resumes open rotation #\($0.id ?? 0)" } ?? ""), x: x, y: y, role: .dim,
+                maxWidth: inner)
+        } else {
+            buffer.put("Reading the client's secrets…", x: x, y: y, role: .dim)
+        }
+        y += 2
+        let labelWidth = 10
+        buffer.put("Grace", x: x, y: y, role: dialog.focus == .grace ? .accent : .normal)
+        dialog.grace.draw(into: &buffer, x: x + labelWidth, y: y, width: 12, focused: dialog.focus == .grace)
+        buffer.put("old secret stays valid this long (0s = none)", x: x + labelWidth + 14, y: y, role: .dim,
+                   maxWidth: inner - labelWidth - 14)
+        y += 2
+        buffer.put("Delivery", x: x, y: y, role: dialog.focus == .delivery ? .accent : .normal)
+        var dx = x + labelWidth
+        for option in RotateDialogState.Delivery.allCases {
+            let chosen = option == dialog.delivery
+            let role: StyleRole = chosen ? (dialog.focus == .delivery ? .buttonFocused : .selected) : .dim
+            dx += buffer.put((chosen ? "(•) " : "( ) ") + option.label, x: dx, y: y, role: role, maxWidth: rect.maxX - dx - 1)
+            dx += 2
+        }
+        y += 2
+        if dialog.delivery != .showOnce {
+            buffer.put(dialog.delivery == .file ? "File" : "Command", x: x, y: y,
+                       role: dialog.focus == .target ? .accent : .normal)
+            dialog.target.draw(into: &buffer, x: x + labelWidth, y: y, width: inner - labelWidth,
+                               focused: dialog.focus == .target)
+        } else {
+            buffer.put("The secret is shown once, masked until you reveal it.", x: x, y: y, role: .dim, maxWidth: inner)
+        }
+        y += 2
+        if let error = dialog.error {
+            buffer.put(error, x: x, y: y, role: .error, maxWidth: inner)
+        } else if let reason = dialog.noOverlapReason {
+            buffer.put("! " + reason, x: x, y: y, role: .danger, maxWidth: inner)
+        }
+        drawButtons(&buffer, [("Rotate", dialog.focus == .rotate, dialog.noOverlapReason == nil ? .button : .danger),
+                              ("Cancel", dialog.focus == .cancel, .button)], x: x, y: rect.maxY - 2)
+        buffer.put("tab next · ←→ choose · esc cancel", x: x + 26, y: rect.maxY - 2, role: .dim,
+                   maxWidth: rect.maxX - x - 27)
+    }
+
+    static func drawChoice(_ buffer: inout CellBuffer, title: String, lines: [String], confirmLabel: String,
+                           focus: DialogButton, danger: Bool)
+    {
+        let wrapped = wrap(lines, width: 64)
+        let rect = frame(&buffer, title: title, width: 70, height: wrapped.count + 5, role: danger ? .danger : .border)
+        for (offset, line) in wrapped.enumerated() where rect.y + 1 + offset < rect.maxY - 2 {
+            buffer.put(line, x: rect.x + 2, y: rect.y + 1 + offset, maxWidth: rect.width - 4)
+        }
+        // Cancel comes first and, for destructive steps, holds the focus.
+        drawButtons(&buffer, [("Cancel", focus == .cancel, .button),
+                              (confirmLabel, focus == .confirm, danger ? .danger : .button)],
+                    x: rect.x + 2, y: rect.maxY - 2)
+    }
+
+    static func drawForm(_ buffer: inout CellBuffer, _ form: PolicyFormState) {
+        let schema = form.schema
+        let title = (form.isReconfiguring ? "Reconfigure " : "Assign ") + "\(form.policy.rawValue) in \(form.environment)"
+        let rect = frame(&buffer, title: title, width: 76, height: schema.fields.count * 2 + 8)
+        let x = rect.x + 2
+        let inner = rect.width - 4
+        buffer.put(schema.summary, x: x, y: rect.y + 1, role: .dim, maxWidth: inner)
+        let labelWidth = min(22, (schema.fields.map { $0.key.count }.max() ?? 8) + 3)
+        var y = rect.y + 3
+        let errorKey = form.errorKey
+        for (index, field) in schema.fields.enumerated() where y < rect.maxY - 3 {
+            let focused = form.focus == index
+            let label = field.key + (field.isRequired ? "*" : "")
+            buffer.put(label, x: x, y: y, role: errorKey == field.key ? .error : focused ? .accent : .normal,
+                       maxWidth: labelWidth - 1)
+            form.values[index].draw(into: &buffer, x: x + labelWidth, y: y, width: inner - labelWidth, focused: focused)
+            if focused, y + 1 < rect.maxY - 3 {
+                buffer.put("\(field.type.label) · \(field.help)", x: x + labelWidth, y: y + 1, role: .dim,
+                           maxWidth: inner - labelWidth)
+            }
+            y += 2
+        }
+        if let error = form.error {
+            buffer.put("✗ " + error, x: x, y: rect.maxY - 3, role: .error, maxWidth: inner)
+        } else {
+            buffer.put("✓ valid", x: x, y: rect.maxY - 3, role: .success)
+        }
+        drawButtons(&buffer, [("Preview", form.focus == form.previewButton, .button),
+                              ("Cancel", form.focus == form.cancelButton, .button)], x: x, y: rect.maxY - 2)
+        buffer.put("tab next field · esc cancel", x: x + 27, y: rect.maxY - 2, role: .dim,
+                   maxWidth: inner - 27)
+    }
+
+    static func drawSecret(_ buffer: inout CellBuffer, _ reveal: SecretRevealState) {
+        let rect = frame(&buffer, title: "New secret for \(reveal.clientName)", width: 72, height: 11, role: .warning)
+        let x = rect.x + 2
+        let inner = rect.width - 4
+        for (offset, line) in wrap(["Shown once: copy it now. Clientele never stores it and will not show it again."],
+                                   width: inner).prefix(2).enumerated()
+        {
+            buffer.put(line, x: x, y: rect.y + 1 + offset, role: .warning, maxWidth: inner)
+        }
+        let text = reveal.revealed ? reveal.secret.reveal() : String(repeating: "•", count: 24)
+        buffer.fill(Rect(x: x, y: rect.y + 4, width: inner, height: 1), role: reveal.revealed ? .input : .mask)
+        buffer.put(" " + text, x: x, y: rect.y + 4, role: reveal.revealed ? .input : .mask, maxWidth: inner)
+        if let path = reveal.path {
+            buffer.put("File:", x: x, y: rect.y + 6, role: .accent)
+            path.draw(into: &buffer, x: x + 6, y: rect.y + 6, width: inner - 6, focused: true)
+        } else if let written = reveal.writtenTo {
+            buffer.put("Written to \(written) (mode 0600)", x: x, y: rect.y + 6, role: .success, maxWidth: inner)
+        }
+        if let error = reveal.error { buffer.put(error, x: x, y: rect.y + 7, role: .error, maxWidth: inner) }
+        let keys = reveal.path != nil ? "enter write  esc back"
+            : (reveal.revealed ? "v hide" : "v reveal") + "  w write to a new file  enter done"
+        buffer.put(keys, x: x, y: rect.maxY - 2, role: .dim, maxWidth: inner)
+    }
+
+    static func drawProgress(_ buffer: inout CellBuffer, _ progress: ProgressState) {
+        let rect = frame(&buffer, title: progress.title, width: 60, height: 7)
+        let x = rect.x + 2
+        let inner = rect.width - 4
+        if progress.total > 0 {
+            let filled = Int(Double(inner - 10) * Double(progress.done) / Double(max(1, progress.total)))
+            buffer.put(String(repeating: "█", count: filled) + String(repeating: "░", count: max(0, inner - 10 - filled)),
+                       x: x, y: rect.y + 2, role: .accent)
+            buffer.put(" \(progress.done)/\(progress.total)", x: x + inner - 10, y: rect.y + 2, role: .dim)
+        } else {
+            buffer.put("working…", x: x, y: rect.y + 2, role: .accent)
+        }
+        buffer.put(progress.note, x: x, y: rect.y + 3, role: .dim, maxWidth: inner)
+        buffer.put(progress.cancelling ? "cancelling…" : "esc cancel", x: x, y: rect.maxY - 2, role: .dim)
+    }
+}

@@ -1,0 +1,89 @@
+import ClienteleCore
+import Foundation
+
+/// The rotate dialog: grace period and delivery, with what the rotation will do.
+public struct RotateDialogState: Sendable {
+    public enum Delivery: Int, CaseIterable, Sendable {
+        case showOnce, file, command
+
+        public var label: String {
+            switch self {
+            case .showOnce: return "show once"
+            case .file: return "0600 file"
+            case .command: return "pipe to command"
+            }
+        }
+    }
+
+    public enum Focus: Int, CaseIterable, Sendable {
+        case grace, delivery, target, rotate, cancel
+    }
+
+    public var clientRowId: Int64
+    public var clientName: String
+    public var preview: RotationPreview?
+    public var grace: TextField
+    public var delivery: Delivery = .showOnce
+    /// The file path or command, depending on `delivery`.
+    public var target = TextField()
+    public var focus: Focus = .grace
+    public var error: String?
+
+    public init(clientRowId: Int64, clientName: String, grace: DurationText) {
+        self.clientRowId = clientRowId
+        self.clientName = clientName
+        self.grace = TextField(grace.description)
+    }
+
+    public var parsedGrace: DurationText? { DurationText(parsing: grace.text) }
+
+    /// Why this rotation leaves callers without overlap, if it does: then it needs a confirmation.
+    public var noOverlapReason: String? {
+        guard let preview else { return nil }
+        if !preview.overlap {
+            return "IdP '\(preview.identityProvider.name)' cannot keep two secrets: the old secret stops working the moment the new one is issued"
+        }
+        if parsedGrace?.seconds == 0 && !preview.retiring.isEmpty {
+            return "a grace period of 0 removes the old secret as soon as the new one is verified"
+        }
+        return nil
+    }
+
+    /// Fields in focus order; the target field only exists for file and command delivery.
+    var focusOrder: [Focus] {
+        delivery == .showOnce ? [.grace, .delivery, .rotate, .cancel] : Focus.allCases
+    }
+
+    mutating func moveFocus(_ step: Int) {
+        let order = focusOrder
+        let index = order.firstIndex(of: focus) ?? 0
+        focus = order[(index + step + order.count) % order.count]
+    }
+
+    /// The request the dialog describes, or the one problem that stops it.
+    public func request(confirmed: Bool) -> Result<RotationRequest, ValidationMessage> {
+        guard let grace = parsedGrace else {
+            return .failure(ValidationMessage("grace '\(self.grace.text)' is not \(DurationText.formatHint)"))
+        }
+        let target = self.target.text.trimmingCharacters(in: .whitespaces)
+        let delivery: SecretDelivery
+        switch self.delivery {
+        case .showOnce:
+            delivery = .terminal
+        case .file:
+            guard !target.isEmpty else { return .failure(ValidationMessage("enter the path of a new file for the secret")) }
+            delivery = .file(path: (target as NSString).expandingTildeInPath)
+        case .command:
+            guard !target.isEmpty else { return .failure(ValidationMessage("enter the command that receives the secret")) }
+            delivery = .command(target)
+        }
+        return .success(RotationRequest(client: "#\(clientRowId)", grace: grace, delivery: delivery,
+                                        confirmed: confirmed))
+    }
+}
+
+/// A validation problem to show inline.
+public struct ValidationMessage: Error, Equatable, Sendable {
+    public var text: String
+    public init(_ text: String) { self.text = text }
+}

@@ -1,0 +1,50 @@
+import ClienteleCore
+import Foundation
+
+enum ExpiringRender {
+    static func draw(_ buffer: inout CellBuffer, _ state: AppState, in rect: Rect) {
+        let expiring = state.expiring
+        guard expiring.loaded else {
+            buffer.put("Loading expiring secrets…", x: rect.x + 2, y: rect.y + 1, role: .dim)
+            return
+        }
+        guard !expiring.rows.isEmpty else {
+            buffer.put("Nothing expires in the next 90 days.", x: rect.x + 2, y: rect.y + 1, role: .ok)
+            return
+        }
+        let wide = rect.width >= 80
+        var columns = [
+            Table.Column("Left", width: 6, alignRight: true), Table.Column("Expires", width: 10),
+            Table.Column("Client", width: 14, flexible: true), Table.Column("IdP", width: wide ? 14 : 12),
+        ]
+        if wide { columns.append(Table.Column("Key", width: 8)) }
+        let now = state.now
+        let width = rect.width
+        Table(columns).draw(into: &buffer, in: rect, count: expiring.rows.count, cursor: expiring.cursor) { row, column in
+            switch expiring.rows[row] {
+            case .group(let title, let count, let role):
+                // Headings are drawn across the whole row below; the cells stay blank.
+                _ = (title, count, width)
+                return ("", role)
+            case .item(let secret):
+                let role = ExpiryText.role(secret.expiresAt, now: now, thresholds: state.thresholds)
+                switch column {
+                case 0: return (ExpiryText.daysLeft(secret.expiresAt, now: now), role)
+                case 1: return (ExpiryText.day(secret.expiresAt), .dim)
+                case 2: return (secret.client, secret.kind == .adminCredential ? .accent : .normal)
+                case 3: return (secret.identityProvider, .dim)
+                default: return (secret.keyId.map { String($0.prefix(8)) } ?? "admin", .dim)
+                }
+            }
+        }
+        for line in 0..<max(0, rect.height - 1) {
+            let row = expiring.cursor.offset + line
+            guard row < expiring.rows.count, case .group(let title, let count, let role) = expiring.rows[row] else { continue }
+            let y = rect.y + 1 + line
+            buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1))
+            let text = "── \(title) (\(count)) "
+            let used = buffer.put(text, x: rect.x + 1, y: y, role: role)
+            buffer.put(String(repeating: "─", count: max(0, rect.width - used - 2)), x: rect.x + 1 + used, y: y, role: .border)
+        }
+    }
+}

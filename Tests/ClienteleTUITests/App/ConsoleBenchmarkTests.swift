@@ -1,0 +1,28 @@
+import ClienteleCore
+import Foundation
+import Testing
+@testable import ClienteleTUI
+
+struct ConsoleBenchmarkTests {
+    /// On the small demo: the benchmark runs the real code and reports every figure scripts/bench reads.
+    /// With CLIENTELE_TUI_BENCH_REGISTRY=PATH it measures that registry instead and prints the figures.
+    @Test func reportsEveryFigure() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let results: [String: Double]
+        if let path = environment["CLIENTELE_TUI_BENCH_REGISTRY"] {
+            let registry = try Registry.open(at: path)
+            results = try await ConsoleBenchmark.run(
+                registry: registry, adapters: StandardAdapters(registryPath: path, clock: .wall))
+            for key in results.keys.sorted() { print("bench \(key) = \(String(format: "%.2f", results[key]!))") }
+        } else {
+            let fixture = try await SharedDemo.fixture()
+            results = try await ConsoleBenchmark.run(registry: fixture.registry, adapters: fixture.adapters)
+            #expect(results["clients"] == 60)
+        }
+        for key in ["first_frame_ms", "filter_p50_ms", "filter_p99_ms", "render_200x60_p50_ms", "peak_rss_mb",
+                    "full_load_ms"]
+        {
+            #expect((results[key] ?? -1) > 0, "\(key) missing")
+        }
+    }
+}

@@ -1,0 +1,169 @@
+"""End-to-end: the real binary under tmux, as an operator would use it."""
+import os
+import random
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+
+def query(registry: Path, sql: str, *args):
+    with sqlite3.connect(registry) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def test_open_filter_open_client_and_quit(open_console):
+    console = open_console()
+    screen = console.wait_for("60 clients")
+    assert "Name" in screen and "q quit" in screen
+    console.keys("/")
+    console.type("sched")
+    screen = console.wait_for("of 60")
+    rows = [line for line in screen.splitlines()[2:] if "entra-sandbox" in line or "oidc-sandbox" in line]
+    assert rows and rows[0].startswith("scheduling"), screen
+    console.keys("Enter", "Enter")
+    screen = console.wait_for("Key id")
+    assert "Clients › scheduling" in screen
+    assert "Environments:" in screen
+    console.keys("Escape")
+    console.wait_for("Name▲")
+    console.keys("q")
+    assert console.wait_exit() == 0
+
+
+def test_rotate_by_keypress_with_file_delivery(open_console, demo, tmp_path):
+    console = open_console()
+    console.wait_for("60 clients")
+    # billing-api is an Entra-profile client in the seed-7 demo: overlapping secrets, no extra confirmation.
+    client = query(demo, "SELECT c.id, c.displayName FROM client c JOIN identityProvider i ON i.id = c.identityProviderId "
+                         "WHERE i.name = 'entra-sandbox' AND c.displayName = 'billing-api'")[0]
+    console.keys("/")
+    console.type(client[1])
+    console.wait_for("1 of 60")
+    console.keys("Enter", "r")
+    console.wait_for("Rotate billing-api")
+    console.wait_for("Retires:")
+    secret_file = tmp_path / "billing-api.secret"
+    console.keys("Tab", "Right", "Tab")
+    console.type(str(secret_file))
+    console.keys("Enter")
+    screen = console.wait_for("new secret verified", timeout=20)
+    mode = stat.S_IMODE(os.stat(secret_file).st_mode)
+    assert mode == 0o600
+    secret = secret_file.read_text().strip()
+    assert len(secret) >= 20
+    assert secret not in screen
+    rotations = query(demo, "SELECT step FROM rotation WHERE clientRowId = ?", client[0])
+    assert rotations and rotations[-1][0] in ("grace", "done")
+    actions = [row[0] for row in query(demo, "SELECT action FROM auditEvent WHERE subject = ?", "client billing-api")]
+    assert "rotation.planned" in actions and "rotation.secret-delivered" in actions
+    # The registry never holds the secret's text.
+    dump = "\n".join(str(row) for row in query(demo, "SELECT * FROM secret") + query(demo, "SELECT * FROM auditEvent"))
+    assert secret not in dump
+    console.keys("Enter", "q")
+    assert console.wait_exit() == 0
+
+
+def test_toggle_a_policy_in_the_matrix(open_console, demo):
+    console = open_console(width=120, height=40)
+    console.wait_for("60 clients")
+    console.keys("4")
+    console.wait_for("Environment")
+    # Sandbox × rate-limiting (third column) is empty in the demo.
+    console.keys("l", "l", "Enter")
+    console.wait_for("Assign rate-limiting in Sandbox")
+    console.wait_for("requests is required")
+    console.type("50")
+    console.wait_for("✓ valid")
+    console.keys("Enter")
+    console.wait_for("+ assign rate-limiting in Sandbox")
+    console.keys("Enter")
+    console.wait_for("assign rate-limiting", timeout=10)
+    console.wait_gone("[ Apply ]")
+    rows = query(demo, "SELECT a.policy FROM policyAssignment a JOIN environment e ON e.id = a.environmentId "
+                       "WHERE e.name = 'Sandbox' AND a.policy = 'rate-limiting'")
+    assert rows, "rate-limiting was not assigned"
+    # Toggling again asks before unassigning; Enter alone (Cancel) keeps it.
+    console.keys("Enter")
+    console.wait_for("Unassign rate-limiting from Sandbox?")
+    console.keys("Enter")
+    console.wait_gone("Unassign rate-limiting")
+    assert query(demo, "SELECT count(*) FROM policyAssignment a JOIN environment e ON e.id = a.environmentId "
+                       "WHERE e.name = 'Sandbox' AND a.policy = 'rate-limiting'")[0][0] == 1
+    console.keys("q")
+    assert console.wait_exit() == 0
+
+
+def test_resize_down_to_20x5_and_back(open_console):
+    console = open_console()
+    console.wait_for("60 clients")
+    console.resize(20, 5)
+    screen = console.wait_for("too small")
+    assert "20×5" in screen
+    console.resize(100, 30)
+    console.wait_for("60 clients", timeout=3)
+    console.resize(30, 8)
+    console.wait_for("too small")
+    console.keys("q")
+    assert console.wait_exit() == 0
+
+
+def test_readonly_says_so_and_offers_no_rotation(open_console, demo):
+    console = open_console(readonly=True)
+    screen = console.wait_for("READ-ONLY")
+    assert "r rotate" not in screen
+    console.keys("r")
+    time.sleep(0.5)
+    assert "Rotate " not in console.screen()
+    console.keys("C-c")
+    assert console.wait_exit() == 0
+
+
+def test_changes_by_another_process_appear_without_restart(open_console, demo):
+    console = open_console()
+    console.wait_for("60 clients")
+    with sqlite3.connect(demo) as db:
+        # What any other writer does: change a row and bump the revision in the same transaction.
+        db.execute("UPDATE client SET displayName = 'renamed-by-cli' WHERE displayName = 'accounts-api'")
+        db.execute("UPDATE registryInfo SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")
+    console.wait_for("renamed-by-cli", timeout=5)
+    console.keys("q")
+    assert console.wait_exit() == 0
+
+
+def test_key_and_byte_storm_at_random_sizes(open_console):
+    """Random keys, bytes and sizes for a bounded time: the console must neither crash nor hang."""
+    seed = int(os.environ.get("CLIENTELE_STORM_SEED", random.randrange(1 << 30)))
+    duration = float(os.environ.get("CLIENTELE_STORM_SECONDS", "20"))
+    rng = random.Random(seed)
+    console = open_console()
+    console.wait_for("60 clients")
+    named = ["Up", "Down", "Left", "Right", "PageUp", "PageDown", "Home", "End", "Enter", "Escape", "Tab", "BTab",
+             "BSpace", "DC", "F1", "F5", "C-r", "C-b", "C-f", "C-u", "C-w", "C-a", "C-e", "/", ":", "?", "r", "v",
+             "w", "j", "k", "g", "G", "s", "S", "a", "A", "E", "e", "1", "2", "3", "4", "5", "6", "Space", "y", "n"]
+    # Never q or Ctrl-C: they quit, which is correct but would end the storm early.
+    forbidden = {ord("q"), 0x03}
+    deadline = time.time() + duration
+    steps = 0
+    while time.time() < deadline:
+        roll = rng.random()
+        if roll < 0.55:
+            console.keys(*rng.choices(named, k=rng.randint(1, 6)))
+        elif roll < 0.75:
+            console.type("".join(rng.choice("abcxyz-_./~ 支付é🚚0123456789") for _ in range(rng.randint(1, 12))))
+        elif roll < 0.92:
+            data = bytes(b for b in (rng.randrange(256) for _ in range(rng.randint(1, 16))) if b not in forbidden)
+            if data:
+                console.bytes(data)
+        else:
+            console.resize(rng.randint(1, 200), rng.randint(1, 60))
+        steps += 1
+        assert console.exit_status() is None, f"console exited during the storm (seed {seed}, step {steps})"
+        time.sleep(rng.uniform(0, 0.03))
+    console.resize(100, 30)
+    # Back to a known state: close any dialog, leave any field, and quit.
+    console.keys("Escape", "Escape", "Escape")
+    time.sleep(0.3)
+    console.keys("C-c")
+    status = console.wait_exit(timeout=15)
+    assert status == 0, f"exit status {status} (seed {seed})"
