@@ -39,13 +39,13 @@ extension Registry {
                     ORDER BY s.expiresAt, s.id
                     """ + (limit.map { " LIMIT \($0)" } ?? ""),
                 arguments: [cutoff])
+            // Columns by position, in SELECT order: name lookups hash every column name of every row.
             while let row = try rows.next() {
                 result.append(
                     ExpiringSecret(
-                        kind: .clientSecret, identityProvider: row["idp"], client: row["displayName"],
-                        clientRowId: row["clientRowId"], clientId: row["clientId"], keyId: row["keyId"],
-                        hint: row["hint"], state: SecretState(rawValue: row["state"]) ?? .active,
-                        expiresAt: row["expiresAt"]))
+                        kind: .clientSecret, identityProvider: row[7], client: row[5], clientRowId: row[4],
+                        clientId: row[6], keyId: row[0], hint: row[1],
+                        state: SecretState(rawValue: row[2]) ?? .active, expiresAt: row[3]))
             }
             let admins = try IdentityProvider.filter(Column("adminCredentialExpiresAt") <= cutoff).fetchAll(db)
             for idp in admins {

@@ -46,6 +46,11 @@ public final class Registry: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "registry"
+        configuration.prepareDatabase { db in
+            // Memory-mapped reads skip a pread() per page: the expiry report over 300k secrets spends a sixth of
+            // its time there otherwise. Writes still go through the WAL as usual.
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
+        }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)

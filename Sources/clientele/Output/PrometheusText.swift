@@ -22,16 +22,18 @@ enum PrometheusText {
             # TYPE clientele_secrets_due gauge
 
             """
+        var counts: [ExpiryClass: Int] = [:]
+        for secret in due { counts[thresholds.classify(secret.expiresAt, now: now), default: 0] += 1 }
         for status in ExpiryClass.allCases where status != .ok {
-            let count = due.filter { thresholds.classify($0.expiresAt, now: now) == status }.count
-            text += "clientele_secrets_due{status=\"\(status.rawValue)\",window=\"\(window)\"} \(count)\n"
+            text += "clientele_secrets_due{status=\"\(status.rawValue)\",window=\"\(window)\"} \(counts[status] ?? 0)\n"
         }
         return text
     }
 
     /// Label values escape backslash, double quote and newline, per the exposition format.
     static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
+        return value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -26,19 +26,6 @@ extension ClienteleCommand.Secrets {
         @Option(help: "table, json or prometheus.")
         var format: Format = .table
 
-        struct Row: Encodable {
-            let kind: String
-            let idp: String
-            let client: String
-            let clientId: String?
-            let keyId: String?
-            let hint: String?
-            let state: String
-            let expiresAt: Date
-            let daysLeft: Int
-            let status: String
-        }
-
         func run() async throws {
             let registry = try global.openRegistry()
             let thresholds = try global.configuration().expiry
@@ -46,12 +33,22 @@ extension ClienteleCommand.Secrets {
             let due = try registry.expiringSecrets(within: within)
             switch json ? .json : format {
             case .json:
-                try JSONOutput.print(due.map { secret in
-                    Row(kind: secret.kind.rawValue, idp: secret.identityProvider, client: secret.client,
-                        clientId: secret.clientId, keyId: secret.keyId, hint: secret.hint, state: secret.state.rawValue,
-                        expiresAt: secret.expiresAt, daysLeft: daysLeft(until: secret.expiresAt, from: now),
-                        status: thresholds.classify(secret.expiresAt, now: now).rawValue)
-                })
+                var writer = FlatJSONWriter(capacity: due.count * 320)
+                for secret in due {
+                    writer.beginObject()
+                    writer.field("kind", secret.kind.rawValue)
+                    writer.field("idp", secret.identityProvider)
+                    writer.field("client", secret.client)
+                    writer.field("clientId", secret.clientId)
+                    writer.field("keyId", secret.keyId)
+                    writer.field("hint", secret.hint)
+                    writer.field("state", secret.state.rawValue)
+                    writer.field("expiresAt", Timestamp.iso8601(secret.expiresAt))
+                    writer.field("daysLeft", daysLeft(until: secret.expiresAt, from: now))
+                    writer.field("status", thresholds.classify(secret.expiresAt, now: now).rawValue)
+                    writer.endObject()
+                }
+                FileHandle.standardOutput.write(Data(writer.finish().utf8))
             case .prometheus:
                 print(PrometheusText.expiry(due, now: now, thresholds: thresholds, window: within), terminator: "")
             case .table:

@@ -12,23 +12,18 @@ BIN = os.environ["CLIENTELE_BIN"]
 
 
 def timed(command, env=None, stdin=None, repeat=1):
-    """Best wall time of `repeat` runs and the largest peak RSS (MiB) among them."""
+    """Best wall time of `repeat` runs and the largest peak RSS (MiB) among them, both from the same runs:
+    /usr/bin/time reports the child's own peak, which RUSAGE_CHILDREN cannot separate from earlier children."""
     times, peaks = [], []
     for _ in range(repeat):
         start = time.perf_counter()
-        result = subprocess.run(command, env=env, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, stdin=stdin,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         times.append(time.perf_counter() - start)
         if result.returncode not in (0, 1):
-            sys.exit(f"bench: {' '.join(command)} failed: {result.stderr.decode()[-400:]}")
-        # RUSAGE_CHILDREN keeps the maximum over every child so far, so each peak is measured on a run of its own.
-        peaks.append(peak_rss(command, env, stdin))
+            sys.exit(f"bench: {' '.join(command)} failed: {result.stderr[-400:]}")
+        peaks.append(int(result.stderr.strip().splitlines()[-1]) / 1024)
     return min(times), max(peaks)
-
-
-def peak_rss(command, env, stdin):
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, stdin=stdin,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    return int(result.stderr.strip().splitlines()[-1]) / 1024
 
 
 def main():
