@@ -56,21 +56,12 @@ extension CredentialSource {
     }
 
     static func runCommand(_ command: String, idpName: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
+        let data: Data
         do {
-            try process.run()
-        } catch {
-            throw ClienteleError.identityProvider("IdP \(idpName): admin secret command could not start: \(error.localizedDescription)")
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+            data = try ShellCommand.run(command, captureOutput: true)
+        } catch let failure as ShellCommand.Failure {
             throw ClienteleError.identityProvider(
-                "IdP \(idpName): admin secret command `\(command.split(separator: " ").first ?? "")` exited \(process.terminationStatus)")
+                "IdP \(idpName): admin secret command `\(ShellCommand.name(command))` \(failure.reason)")
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {

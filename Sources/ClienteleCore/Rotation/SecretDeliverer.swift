@@ -93,35 +93,12 @@ public enum SecretFile {
 
 /// Pipes a secret into a shell command's standard input. The command's own output passes through to ours; its
 /// exit status decides success.
-public enum SecretCommand {
+enum SecretCommand {
     static func run(_ command: String, input secret: SecretText) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardInput = pipe
         do {
-            try process.run()
-        } catch {
-            throw ClienteleError.delivery("secret command could not start: \(error.localizedDescription)")
-        }
-        let handle = pipe.fileHandleForWriting
-        // A command that exits without reading would make the write raise SIGPIPE; ignore it and rely on the exit
-        // status instead.
-        signal(SIGPIPE, SIG_IGN)
-        try? handle.write(contentsOf: Data((secret.reveal() + "\n").utf8))
-        try? handle.close()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw ClienteleError.delivery(
-                "secret command `\(command.split(separator: " ").first ?? "")` "
-                    + (process.terminationReason == .exit ? "exited \(process.terminationStatus)"
-                        : "was killed by signal \(process.terminationStatus)"))
+            try await ShellCommand.runOffPool(command, input: Data((secret.reveal() + "\n").utf8))
+        } catch let failure as ShellCommand.Failure {
+            throw ClienteleError.delivery("secret command `\(ShellCommand.name(command))` \(failure.reason)")
         }
     }
 }
