@@ -171,8 +171,10 @@ public struct DemoBuilder: Sendable {
                     """)
                 var count = 0
                 for (remote, idpId, memberships, team) in slice {
+                    let created = Timestamp.databaseText(now)
                     try insertClient.execute(arguments: [
-                        idpId, remote.displayName, remote.clientId, remote.objectId, team, "\(team)@example.com", now, now,
+                        idpId, remote.displayName, remote.clientId, remote.objectId, team, "\(team)@example.com", created,
+                        created,
                     ])
                     let clientRowId = db.lastInsertedRowID
                     for environmentId in memberships {
@@ -180,7 +182,8 @@ public struct DemoBuilder: Sendable {
                     }
                     for secret in remote.secrets {
                         try insertSecret.execute(arguments: [
-                            clientRowId, secret.keyId, secret.hint, secret.displayName, secret.createdAt, secret.expiresAt,
+                            clientRowId, secret.keyId, secret.hint, secret.displayName,
+                            Timestamp.databaseText(secret.createdAt), secret.expiresAt.map(Timestamp.databaseText),
                         ])
                         count += 1
                     }

@@ -6,30 +6,52 @@ public enum Timestamp {
     /// `2026-11-23T18:31:02Z` (whole seconds; machines get UTC).
     public static func iso8601(_ date: Date) -> String {
         // Hand-rolled: ISO8601DateFormatter and String(format:) dominate a 300k-row JSON export.
-        var seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        format(date, dateTimeSeparator: "T", milliseconds: false, suffix: "Z")
+    }
+
+    /// `2026-11-23 18:31:02.000`, exactly how GRDB stores a Date, for bulk inserts: GRDB's own conversion goes
+    /// through an ICU DateFormatter, a fifth of the time of building a 100k-client demo.
+    static func databaseText(_ date: Date) -> String {
+        format(date, dateTimeSeparator: " ", milliseconds: true, suffix: nil)
+    }
+
+    private static func format(_ date: Date, dateTimeSeparator: Character, milliseconds: Bool, suffix: Character?)
+        -> String
+    {
+        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = totalMilliseconds >= 0 ? totalMilliseconds / 1000 : (totalMilliseconds - 999) / 1000
+        let millisecond = Int(totalMilliseconds - seconds * 1000)
         let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
         seconds -= secondOfDay
         let (year, month, day) = civilDate(daysSinceEpoch: seconds / 86_400)
-        var bytes = [UInt8](repeating: 0, count: 20)
-        func put(_ value: Int, at offset: Int, digits: Int) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func put(_ value: Int, digits: Int) {
+            var divisor = 1
+            for _ in 1..<digits { divisor *= 10 }
             var remaining = value
-            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(48 + remaining % 10)
-                remaining /= 10
+            while divisor > 0 {
+                bytes.append(UInt8(48 + remaining / divisor % 10))
+                remaining %= divisor * 10
+                divisor /= 10
             }
         }
-        put(year, at: 0, digits: 4)
-        put(month, at: 5, digits: 2)
-        put(day, at: 8, digits: 2)
-        put(Int(secondOfDay / 3600), at: 11, digits: 2)
-        put(Int(secondOfDay % 3600 / 60), at: 14, digits: 2)
-        put(Int(secondOfDay % 60), at: 17, digits: 2)
-        bytes[4] = UInt8(ascii: "-")
-        bytes[7] = UInt8(ascii: "-")
-        bytes[10] = UInt8(ascii: "T")
-        bytes[13] = UInt8(ascii: ":")
-        bytes[16] = UInt8(ascii: ":")
-        bytes[19] = UInt8(ascii: "Z")
+        put(year, digits: 4)
+        bytes.append(UInt8(ascii: "-"))
+        put(month, digits: 2)
+        bytes.append(UInt8(ascii: "-"))
+        put(day, digits: 2)
+        bytes.append(UInt8(ascii: dateTimeSeparator.unicodeScalars.first!))
+        put(Int(secondOfDay / 3600), digits: 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(Int(secondOfDay % 3600 / 60), digits: 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(Int(secondOfDay % 60), digits: 2)
+        if milliseconds {
+            bytes.append(UInt8(ascii: "."))
+            put(millisecond, digits: 3)
+        }
+        if let suffix { bytes.append(UInt8(ascii: suffix.unicodeScalars.first!)) }
         return String(decoding: bytes, as: UTF8.self)
     }
 

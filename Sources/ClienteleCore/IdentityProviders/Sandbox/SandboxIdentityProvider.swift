@@ -217,14 +217,14 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
             for client in clients {
                 try insertApp.execute(arguments: [
                     client.clientId, client.objectId ?? UUID().uuidString.lowercased(), client.displayName,
-                    client.secrets.map(\.createdAt).min() ?? clock.now,
+                    Timestamp.databaseText(client.secrets.map(\.createdAt).min() ?? clock.now),
                 ])
                 for secret in client.secrets {
                     var unknowable = Data(capacity: 32)
                     for _ in 0..<4 { withUnsafeBytes(of: generator.next()) { unknowable.append(contentsOf: $0) } }
                     try insertPassword.execute(arguments: [
                         secret.keyId, client.clientId, secret.hint, secret.displayName, Data(), unknowable,
-                        secret.createdAt, secret.expiresAt,
+                        Timestamp.databaseText(secret.createdAt), secret.expiresAt.map(Timestamp.databaseText),
                     ])
                 }
             }
