@@ -33,8 +33,12 @@ extension Registry {
     /// With `limit`, only the first rows by name: what the console's first frame needs while the rest loads.
     public func consoleClientRows(limit: Int? = nil) throws -> [ConsoleClientRow] {
         try read { db in
+            // Sized up front: growing a 100k-row array by doubling briefly holds two copies of it.
+            let expected = try limit ?? (Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0)
             var rows: [ConsoleClientRow] = []
+            rows.reserveCapacity(expected)
             var position: [Int64: Int] = [:]
+            position.reserveCapacity(expected)
             let clientSQL = "SELECT id, displayName, clientId, ownerTeam, identityProviderId FROM client"
                 + (limit.map { " ORDER BY displayName COLLATE NOCASE, id LIMIT \($0)" } ?? "")
             let clients = try Row.fetchCursor(db, sql: clientSQL)

@@ -35,9 +35,12 @@ public final class StandardAdapters: IdentityProviderAdapters {
             return try SandboxIdentityProvider(
                 stateFile: Self.resolve(stateFile, besideRegistry: registryPath),
                 profile: idp.settings.sandboxProfile ?? .entra, clock: clock)
-        case .entra, .oidc:
-            throw ClienteleError.identityProvider(
-                "IdP '\(idp.name)' is of kind \(idp.kind.rawValue), which this build of Clientele cannot reach yet")
+        case .entra:
+            return EntraIdentityProvider(
+                idp: idp, credential: try idp.credentialSource.load(idpName: idp.name),
+                http: IdentityProviderHTTPClient(idpName: idp.name), clock: clock)
+        case .oidc:
+            return try OIDCIdentityProvider.standard(idp, registryPath: registryPath, clock: clock)
         }
     }
 

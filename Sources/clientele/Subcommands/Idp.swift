@@ -116,13 +116,17 @@ extension ClienteleCommand {
                 for idp in idps {
                     do {
                         let status = try await adapters.adapter(for: idp).checkAdminAccess()
+                        guard status.canAct else {
+                            ErrorReport.printError(status.detail)
+                            failures += 1
+                            continue
+                        }
                         try registry.recordAdminCredentialExpiry(
                             idpName: idp.name, expiresAt: status.credentialExpiresAt, actor: global.actorName)
                         let expiry = status.credentialExpiresAt.map {
                             "admin credential expires \(Timestamp.local($0)) (\(daysLeft(until: $0, from: registry.clock.now)) days)"
                         } ?? "admin credential has no expiry"
-                        print("\(printable(idp.name)): \(status.canAct ? "ok" : "cannot act"): \(status.detail); \(expiry)")
-                        if !status.canAct { failures += 1 }
+                        print("\(printable(idp.name)): ok: \(status.detail); \(expiry)")
                     } catch {
                         ErrorReport.printError((error as? ClienteleError)?.description ?? String(describing: error))
                         failures += 1

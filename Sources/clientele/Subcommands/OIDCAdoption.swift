@@ -1,16 +1,19 @@
 import ClienteleCore
 import Foundation
 
-/// Storing an adopted OIDC client's registration credential before the generic adoption reads it.
+/// Storing an adopted OIDC client's registration credential (RFC 7592) before the generic adoption reads it.
 enum OIDCAdoption {
     static func store(clientId: String, registrationClientURI: String, tokenFile: String, idp: IdentityProvider,
                       adapters: any IdentityProviderAdapters) async throws
     {
-        guard idp.kind == .oidc else {
+        guard idp.kind == .oidc, let oidc = try adapters.adapter(for: idp) as? OIDCIdentityProvider else {
             throw ClienteleError.invalidInput(
                 "--registration-access-token-file is for OIDC providers; IdP \(idp.name) is \(idp.kind.rawValue)")
         }
-        _ = try CredentialSource.file(absolute(tokenFile)).load(idpName: idp.name)
-        throw ClienteleError.identityProvider("IdP \(idp.name): OIDC adoption is not available in this build yet")
+        guard case .secret(let token) = try CredentialSource.file(absolute(tokenFile)).load(idpName: idp.name) else {
+            throw ClienteleError.invalidInput("registration access token file \(tokenFile) is empty")
+        }
+        _ = try await oidc.adopt(clientId: clientId, registrationClientURI: registrationClientURI,
+                                 registrationAccessToken: token)
     }
 }

@@ -65,6 +65,9 @@ def _new_tenant(args, files_dir):
 
 def main(argv=None):
     args = _args(sys.argv[1:] if argv is None else argv)
+    # A parent that starts us from a thread with SIGTERM blocked (Swift concurrency, for one) passes that mask
+    # on; unblock it, or SIGTERM never arrives and the parent waits forever.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -205,6 +205,9 @@ class Stop(Exception):
 
 
 def main(argv=None):
+    # A parent that starts us from a thread with SIGTERM blocked (Swift concurrency, for one) passes that mask
+    # on; unblock it, or SIGTERM never arrives and the parent waits forever.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     ap = argparse.ArgumentParser(prog=PROG, description=(
         "Run a throw-away glewlwyd OpenID Connect provider on 127.0.0.1 and print "
         "one JSON line (issuer, registration_endpoint, token_endpoint, scopes, pid, "

@@ -20,7 +20,7 @@ actor EntraAdminTokens {
         self.idpName = idpName
         self.endpoints = endpoints
         self.credential = credential
-        self.tokenEndpoint = EntraTokenEndpoint(idpName: idpName, endpoints: endpoints, http: http)
+        self.tokenEndpoint = EntraTokenEndpoint(endpoints: endpoints, http: http)
     }
 
     /// A token good for at least a few more minutes. Expiry is judged by the wall clock, not Clientele's clock:

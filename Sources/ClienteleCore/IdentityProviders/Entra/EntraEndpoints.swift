@@ -44,7 +44,8 @@ struct EntraEndpoints: Sendable {
         return "\(graph)/applications(appId='\(Self.pathSegment(literal))')"
     }
 
-    /// `$select` query for reads, percent-encoded by hand so the `$` and commas reach Graph as written.
+    /// The `$select` query for reads, written as Graph documents it: `$` and `,` are legal in a query as they
+    /// stand (RFC 3986 §3.4), so nothing is escaped.
     static let selectQuery = "$select=\(GraphApplication.selectedProperties)"
 
     /// Whether a `@odata.nextLink` points at the same Graph (scheme, host and port) as the one configured: the

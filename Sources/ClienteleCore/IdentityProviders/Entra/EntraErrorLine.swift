@@ -61,6 +61,12 @@ enum EntraErrorLine {
         case (403, _):
             // Contract: the least-privileged permission for these calls is Application.ReadWrite.OwnedBy, which
             // only reaches apps whose owners include Clientele's app.
+            guard client != nil else {
+                return .identityProvider(
+                    "\(prefix): Clientele's app lacks the Graph permission for this; it needs "
+                        + "Application.ReadWrite.OwnedBy (which only reaches applications Clientele owns) or "
+                        + "Application.ReadWrite.All \(suffix)")
+            }
             return .identityProvider(
                 "\(prefix): Clientele's app lacks permission for \(subject); Application.ReadWrite.OwnedBy only "
                     + "reaches applications Clientele owns (add Clientele's app as an owner of it, or grant "

@@ -35,7 +35,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
             let endpoints = try EntraEndpoints.resolve(idp)
             let tokens = EntraAdminTokens(idpName: idp.name, endpoints: endpoints, credential: credential, http: http)
             return Setup(endpoints: endpoints, graph: GraphConnection(tokens: tokens, http: http),
-                         tokenEndpoint: EntraTokenEndpoint(idpName: idp.name, endpoints: endpoints, http: http))
+                         tokenEndpoint: EntraTokenEndpoint(endpoints: endpoints, http: http))
         }.mapError { $0 as? ClienteleError ?? .identityProvider("IdP \(idp.name): \($0)") }
     }
 

@@ -12,7 +12,6 @@ struct EntraTokenEndpoint: Sendable {
 
     static let assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
-    let idpName: String
     let endpoints: EntraEndpoints
     let http: IdentityProviderHTTPClient
 

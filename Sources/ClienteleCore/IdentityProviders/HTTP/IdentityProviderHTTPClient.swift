@@ -20,7 +20,7 @@ public struct IdentityProviderHTTPClient: Sendable {
     let sleep: @Sendable (TimeInterval) async throws -> Void
 
     public init(
-        idpName: String, client: HTTPClient = .shared, maxAttempts: Int = 4, longestRetryAfter: TimeInterval = 60,
+        idpName: String, client: HTTPClient = IdentityProviderHTTPClient.processClient, maxAttempts: Int = 4, longestRetryAfter: TimeInterval = 60,
         timeout: TimeAmount = .seconds(30), logger: Logger = Logger(label: "clientele.idp.http"),
         sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
@@ -32,6 +32,13 @@ public struct IdentityProviderHTTPClient: Sendable {
         self.logger = logger
         self.sleep = sleep
     }
+
+    /// One HTTP client for the process. Its connect timeout is short: an IdP that refuses connections should cost an
+    /// operator seconds, not the 30 s read timeout (AsyncHTTPClient retries a refused connect until that deadline).
+    /// A global that lives as long as the process, so it is never shut down, like AsyncHTTPClient's own `.shared`.
+    public static let processClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(30))))
 
     /// Sends `request`, retrying throttling and unavailability; any other status is returned for the adapter to
     /// interpret (it knows what a 404 or a 403 means at its IdP).
@@ -100,6 +107,9 @@ public struct IdentityProviderHTTPClient: Sendable {
             return "TLS with \(host) failed (\(text.prefix(120)))"
         }
         if text.contains("responseBodyTooLarge") { return "the answer from \(host) was too large" }
+        if text.contains("remoteConnectionClosed") || text.contains("unexpected time") || text.contains("truncated") {
+            return "the answer from \(host) was cut short"
+        }
         return "\(host): \(text.prefix(160))"
     }
 }

@@ -31,7 +31,7 @@ enum OIDCDiscovery {
                     throw ClienteleError.identityProvider(
                         "IdP \(idpName): \(purpose): \(url) answered \(OIDCErrorBody.summary(response)) (client-request-id \(response.requestId))")
                 }
-                misses.append("\(url) (HTTP \(response.status))")
+                misses.append("\(url) answered HTTP \(response.status) (client-request-id \(response.requestId))")
                 continue
             }
             let document = try response.decode(OIDCDiscoveryDocument.self, idp: idpName, purpose: purpose)

@@ -31,6 +31,12 @@ extension OIDCIdentityProvider {
             break
         case 401:
             throw refusedToken(clientId, response)
+        case 500...:
+            // The server failed somewhere in the update (glewlwyd on SQLite answers 500 to concurrent writes):
+            // whether it issued a new secret is unknown, and an update is not retried blindly for that reason.
+            throw failure(
+                "the IdP failed during the update (\(OIDCErrorBody.summary(response))); it may have replaced the secret: check that the current one still works",
+                client: clientId, requestId: response.requestId)
         default:
             throw failure("the update was refused: \(OIDCErrorBody.summary(response)); the secret is unchanged",
                           client: clientId, requestId: response.requestId)

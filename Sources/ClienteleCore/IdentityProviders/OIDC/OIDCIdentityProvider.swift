@@ -97,12 +97,12 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
     }
 
     public func discoverClients() async throws -> [RemoteClient] {
-        let clientIds = try stored(nil) { try store.clientIds(idp: idp.name) }
+        let credentials = try stored(nil) { try store.credentials(idp: idp.name) }
         let found = try await withThrowingTaskGroup(of: RemoteClient?.self) { group in
-            var pending = clientIds.makeIterator()
+            var pending = credentials.makeIterator()
             func startNext() {
-                guard let clientId = pending.next() else { return }
-                group.addTask { try await self.surveyed(clientId) }
+                guard let credential = pending.next() else { return }
+                group.addTask { try await self.surveyed(credential) }
             }
             for _ in 0..<Self.parallelReads { startNext() }
             var found: [RemoteClient] = []
@@ -118,8 +118,8 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
     /// One client for the survey. A 401 is how RFC 7592 §2.1 says "no such client" (as well as "bad token"), so a
     /// client deleted at the IdP is left out with a warning rather than failing the whole survey: sync then
     /// reports it missing, and `client(_:)` on it explains the 401.
-    private func surveyed(_ clientId: String) async throws -> RemoteClient? {
-        guard let credential = try credential(for: clientId) else { return nil }
+    private func surveyed(_ credential: RegistrationCredential) async throws -> RemoteClient? {
+        let clientId = credential.clientId
         let response = try await getConfiguration(credential)
         if response.status == 401 {
             http.logger.warning(
@@ -145,6 +145,13 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
                 "the registration client URI \(registrationClientURI) is not on the issuer's origin (\(document.issuer)); the token is not sent there",
                 client: clientId)
         }
+        // RFC 7592 §3 puts no rule on the URI's shape, but every provider names the client in it; a URI that does
+        // not is most likely another client's, and glewlwyd would disable the token for good on that mistake.
+        guard given.path.split(separator: "/").contains(where: { $0.removingPercentEncoding == clientId }) else {
+            throw failure(
+                "the registration client URI \(registrationClientURI) does not name this client; check that the URI and token belong to it (the token is not sent)",
+                client: clientId)
+        }
         var credential = RegistrationCredential(
             idp: idp.name, clientId: clientId, registrationClientURI: registrationClientURI,
             registrationAccessToken: registrationAccessToken)
@@ -158,9 +165,12 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
         var grantTypes = information.grantTypes ?? ["client_credentials"]
         if !grantTypes.contains("client_credentials") { grantTypes.append("client_credentials") }
         credential.grantTypes = grantTypes
+        let previous = try self.credential(for: clientId)?.currentSecret
         credential.currentSecret = information.clientSecret.flatMap { $0.isEmpty ? nil : $0 }.map {
-            secretMetadata(clientId: clientId, text: SecretText($0), displayName: "adopted",
-                           expiresAt: information.secretExpiresAt)
+            let seen = secretMetadata(clientId: clientId, text: SecretText($0), displayName: "adopted",
+                                      expiresAt: information.secretExpiresAt)
+            // Adopting again (a fresh token after a revoked one) keeps what was known about the same secret.
+            return previous?.keyId == seen.keyId ? previous! : seen
         }
         try stored(clientId) { try store.save(credential) }
         return remoteClient(information, credential: credential)
@@ -272,8 +282,10 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
     }
 
     func secretMetadata(clientId: String, text: SecretText, displayName: String, expiresAt: Date?) -> RemoteSecret {
-        RemoteSecret(keyId: OIDCSecretKeyId.derive(clientId: clientId, secret: text), hint: text.hint,
-                     displayName: displayName, createdAt: clock.now, expiresAt: expiresAt)
+        // Whole seconds, like every Clientele timestamp, so the date survives the credentials file unchanged.
+        let now = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
+        return RemoteSecret(keyId: OIDCSecretKeyId.derive(clientId: clientId, secret: text), hint: text.hint,
+                            displayName: displayName, createdAt: now, expiresAt: expiresAt)
     }
 
     func refusedToken(_ clientId: String, _ response: IdentityProviderResponse) -> ClienteleError {

@@ -52,7 +52,14 @@ public final class RegistrationCredentialStore: Sendable {
     }
 
     public func clientIds(idp: String) throws -> [String] {
-        try withLock(LOCK_SH) { try read().entries.filter { $0.idp == idp }.map(\.clientId).sorted() }
+        try credentials(idp: idp).map(\.clientId)
+    }
+
+    /// Every credential for one IdP, by client id, from one read of the file.
+    public func credentials(idp: String) throws -> [RegistrationCredential] {
+        try withLock(LOCK_SH) {
+            try read().entries.filter { $0.idp == idp }.sorted { $0.clientId < $1.clientId }.map(\.credential)
+        }
     }
 
     /// Records the current secret's metadata and nothing else, so a read that notices a changed secret can never
