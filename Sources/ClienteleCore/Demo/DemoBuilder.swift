@@ -159,34 +159,13 @@ public struct DemoBuilder: Sendable {
         for chunk in stride(from: 0, to: rows.count, by: 20_000) {
             let slice = Array(rows[chunk..<min(chunk + 20_000, rows.count)])
             secretCount += try registry.write { db in
-                let insertClient = try db.makeStatement(sql: """
-                    INSERT INTO client(identityProviderId, displayName, clientId, objectId, ownerTeam, contact, createdAt, updatedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let insertMembership = try db.makeStatement(
-                    sql: "INSERT INTO clientEnvironment(clientRowId, environmentId) VALUES (?, ?)")
-                let insertSecret = try db.makeStatement(sql: """
-                    INSERT INTO secret(clientRowId, keyId, hint, displayName, createdAt, expiresAt, state, origin)
-                    VALUES (?, ?, ?, ?, ?, ?, 'active', 'discovered')
-                    """)
+                let writer = try BulkWriter(db)
+                let created = Timestamp.databaseText(now)
                 var count = 0
                 for (remote, idpId, memberships, team) in slice {
-                    let created = Timestamp.databaseText(now)
-                    try insertClient.execute(arguments: [
-                        idpId, remote.displayName, remote.clientId, remote.objectId, team, "\(team)@example.com", created,
-                        created,
-                    ])
-                    let clientRowId = db.lastInsertedRowID
-                    for environmentId in memberships {
-                        try insertMembership.execute(arguments: [clientRowId, environmentId])
-                    }
-                    for secret in remote.secrets {
-                        try insertSecret.execute(arguments: [
-                            clientRowId, secret.keyId, secret.hint, secret.displayName,
-                            Timestamp.databaseText(secret.createdAt), secret.expiresAt.map(Timestamp.databaseText),
-                        ])
-                        count += 1
-                    }
+                    try writer.insert(remote, identityProviderId: idpId, origin: .discovered, environmentIds: memberships,
+                                      ownerTeam: team, contact: "\(team)@example.com", at: created, db: db)
+                    count += remote.secrets.count
                 }
                 if chunk == 0 {
                     // A few named records in the trail, so the audit screen has something to show.

@@ -31,24 +31,13 @@ public struct SyncService: Sendable {
             clientsGoneAtIdP: plan.goneClients, dryRun: dryRun, seconds: 0)
         if !dryRun {
             try registry.write { db in
+                let writer = try BulkWriter(db)
+                let created = Timestamp.databaseText(now)
                 for client in plan.newClients {
-                    var record = Client(
-                        identityProviderId: idpId, displayName: client.displayName, clientId: client.clientId,
-                        objectId: client.objectId, createdAt: now, updatedAt: now)
-                    try record.insert(db)
-                    for secret in client.secrets {
-                        var metadata = SecretMetadata(
-                            clientRowId: record.id!, keyId: secret.keyId, hint: secret.hint,
-                            displayName: secret.displayName, createdAt: secret.createdAt, expiresAt: secret.expiresAt,
-                            state: .active, origin: .discovered)
-                        try metadata.insert(db)
-                    }
+                    try writer.insert(client, identityProviderId: idpId, origin: .discovered, at: created, db: db)
                 }
                 for (clientRowId, secret) in plan.unknownSecretRecords {
-                    var metadata = SecretMetadata(
-                        clientRowId: clientRowId, keyId: secret.keyId, hint: secret.hint, displayName: secret.displayName,
-                        createdAt: secret.createdAt, expiresAt: secret.expiresAt, state: .active, origin: .discovered)
-                    try metadata.insert(db, onConflict: .replace)
+                    try writer.insert(secret, clientRowId: clientRowId, origin: .discovered)
                 }
                 for (clientRowId, keyId) in plan.goneSecretKeys {
                     try RotationService.markRemoved(db, clientRowId: clientRowId, keyIds: [keyId], at: now)
