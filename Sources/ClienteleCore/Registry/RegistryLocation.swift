@@ -41,35 +41,3 @@ public enum RegistryLocation {
         return url.deletingLastPathComponent().appendingPathComponent("\(base).sandbox-\(String(safeName)).sqlite").path
     }
 }
-
-/// Creating files that hold credentials or their metadata: owner-only from the first byte.
-public enum PrivateFile {
-    /// Creates `directory` (and parents) with mode 0700 where missing.
-    public static func makeDirectory(_ directory: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw ClienteleError.registry("\(directory) exists and is not a directory")
-            }
-            return
-        }
-        do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw ClienteleError.registry("cannot create directory \(directory): \(error.localizedDescription)")
-        }
-    }
-
-    /// Creates an empty file with mode 0600 unless it exists; returns whether it created it.
-    @discardableResult
-    public static func createEmpty(_ path: String) throws -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor < 0 {
-            if errno == EEXIST { return false }
-            throw ClienteleError.registry("cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-        close(descriptor)
-        return true
-    }
-}

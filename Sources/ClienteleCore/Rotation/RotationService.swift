@@ -21,7 +21,9 @@ public final class RotationService: Sendable {
     {
         self.registry = registry
         self.adapters = adapters
-        self.leaseOwner = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+        // host:pid identifies the process for stale-lease detection; the token tells apart two services in one
+        // process (the console advancing all while a rotation of its own runs).
+        self.leaseOwner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
         self.logger = logger
     }
 
@@ -516,9 +518,11 @@ public final class RotationService: Sendable {
         }
     }
 
+    /// Whether `holder` (`host:pid:token`) names a process on this host that no longer exists.
     static func isDeadLocalProcess(_ holder: String, host: String) -> Bool {
-        guard let colon = holder.lastIndex(of: ":"), holder[..<colon] == host,
-            let pid = pid_t(holder[holder.index(after: colon)...])
+        let parts = holder.split(separator: ":")
+        guard parts.count >= 3, parts.dropLast(2).joined(separator: ":") == host,
+            let pid = pid_t(parts[parts.count - 2])
         else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
     }

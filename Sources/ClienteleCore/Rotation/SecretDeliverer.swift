@@ -69,10 +69,8 @@ public enum SecretFile {
             throw ClienteleError.delivery(
                 "secret file \(path) changed since the rotation reserved it (not empty or not 0600); not writing")
         }
-        let bytes = Array((secret.reveal() + "\n").utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(descriptor) == 0 else {
-            throw ClienteleError.delivery("cannot write secret file \(path): \(String(cString: strerror(errno)))")
+        if let failure = PrivateFile.writeAll(descriptor, Data((secret.reveal() + "\n").utf8)) {
+            throw ClienteleError.delivery("cannot write secret file \(path): \(String(cString: strerror(failure)))")
         }
     }
 

@@ -62,7 +62,7 @@ struct CredentialsKey: Sendable {
         try PrivateFile.makeDirectory((path as NSString).deletingLastPathComponent)
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let temporary = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        try OwnerOnlyFile.writeNew(temporary, contents: Data((key.base64EncodedString() + "\n").utf8))
+        try PrivateFile.writeNew(temporary, contents: Data((key.base64EncodedString() + "\n").utf8))
         defer { unlink(temporary) }
         if link(temporary, path) != 0 && errno != EEXIST {
             throw ClienteleError.registry("cannot create credentials key file \(path): \(String(cString: strerror(errno)))")

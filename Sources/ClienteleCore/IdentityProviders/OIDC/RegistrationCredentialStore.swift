@@ -136,7 +136,7 @@ public final class RegistrationCredentialStore: Sendable {
             throw ClienteleError.registry("cannot seal credentials file \(path): \(error.localizedDescription)")
         }
         let temporary = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        try OwnerOnlyFile.writeNew(temporary, contents: sealed)
+        try PrivateFile.writeNew(temporary, contents: sealed)
         guard rename(temporary, path) == 0 else {
             let failure = errno
             unlink(temporary)
