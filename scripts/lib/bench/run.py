@@ -47,16 +47,20 @@ def main():
     build_s, build_rss = timed([BIN, "demo", "--registry", str(registry), "--clients", str(args.clients), "--build-only"], env)
     counts = subprocess.run(["sqlite3", str(registry), "SELECT (SELECT count(*) FROM client), (SELECT count(*) FROM secret)"],
                             capture_output=True, text=True).stdout.strip().split("|")
-    dump = folder / "dump.sql"
-    with open(dump, "w") as out:
-        subprocess.run(["sqlite3", str(registry), ".dump"], stdout=out, check=True)
-    restored = folder / "restored.sqlite"
-    start = time.perf_counter()
-    with open(dump) as source:
-        subprocess.run(["sqlite3", str(restored)], stdin=source, check=True)
-    restore_s = time.perf_counter() - start
+    # The demo writes the registry and the sandbox IdP's own file: the baseline restores both.
+    restore_s = 0.0
+    for index, source_file in enumerate(sorted(folder.glob("registry*.sqlite"))):
+        dump = folder / f"dump-{index}.sql"
+        with open(dump, "w") as out:
+            subprocess.run(["sqlite3", str(source_file), ".dump"], stdout=out, check=True)
+        restored = folder / f"restored-{index}.sqlite"
+        start = time.perf_counter()
+        with open(dump) as source:
+            subprocess.run(["sqlite3", str(restored)], stdin=source, check=True)
+        restore_s += time.perf_counter() - start
     print(f"demo --clients {args.clients}: {build_s:.2f} s for {counts[0]} clients / {counts[1]} secrets "
-          f"(peak RSS {build_rss:.0f} MiB); sqlite3 restoring the same dump: {restore_s:.2f} s; ratio {build_s / restore_s:.2f}x")
+          f"(peak RSS {build_rss:.0f} MiB); sqlite3 restoring dumps of the same files (registry and sandbox IdP): "
+          f"{restore_s:.2f} s; ratio {build_s / restore_s:.2f}x")
 
     # 2. The expiry report, against the sqlite3 shell running the same query with JSON output on the same file.
     query = """.mode json
