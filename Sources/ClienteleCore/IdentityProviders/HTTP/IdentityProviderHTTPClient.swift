@@ -104,7 +104,13 @@ public struct IdentityProviderHTTPClient: Sendable {
             return "cannot connect to \(host) (connection refused)"
         }
         if text.contains("NIOSSL") || text.contains("handshake") || text.contains("certificate") || text.contains("TLS") {
-            return "TLS with \(host) failed (\(text.prefix(120)))"
+            if text.contains("WRONG_VERSION") || text.contains("WRONG_VERS") {
+                return "the TLS handshake with \(host) failed: it does not speak TLS there (plain http?)"
+            }
+            if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate") {
+                return "the TLS handshake with \(host) failed: its certificate is not trusted"
+            }
+            return "the TLS handshake with \(host) failed"
         }
         if text.contains("responseBodyTooLarge") { return "the answer from \(host) was too large" }
         if text.contains("remoteConnectionClosed") || text.contains("unexpected time") || text.contains("truncated") {
