@@ -18,9 +18,16 @@ def test_open_filter_open_client_and_quit(open_console):
     assert "Name" in screen and "q quit" in screen
     console.keys("/")
     console.type("sched")
-    screen = console.wait_for("of 60")
-    rows = [line for line in screen.splitlines()[2:] if "entra-sandbox" in line or "oidc-sandbox" in line]
-    assert rows and rows[0].startswith("scheduling"), screen
+    # "N of 60" shows as soon as the field opens: wait until the list itself has narrowed.
+    deadline = time.time() + 10
+    while True:
+        screen = console.screen()
+        rows = [line for line in screen.splitlines()[2:] if "entra-sandbox" in line or "oidc-sandbox" in line]
+        if "sched▏" in screen and rows and len(rows) < 20:
+            break
+        assert time.time() < deadline, screen
+        time.sleep(0.1)
+    assert rows[0].startswith("scheduling"), screen
     console.keys("Enter", "Enter")
     screen = console.wait_for("Key id")
     assert "Clients › scheduling" in screen
@@ -39,7 +46,8 @@ def test_rotate_by_keypress_with_file_delivery(open_console, demo, tmp_path):
                          "WHERE i.name = 'entra-sandbox' AND c.displayName = 'billing-api'")[0]
     console.keys("/")
     console.type(client[1])
-    console.wait_for("1 of 60")
+    console.wait_for(" 1 of 60")
+    console.wait_for("billing-api▏")
     console.keys("Enter", "r")
     console.wait_for("Rotate billing-api")
     console.wait_for("Retires:")
@@ -68,7 +76,7 @@ def test_toggle_a_policy_in_the_matrix(open_console, demo):
     console = open_console(width=120, height=40)
     console.wait_for("60 clients")
     console.keys("4")
-    console.wait_for("Environment")
+    console.wait_for("rate-limit")  # the matrix heading: the screen has loaded
     # Sandbox × rate-limiting (third column) is empty in the demo.
     console.keys("l", "l", "Enter")
     console.wait_for("Assign rate-limiting in Sandbox")
@@ -78,11 +86,14 @@ def test_toggle_a_policy_in_the_matrix(open_console, demo):
     console.keys("Enter")
     console.wait_for("+ assign rate-limiting in Sandbox")
     console.keys("Enter")
-    console.wait_for("assign rate-limiting", timeout=10)
     console.wait_gone("[ Apply ]")
-    rows = query(demo, "SELECT a.policy FROM policyAssignment a JOIN environment e ON e.id = a.environmentId "
-                       "WHERE e.name = 'Sandbox' AND a.policy = 'rate-limiting'")
-    assert rows, "rate-limiting was not assigned"
+    console.wait_gone("Applying")
+    deadline = time.time() + 10
+    while not query(demo, "SELECT a.policy FROM policyAssignment a JOIN environment e ON e.id = a.environmentId "
+                          "WHERE e.name = 'Sandbox' AND a.policy = 'rate-limiting'"):
+        assert time.time() < deadline, "rate-limiting was not assigned"
+        time.sleep(0.1)
+    console.wait_for("assigned at position")
     # Toggling again asks before unassigning; Enter alone (Cancel) keeps it.
     console.keys("Enter")
     console.wait_for("Unassign rate-limiting from Sandbox?")

@@ -23,18 +23,21 @@ public enum ConsoleBenchmark {
             ClientIndex(rows: firstRows, identityProviders: idps, environments: environments, complete: false)))
         var frame = ConsoleRender.render(state)
         results["first_frame_ms"] = milliseconds(since: started)
+        results["rss_after_first_frame_mb"] = residentMegabytes()
         precondition(frame.size == frameSize)
 
         // The whole list, loaded in the background after the first frame.
         let loadStarted = DispatchTime.now()
         let rows = try registry.consoleClientRows()
         results["full_load_query_ms"] = milliseconds(since: loadStarted)
+        results["rss_after_load_query_mb"] = residentMegabytes()
         let indexStarted = DispatchTime.now()
         let index = ClientIndex(rows: rows, identityProviders: idps, environments: environments, complete: true)
         results["index_build_ms"] = milliseconds(since: indexStarted)
         _ = ConsoleUpdate.update(&state, .clientsLoaded(index))
         results["full_load_ms"] = milliseconds(since: loadStarted)
         results["clients"] = Double(index.count)
+        results["rss_after_index_mb"] = residentMegabytes()
 
         // Full-frame render of the clients screen.
         var renders: [Double] = []
@@ -80,6 +83,10 @@ public enum ConsoleBenchmark {
         results["sort_cycle_all_columns_ms"] = milliseconds(since: sortStarted)
 
         results["peak_rss_mb"] = peakResidentMegabytes()
+        // The registry is memory-mapped (PRAGMA mmap_size), so RSS includes file pages the kernel can drop at
+        // will; the anonymous part is what the console itself holds.
+        results["rss_anon_mb"] = procStatusMegabytes("RssAnon:")
+        results["rss_file_mb"] = procStatusMegabytes("RssFile:")
         _ = frame
         return results
     }
@@ -95,9 +102,14 @@ public enum ConsoleBenchmark {
     }
 
     /// VmHWM from /proc: the process's peak resident set, in MB.
-    static func peakResidentMegabytes() -> Double {
+    static func peakResidentMegabytes() -> Double { procStatusMegabytes("VmHWM:") }
+
+    /// VmRSS from /proc: the resident set now, in MB.
+    static func residentMegabytes() -> Double { procStatusMegabytes("VmRSS:") }
+
+    static func procStatusMegabytes(_ field: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) })
         else { return 0 }
         let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
         return kilobytes / 1024

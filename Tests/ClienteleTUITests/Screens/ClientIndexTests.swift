@@ -42,9 +42,21 @@ struct ClientIndexTests {
         fresh.filter = TextField("pa")
         fresh.rebuild(page: 10)
         #expect(typed.visible == fresh.visible)
+        // Backspace restores the shorter query's result exactly.
         typed.filter.handle(.backspace)
         typed.refilter(page: 10)
-        #expect(typed.visible.count >= fresh.visible.count)
+        var freshP = ClientsState()
+        freshP.index = Self.index
+        freshP.filter = TextField("p")
+        freshP.rebuild(page: 10)
+        #expect(typed.visible == freshP.visible)
+        typed.filter.handle(.character("e"))
+        typed.refilter(page: 10)
+        var freshPe = ClientsState()
+        freshPe.index = Self.index
+        freshPe.filter = TextField("pe")
+        freshPe.rebuild(page: 10)
+        #expect(typed.visible == freshPe.visible)
     }
 
     @Test func sortsByExpiryWithNeverLast() {

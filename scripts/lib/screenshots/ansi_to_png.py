@@ -43,8 +43,7 @@ def main() -> int:
 
     raw = Path(args.capture).read_text(encoding="utf-8")
     # Colour state carries across rows in a capture, so the whole dump is parsed at once.
-    # SVG collapses leading spaces in a text run; no-break spaces keep every column.
-    text = Text.from_ansi(raw.rstrip("\n").replace(" ", "\u00a0"))
+    text = Text.from_ansi(raw.rstrip("\n"))
     console = Console(record=True, width=args.width, file=io.StringIO(), force_terminal=True,
                       color_system="256", legacy_windows=False)
     console.print(text, end="", overflow="crop", no_wrap=True, crop=True)
@@ -52,6 +51,10 @@ def main() -> int:
         svg = Path(scratch) / "screen.svg"
         # 0.602 is DejaVu Sans Mono's advance/height ratio: it keeps the right border straight.
         console.save_svg(str(svg), title=args.title, theme=LIGHT if args.light else DARK, font_aspect_ratio=0.602)
+        # rich names Fira Code, which fontconfig here resolves to a proportional face; name the monospace one.
+        # librsvg trims spaces at the ends of each text run unless told to preserve them.
+        text = svg.read_text(encoding="utf-8").replace("Fira Code", "DejaVu Sans Mono")
+        svg.write_text(text.replace("<svg ", '<svg xml:space="preserve" ', 1), encoding="utf-8")
         subprocess.run(["rsvg-convert", "--zoom", "1.5", "-o", args.output, str(svg)], check=True)
     return 0
 

@@ -87,14 +87,22 @@ public struct ClientIndex: Sendable {
         guard !query.isEmpty else { return (candidates, []) }
         var substring: [Int32] = []
         var fuzzy: [Int32] = []
+        substring.reserveCapacity(candidates.count)
+        // A one-character query that is not in the text cannot be in the name either: skip the fuzzy pass.
+        let tryFuzzy = query.count > 1
         bytes.withUnsafeBufferPointer { buffer in
             query.withUnsafeBufferPointer { needle in
-                for row in candidates {
-                    let start = Int(starts[Int(row)]), end = Int(starts[Int(row) + 1])
-                    if Self.contains(buffer, start, end, needle) {
-                        substring.append(row)
-                    } else if Self.isSubsequence(buffer, start, Int(nameEnds[Int(row)]), needle) {
-                        fuzzy.append(row)
+                starts.withUnsafeBufferPointer { starts in
+                    nameEnds.withUnsafeBufferPointer { nameEnds in
+                        for row in candidates {
+                            let index = Int(row)
+                            let start = Int(starts[index]), end = Int(starts[index + 1])
+                            if Self.contains(buffer, start, end, needle) {
+                                substring.append(row)
+                            } else if tryFuzzy && Self.isSubsequence(buffer, start, Int(nameEnds[index]), needle) {
+                                fuzzy.append(row)
+                            }
+                        }
                     }
                 }
             }
@@ -106,17 +114,16 @@ public struct ClientIndex: Sendable {
                                  _ needle: UnsafeBufferPointer<UInt8>) -> Bool
     {
         let n = needle.count
-        guard end - start >= n else { return false }
-        let first = needle[0]
-        var i = start
-        let last = end - n
-        while i <= last {
-            if hay[i] == first {
-                var j = 1
-                while j < n && hay[i + j] == needle[j] { j += 1 }
-                if j == n { return true }
-            }
-            i += 1
+        guard end - start >= n, let base = hay.baseAddress, let pattern = needle.baseAddress else { return false }
+        let first = Int32(needle[0])
+        var position = base + start
+        let last = base + (end - n)
+        // memchr finds candidate first bytes with vector instructions; memcmp checks the rest.
+        while position <= last {
+            guard let found = memchr(position, first, last - position + 1) else { return false }
+            let candidate = found.assumingMemoryBound(to: UInt8.self)
+            if n == 1 || memcmp(candidate + 1, pattern + 1, n - 1) == 0 { return true }
+            position = UnsafePointer(candidate) + 1
         }
         return false
     }

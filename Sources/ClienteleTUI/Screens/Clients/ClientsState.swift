@@ -17,6 +17,8 @@ public struct ClientsState: Sendable {
     private var poolQuery: [UInt8] = []
     /// Rows shown: substring matches first, then fuzzy ones.
     public private(set) var visible: [Int32] = []
+    /// Results for the prefixes of the current query, so Backspace restores instead of rescanning.
+    private var recent: [(query: [UInt8], pool: [Int32], visible: [Int32])] = []
 
     public init() {}
 
@@ -55,6 +57,7 @@ public struct ClientsState: Sendable {
         base = order
         pool = []
         poolQuery = []
+        recent = []
         refilter(page: page)
         if let keep, let position = visible.firstIndex(where: { index.rows[Int($0)].id == keep }) {
             cursor.selected = position
@@ -71,13 +74,23 @@ public struct ClientsState: Sendable {
             visible = base
             pool = base
             poolQuery = []
+            recent = []
+        } else if let cached = recent.last(where: { $0.query == query }) {
+            // Backspace back to an earlier prefix.
+            visible = cached.visible
+            pool = cached.pool
+            poolQuery = query
+            recent.removeAll { !query.starts(with: $0.query) }
         } else {
+            recent.removeAll { !query.starts(with: $0.query) }
             let narrowing = !poolQuery.isEmpty && query.starts(with: poolQuery)
             let (substring, fuzzy) = index.matches(query, in: narrowing ? pool : base)
             visible = substring + fuzzy
             // The pool must stay in sort order for the next narrowing.
             pool = fuzzy.isEmpty ? substring : mergeInOrder(substring, fuzzy, candidates: narrowing ? pool : base)
             poolQuery = query
+            recent.append((query, pool, visible))
+            if recent.count > 32 { recent.removeFirst() }
         }
         cursor.clamp(count: visible.count, page: page)
     }
