@@ -107,7 +107,7 @@ public final class EffectRunner: Sendable {
             let outcome = try await service.rotate(request, actor: actor, deliverer: deliverer)
             inbox.post(.rotationFinished(outcome))
         case .writeSecretFile(let secret, let path):
-            try SecretFileWriter.write(secret, to: path)
+            try SecretFile.writeNew(secret, to: path)
             inbox.post(.secretFileWritten(path: path))
         case .planPolicy(let request):
             inbox.post(.policyPlanned(try registry.planPolicyChange(request), request))

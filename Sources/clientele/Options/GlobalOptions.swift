@@ -26,8 +26,8 @@ struct GlobalOptions: ParsableArguments {
 
     func configuration() throws -> ClienteleConfiguration { try ClienteleConfiguration.load(explicit: configFile) }
 
-    func openRegistry(create: Bool = false) throws -> Registry {
-        try Registry.open(at: registryPath, create: create, clock: try clock())
+    func openRegistry(create: Bool = false, mapping: Registry.ReadMapping = .batch) throws -> Registry {
+        try Registry.open(at: registryPath, create: create, clock: try clock(), mapping: mapping)
     }
 
     func adapters(for registry: Registry) -> StandardAdapters {

@@ -25,7 +25,7 @@ extension ClienteleCommand {
                 throw ClienteleError.invalidInput(
                     "the console needs a terminal; for scripts use the subcommands (see `clientele --help`)")
             }
-            let registry = try global.openRegistry()
+            let registry = try global.openRegistry(mapping: .none)
             try await Console.run(
                 registry: registry, adapters: global.adapters(for: registry),
                 options: ConsoleOptions(registryPath: registry.path, readonly: readonly, theme: theme,
@@ -42,7 +42,7 @@ extension ClienteleCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let registry = try global.openRegistry()
+            let registry = try global.openRegistry(mapping: .none)
             let results = try await ConsoleBenchmark.run(registry: registry, adapters: global.adapters(for: registry))
             for key in results.keys.sorted() { print("console \(key): \(String(format: "%.3f", results[key]!))") }
         }
