@@ -14,8 +14,10 @@ def query(registry: Path, sql: str, *args):
 
 def test_open_filter_open_client_and_quit(open_console):
     console = open_console()
+    # The header's count and the table load separately: wait for both.
+    console.wait_for("Name▲")
     screen = console.wait_for("60 clients")
-    assert "Name" in screen and "q quit" in screen
+    assert "Name▲" in screen and "q quit" in screen
     console.keys("/")
     console.type("sched")
     # "N of 60" shows as soon as the field opens: wait until the list itself has narrowed.
@@ -40,6 +42,7 @@ def test_open_filter_open_client_and_quit(open_console):
 
 def test_rotate_by_keypress_with_file_delivery(open_console, demo, tmp_path):
     console = open_console()
+    console.wait_for("Name▲")
     console.wait_for("60 clients")
     # billing-api is an Entra-profile client in the seed-7 demo: overlapping secrets, no extra confirmation.
     client = query(demo, "SELECT c.id, c.displayName FROM client c JOIN identityProvider i ON i.id = c.identityProviderId "
@@ -107,6 +110,7 @@ def test_toggle_a_policy_in_the_matrix(open_console, demo):
 
 def test_resize_down_to_20x5_and_back(open_console):
     console = open_console()
+    console.wait_for("Name▲")
     console.wait_for("60 clients")
     console.resize(20, 5)
     screen = console.wait_for("too small")
@@ -132,6 +136,7 @@ def test_readonly_says_so_and_offers_no_rotation(open_console, demo):
 
 def test_changes_by_another_process_appear_without_restart(open_console, demo):
     console = open_console()
+    console.wait_for("Name▲")
     console.wait_for("60 clients")
     with sqlite3.connect(demo) as db:
         # What any other writer does: change a row and bump the revision in the same transaction.
@@ -148,6 +153,7 @@ def test_key_and_byte_storm_at_random_sizes(open_console):
     duration = float(os.environ.get("CLIENTELE_STORM_SECONDS", "20"))
     rng = random.Random(seed)
     console = open_console()
+    console.wait_for("Name▲")
     console.wait_for("60 clients")
     named = ["Up", "Down", "Left", "Right", "PageUp", "PageDown", "Home", "End", "Enter", "Escape", "Tab", "BTab",
              "BSpace", "DC", "F1", "F5", "C-r", "C-b", "C-f", "C-u", "C-w", "C-a", "C-e", "/", ":", "?", "r", "v",
