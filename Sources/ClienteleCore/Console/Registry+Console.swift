@@ -82,18 +82,4 @@ extension Registry {
              try Int.fetchOne(db, sql: "SELECT count(*) FROM rotation WHERE step NOT IN ('done', 'failed')") ?? 0)
         }
     }
-
-    /// The audit trail, newest first, optionally narrowed to events mentioning `text`.
-    public func auditEvents(mentioning text: String? = nil, limit: Int = 500) throws -> [AuditEvent] {
-        try read { db in
-            var request = AuditEvent.all().newestFirst()
-            if let text, !text.isEmpty { request = request.mentioning(text) }
-            return try request.limit(limit).fetchAll(db)
-        }
-    }
-
-    /// Checks the audit trail's hash chain.
-    public func verifyAuditTrail() throws -> AuditVerification {
-        try read { db in try AuditTrail.verify(db) }
-    }
 }
