@@ -223,3 +223,33 @@ def test_init_creates_an_owner_only_registry(cli):
     assert stat.S_IMODE(os.stat(cli.registry).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(cli.registry.parent).st_mode) == 0o700
     assert "already exists" in cli.run("init", check=0).stdout
+
+
+def test_secrets_remove_needs_yes_then_removes_at_the_idp(demo):
+    client, key_id, hint = demo.query(
+        "SELECT c.displayName, s.keyId, s.hint FROM secret s JOIN client c ON c.id = s.clientRowId "
+        "JOIN identityProvider i ON i.id = c.identityProviderId WHERE i.name = 'entra-sandbox' "
+        "AND s.state = 'active' AND c.displayName NOT IN (SELECT displayName FROM client GROUP BY displayName HAVING count(*) > 1) "
+        "AND c.id NOT IN (SELECT clientRowId FROM rotation) ORDER BY s.id LIMIT 1"
+    )[0]
+    before = demo.snapshot()
+    # Without --yes and without a terminal: one line, nothing changed, at the IdP either.
+    refused = demo.run("secrets", "remove", client, key_id[:8])
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1 and "--yes" in refused.stderr and key_id in refused.stderr
+    assert demo.snapshot() == before
+    assert demo.sandbox_query("SELECT count(*) FROM password WHERE keyId = ?", key_id)[0][0] == 1
+    # A key id nobody has, and a prefix too short to name one: one line each, naming the client or the key.
+    unknown = demo.run("secrets", "remove", client, "ffffffff", "--yes")
+    assert unknown.returncode == 2 and client in unknown.stderr and "ffffffff" in unknown.stderr
+    short = demo.run("secrets", "remove", client, "ab", "--yes")
+    assert short.returncode == 2 and "'ab'" in short.stderr
+    assert demo.snapshot() == before
+
+    removed = json.loads(demo.run("secrets", "remove", client, key_id[:8], "--yes", "--json", check=0).stdout)
+    assert removed["keyId"] == key_id and removed["hint"] == hint and removed["client"] == client
+    assert demo.sandbox_query("SELECT count(*) FROM password WHERE keyId = ?", key_id)[0][0] == 0
+    assert demo.query("SELECT state FROM secret WHERE keyId = ?", key_id)[0][0] == "removed"
+    event = demo.query("SELECT action, actor, details FROM auditEvent ORDER BY id DESC LIMIT 1")[0]
+    assert event[0] == "secret.removed" and event[1].startswith("tester@") and key_id in event[2]
+    demo.run("audit", "verify", check=0)

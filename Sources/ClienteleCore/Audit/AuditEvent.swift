@@ -37,6 +37,7 @@ extension DerivableRequest<AuditEvent> {
     /// Events whose subject or action mention `text`, case-insensitively.
     public func mentioning(_ text: String) -> Self {
         let pattern = "%\(text)%"
-        return filter(Column("subject").like(pattern) || Column("action").like(pattern) || Column("actor").like(pattern))
+        return filter(Column("subject").like(pattern) || Column("action").like(pattern) || Column("actor").like(pattern)
+            || Column("details").like(pattern))
     }
 }

@@ -85,7 +85,7 @@ extension Registry {
                 try AuditTrail.append(
                     db, at: now, actor: actor, action: "policy.assigned", subject: subject,
                     details: Self.auditDetails(assignment))
-            case .update(_, var new, let changes):
+            case .update(_, let new, let changes):
                 try new.update(db)
                 var details = Self.auditDetails(new)
                 details["changed"] = changes.map(\.key).joined(separator: ",")

@@ -250,7 +250,7 @@ public final class RotationService: Sendable {
                 expiresAt: secret.metadata.expiresAt, state: .pending, origin: .rotated)
             try metadata.insert(db, onConflict: .replace)
             if !secret.replacedKeyIds.isEmpty {
-                try Self.markRemoved(db, clientRowId: client.id!, keyIds: secret.replacedKeyIds, at: now)
+                try SecretMetadata.markRemoved(db, clientRowId: client.id!, keyIds: secret.replacedKeyIds, at: now)
             }
         }
         FaultPoint.hit(.afterCreated)
@@ -328,7 +328,7 @@ public final class RotationService: Sendable {
             rotation.lastError = reason
             return ["keyId": keyId, "reason": reason]
         } also: { db, now in
-            try Self.markRemoved(db, clientRowId: client.id!, keyIds: [keyId], at: now)
+            try SecretMetadata.markRemoved(db, clientRowId: client.id!, keyIds: [keyId], at: now)
         }
         if stop {
             throw ClienteleError.delivery(
@@ -392,7 +392,7 @@ public final class RotationService: Sendable {
             return ["reason": reason]
         } also: { db, now in
             if rotation.overlap, let keyId = rotation.newKeyId {
-                try Self.markRemoved(db, clientRowId: client.id!, keyIds: [keyId], at: now)
+                try SecretMetadata.markRemoved(db, clientRowId: client.id!, keyIds: [keyId], at: now)
             }
         }
     }
@@ -429,19 +429,11 @@ public final class RotationService: Sendable {
             rotation.lastError = nil
             return ["removed": rotation.retiringKeyIds.joined(separator: ","), "keyId": rotation.newKeyId ?? ""]
         } also: { db, now in
-            try Self.markRemoved(db, clientRowId: client.id!, keyIds: rotation.retiringKeyIds, at: now)
+            try SecretMetadata.markRemoved(db, clientRowId: client.id!, keyIds: rotation.retiringKeyIds, at: now)
         }
     }
 
     // MARK: - Records
-
-    static func markRemoved(_ db: Database, clientRowId: Int64, keyIds: [String], at now: Date) throws {
-        for keyId in keyIds {
-            try db.execute(
-                sql: "UPDATE secret SET state = 'removed', removedAt = ?, graceUntil = NULL WHERE clientRowId = ? AND keyId = ? AND state <> 'removed'",
-                arguments: [now, clientRowId, keyId])
-        }
-    }
 
     /// Changes a rotation in one transaction; with `action`, also appends an audit event whose details `change`
     /// returns, and runs `also` (secret metadata) in the same transaction.

@@ -68,6 +68,15 @@ extension SecretMetadata: FetchableRecord, MutablePersistableRecord {
     public static let client = belongsTo(Client.self, using: ForeignKey(["clientRowId"]))
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Marks secrets removed (once: a removal already recorded keeps its date).
+    static func markRemoved(_ db: Database, clientRowId: Int64, keyIds: [String], at now: Date) throws {
+        for keyId in keyIds {
+            try db.execute(
+                sql: "UPDATE secret SET state = 'removed', removedAt = ?, graceUntil = NULL WHERE clientRowId = ? AND keyId = ? AND state <> 'removed'",
+                arguments: [now, clientRowId, keyId])
+        }
+    }
 }
 
 extension DerivableRequest<SecretMetadata> {

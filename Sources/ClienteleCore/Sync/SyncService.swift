@@ -40,7 +40,7 @@ public struct SyncService: Sendable {
                     try writer.insert(secret, clientRowId: clientRowId, origin: .discovered)
                 }
                 for (clientRowId, keyId) in plan.goneSecretKeys {
-                    try RotationService.markRemoved(db, clientRowId: clientRowId, keyIds: [keyId], at: now)
+                    try SecretMetadata.markRemoved(db, clientRowId: clientRowId, keyIds: [keyId], at: now)
                 }
                 for drift in plan.unknownSecrets {
                     try AuditTrail.append(

@@ -89,6 +89,21 @@ public enum ConsoleUpdate {
                 title: failed ? "Rotation failed" : "Rotation", lines: [outcome.summary], isError: failed))
             state.status = StatusLine(outcome.summary, kind: failed ? .error : .success)
             return reloadAfterChange(state)
+        case .secretRemovalPreviewed(let preview):
+            state.status = nil
+            guard state.modal == nil else { return [] }
+            state.modal = .confirm(ConfirmState(
+                title: "Remove secret \(preview.secret.hint)… of \(preview.client.displayName)?",
+                lines: preview.consequences + ["This cannot be undone. To replace a secret without an outage, rotate (r)."],
+                confirmLabel: "Remove", onConfirm: [.removeSecret(clientRowId: preview.client.id ?? 0, keyId: preview.secret.keyId)]))
+            return []
+        case .secretRemoved(let removed):
+            state.modal = nil
+            let left = removed.remainingLive
+            state.status = StatusLine(
+                "removed secret \(removed.secret.hint)… of \(removed.client.displayName) at \(removed.identityProvider.name); \(left) working secret\(left == 1 ? "" : "s") left",
+                kind: left == 0 ? .error : .success)
+            return reloadAfterChange(state)
         case .policyPlanned(let plan, let request):
             let destructive: Bool
             if case .remove = plan.change { destructive = true } else { destructive = false }
@@ -235,6 +250,8 @@ public enum ConsoleUpdate {
             return []
         case .rotate:
             return startRotation(&state)
+        case .removeSecret:
+            return startSecretRemoval(&state)
         case .toggle:
             return toggleMatrixCell(&state)
         case .edit:
@@ -382,6 +399,34 @@ public enum ConsoleUpdate {
         state.modal = .rotate(RotateDialogState(
             clientRowId: id, clientName: currentClientName(state, id), grace: defaultGrace))
         return [.previewRotation(clientRowId: id, grace: defaultGrace)]
+    }
+
+    /// Asks the core what removing the selected secret means; the confirmation opens when the answer comes back.
+    static func startSecretRemoval(_ state: inout AppState) -> [Effect] {
+        let target: (clientRowId: Int64, keyId: String)?
+        switch state.screen {
+        case .detail:
+            let secrets = state.detail.detail?.secrets ?? []
+            guard let id = state.detail.clientRowId, state.detail.cursor.selected < secrets.count else { return [] }
+            let secret = secrets[state.detail.cursor.selected]
+            if secret.state == .removed {
+                state.status = StatusLine("secret \(secret.hint)… is already removed")
+                return []
+            }
+            target = (id, secret.keyId)
+        case .expiring:
+            guard let secret = state.expiring.selected else { return [] }
+            guard let id = secret.clientRowId, let keyId = secret.keyId else {
+                state.status = StatusLine("\(secret.client) is Clientele's own admin credential: it is managed at the IdP")
+                return []
+            }
+            target = (id, keyId)
+        default:
+            target = nil
+        }
+        guard let target else { return [] }
+        state.status = StatusLine("checking what removing it means…")
+        return [.previewSecretRemoval(clientRowId: target.clientRowId, keyId: target.keyId)]
     }
 
     static func toggleMatrixCell(_ state: inout AppState) -> [Effect] {

@@ -15,6 +15,9 @@ public enum Effect: Sendable {
     case pollRevision
     case previewRotation(clientRowId: Int64, grace: DurationText)
     case rotate(RotationRequest)
+    /// What removing a secret would do, for the confirmation (read-only: it checks, it changes nothing).
+    case previewSecretRemoval(clientRowId: Int64, keyId: String)
+    case removeSecret(clientRowId: Int64, keyId: String)
     /// The operator closed the show-once dialog: the rotation may go on.
     case acknowledgeSecret
     case writeSecretFile(SecretText, path: String)
@@ -28,7 +31,7 @@ public enum Effect: Sendable {
     /// Whether it changes the registry or an IdP; refused under `--readonly`.
     public var changesState: Bool {
         switch self {
-        case .rotate, .applyPolicy, .advanceRotation, .advanceAll, .endGrace: return true
+        case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace: return true
         case .writeSecretFile: return false
         default: return false
         }

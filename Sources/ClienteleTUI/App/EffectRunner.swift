@@ -7,6 +7,7 @@ import Synchronization
 public final class EffectRunner: Sendable {
     let registry: Registry
     let service: RotationService
+    let removal: SecretRemoval
     let actor: String
     let readonly: Bool
     let inbox: ActionInbox
@@ -18,6 +19,7 @@ public final class EffectRunner: Sendable {
     {
         self.registry = registry
         self.service = RotationService(registry: registry, adapters: adapters)
+        self.removal = SecretRemoval(registry: registry, adapters: adapters)
         self.actor = actor
         self.readonly = readonly
         self.inbox = inbox
@@ -106,6 +108,10 @@ public final class EffectRunner: Sendable {
         case .rotate(let request):
             let outcome = try await service.rotate(request, actor: actor, deliverer: deliverer)
             inbox.post(.rotationFinished(outcome))
+        case .previewSecretRemoval(let id, let keyId):
+            inbox.post(.secretRemovalPreviewed(try removal.preview(client: "#\(id)", keyId: keyId)))
+        case .removeSecret(let id, let keyId):
+            inbox.post(.secretRemoved(try await removal.remove(client: "#\(id)", keyId: keyId, actor: actor)))
         case .writeSecretFile(let secret, let path):
             try SecretFile.writeNew(secret, to: path)
             inbox.post(.secretFileWritten(path: path))

@@ -4,7 +4,7 @@ public enum KeyCommand: Hashable, Sendable {
     case up, down, top, bottom, pageUp, pageDown, left, right
     case filter, commandMode, screen(ScreenID)
     case sort, reverseSort
-    case rotate, toggle, edit, advance, advanceAll, endGrace, verify, reload
+    case rotate, removeSecret, toggle, edit, advance, advanceAll, endGrace, verify, reload
 }
 
 /// The console's screens, numbered as the 1–6 keys reach them.

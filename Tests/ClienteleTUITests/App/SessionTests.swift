@@ -93,6 +93,58 @@ import Testing
         #expect(events.contains { $0.action.hasPrefix("rotation.") })
     }
 
+    @Test func removeASecretAsksWithCancelFirstThenRemovesAtTheIdP() async throws {
+        let fixture = try await DemoFixture.make()
+        defer { fixture.remove() }
+        let driver = Driver(fixture, size: Size(width: 120, height: 40))
+        await driver.start()
+        let row = try #require(driver.state.clients.index?.rows.first { $0.activeSecrets >= 2 })
+        driver.state.clients.cursor.selected = try #require(driver.state.clients.visible.firstIndex {
+            driver.state.clients.index!.rows[Int($0)].id == row.id
+        })
+        await driver.press(.enter)
+        let detail = try #require(driver.state.detail.detail)
+        let target = try #require(detail.secrets.first { $0.state != .removed })
+        driver.state.detail.cursor.selected = try #require(detail.secrets.firstIndex { $0.keyId == target.keyId })
+        #expect(driver.screenText.contains("x remove"))
+        let revision = try fixture.registry.revision()
+
+        await driver.press(.character("x"))
+        #expect(driver.modalName == "confirm")
+        #expect(driver.screenText.contains("Remove secret \(target.hint)"))
+        // Enter on the default button cancels.
+        await driver.press(.enter)
+        #expect(driver.state.modal == nil)
+        #expect(try fixture.registry.revision() == revision)
+
+        await driver.press(.character("x"), .right, .enter)
+        #expect(driver.state.modal == nil)
+        #expect(driver.state.status?.text.contains("removed secret \(target.hint)") == true)
+        let after = try fixture.registry.clientDetail(row.id).secrets.first { $0.keyId == target.keyId }
+        #expect(after?.state == .removed)
+        #expect(try fixture.registry.auditEvents(mentioning: target.keyId).contains {
+            $0.action == "secret.removed" && $0.actor == "tester"
+        })
+        // The screen reloaded: the row now says removed, and removing it again is refused before any dialog.
+        #expect(driver.screenText.contains("removed 2026-11-23"))
+        let reloaded = try #require(driver.state.detail.detail?.secrets)
+        driver.state.detail.cursor.selected = try #require(reloaded.firstIndex { $0.keyId == target.keyId })
+        await driver.press(.character("x"))
+        #expect(driver.state.modal == nil)
+        #expect(driver.state.status?.text.contains("already removed") == true)
+    }
+
+    @Test func readonlyHasNoRemoveKey() async throws {
+        let fixture = try await DemoFixture.make()
+        defer { fixture.remove() }
+        let driver = Driver(fixture, size: Size(width: 120, height: 40), readonly: true)
+        await driver.start()
+        await driver.press(.enter, .character("x"))
+        #expect(driver.state.modal == nil)
+        #expect(!driver.screenText.contains("x remove"))
+        #expect(!driver.performed.contains { if case .previewSecretRemoval = $0 { true } else { false } })
+    }
+
     @Test func rotateShowOnceMasksUntilRevealedAndNeverDrawsItAgain() async throws {
         let fixture = try await DemoFixture.make()
         defer { fixture.remove() }

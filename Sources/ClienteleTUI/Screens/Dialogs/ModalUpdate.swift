@@ -76,6 +76,7 @@ enum ModalUpdate {
             switch effect {
             case .rotate: return .progress(ProgressState(title: "Rotating…"))
             case .endGrace: return .progress(ProgressState(title: "Ending the grace period…"))
+            case .removeSecret: return .progress(ProgressState(title: "Removing the secret at the IdP…"))
             default: continue
             }
         }
