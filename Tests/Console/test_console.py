@@ -75,6 +75,67 @@ def test_rotate_by_keypress_with_file_delivery(open_console, demo, tmp_path):
     assert console.wait_exit() == 0
 
 
+def open_client(console, name):
+    console.wait_for("Name▲")
+    console.wait_for("60 clients")
+    console.keys("/")
+    console.type(name)
+    console.wait_for(" 1 of 60")
+    console.wait_for(f"{name}▏")
+    console.keys("Enter", "Enter")
+    console.wait_for("Key id")
+
+
+def test_rotate_with_command_delivery_keeps_the_commands_output_off_the_screen(open_console, demo, tmp_path):
+    console = open_console()
+    open_client(console, "billing-api")
+    console.keys("r")
+    console.wait_for("Retires:")
+    secret_file = tmp_path / "piped.secret"
+    # A chatty command, as `vault kv put` is: under ncurses its output would land in the middle of the screen. It
+    # lingers, so the screen is looked at while the output would still be there.
+    command = f"umask 077; cat > {secret_file}; printf 'NOISE-%s\\n' STDOUT; printf 'NOISE-%s\\n' STDERR >&2; sleep 2"
+    console.keys("Tab", "Right", "Right", "Tab")
+    console.type(command)
+    console.keys("Enter")
+    deadline = time.time() + 20
+    screen = console.screen()
+    while "new secret verified" not in screen:
+        # printf builds the words, so the command line typed into the dialog does not contain them.
+        assert "NOISE-STDOUT" not in screen and "NOISE-STDERR" not in screen, screen
+        assert time.time() < deadline, screen
+        time.sleep(0.05)
+        screen = console.screen()
+    secret = secret_file.read_text().strip()
+    assert len(secret) >= 20 and secret not in screen
+    console.keys("Enter", "q")
+    assert console.wait_exit() == 0
+
+
+def test_remove_a_secret_by_keypress_cancel_first(open_console, demo):
+    console = open_console(width=120, height=40)
+    open_client(console, "billing-api")
+    client_id = query(demo, "SELECT id FROM client WHERE displayName = 'billing-api'")[0][0]
+    # The cursor is on the first secret row, as the page draws them.
+    key_id, hint = query(demo, "SELECT keyId, hint FROM secret WHERE clientRowId = ? "
+                               "ORDER BY state = 'removed', expiresAt DESC LIMIT 1", client_id)[0]
+    console.keys("x")
+    screen = console.wait_for("Remove secret")
+    assert f"Remove secret {hint}" in screen and "[ Cancel ]" in screen
+    console.keys("Enter")  # the default button: Cancel
+    console.wait_gone("Remove secret")
+    assert query(demo, "SELECT state FROM secret WHERE keyId = ?", key_id)[0][0] != "removed"
+    console.keys("x")
+    console.wait_for("Remove secret")
+    console.keys("Right", "Enter")
+    console.wait_for(f"removed secret {hint}")
+    assert query(demo, "SELECT state FROM secret WHERE keyId = ?", key_id)[0][0] == "removed"
+    actions = [row[0] for row in query(demo, "SELECT action FROM auditEvent WHERE details LIKE ?", f"%{key_id}%")]
+    assert "secret.removed" in actions
+    console.keys("q")
+    assert console.wait_exit() == 0
+
+
 def test_toggle_a_policy_in_the_matrix(open_console, demo):
     console = open_console(width=120, height=40)
     console.wait_for("60 clients")

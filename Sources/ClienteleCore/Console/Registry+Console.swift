@@ -31,10 +31,25 @@ public struct ConsoleClientRow: Sendable, Hashable {
 extension Registry {
     /// Clients by name (case-insensitive), with their in-service secret count, soonest expiry and environments.
     /// With `limit`, only the first rows by name: what the console's first frame needs while the rest loads.
-    public func consoleClientRows(limit: Int? = nil) throws -> [ConsoleClientRow] {
+    ///
+    /// A large registry takes a while, so the load reports `progress(done, total)` every few thousand rows and
+    /// stops with `CancellationError` when the task running it is cancelled (the console's Esc).
+    public func consoleClientRows(limit: Int? = nil, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws
+        -> [ConsoleClientRow]
+    {
         try read { db in
             // Sized up front: growing a 100k-row array by doubling briefly holds two copies of it.
             let expected = try limit ?? (Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0)
+            // Three passes (clients, secrets, environments), each about one row per client.
+            let total = max(1, 3 * expected)
+            var done = 0
+            func step() throws {
+                done += 1
+                if done & 4095 == 0 {
+                    try Task.checkCancellation()
+                    progress?(min(done, total), total)
+                }
+            }
             var rows: [ConsoleClientRow] = []
             rows.reserveCapacity(expected)
             var position: [Int64: Int] = [:]
@@ -48,7 +63,9 @@ extension Registry {
                 rows.append(ConsoleClientRow(
                     id: id, displayName: row[1], clientId: row[2], ownerTeam: row[3], identityProviderId: row[4],
                     environmentIds: [], activeSecrets: 0, nextExpiry: nil))
+                try step()
             }
+            done = expected
             // julianday arithmetic returns a Double, which is far cheaper than decoding 100k dates from text.
             let restrict = limit == nil ? "" : " AND clientRowId IN (\(rows.map { String($0.id) }.joined(separator: ",")))"
             let secrets = try Row.fetchCursor(db, sql: """
@@ -56,6 +73,7 @@ extension Registry {
                 WHERE state IN ('active', 'pending')\(restrict) GROUP BY clientRowId
                 """)
             while let row = try secrets.next() {
+                try step()
                 guard let index = position[row[0]] else { continue }
                 rows[index].activeSecrets = row[1]
                 rows[index].nextExpiry = row[2]
@@ -66,10 +84,14 @@ extension Registry {
                 WHERE 1\(restrict.replacingOccurrences(of: "clientRowId", with: "ce.clientRowId"))
                 ORDER BY e.position
                 """)
+            done = 2 * expected
             while let row = try memberships.next() {
+                try step()
                 guard let index = position[row[0]] else { continue }
                 rows[index].environmentIds.append(row[1])
             }
+            try Task.checkCancellation()
+            progress?(total, total)
             return rows
         }
     }

@@ -58,7 +58,7 @@ extension CredentialSource {
     static func runCommand(_ command: String, idpName: String) throws -> String {
         let data: Data
         do {
-            data = try ShellCommand.run(command, captureOutput: true)
+            data = try ShellCommand.run(command, output: .capture)
         } catch let failure as ShellCommand.Failure {
             throw ClienteleError.identityProvider(
                 "IdP \(idpName): admin secret command `\(ShellCommand.name(command))` \(failure.reason)")

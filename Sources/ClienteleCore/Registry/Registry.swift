@@ -138,6 +138,9 @@ public final class Registry: Sendable {
             return try writer.read(body)
         } catch let error as ClienteleError {
             throw error
+        } catch let cancelled as CancellationError {
+            // A stopped load is not a registry fault: callers tell the two apart.
+            throw cancelled
         } catch {
             throw ClienteleError.registry("registry \(path): \(Registry.describe(error))")
         }

@@ -5,8 +5,13 @@ import Foundation
 public struct SecretDeliverer: Sendable {
     /// Shows the secret to the operator once. Nil where nobody is watching (cron): such rotations wait.
     public var showOnce: (@Sendable (SecretText, Client) async throws -> Void)?
+    /// Whether a `--secret-command`'s own output reaches our terminal.
+    public var commandOutputShown: Bool
 
-    public init(showOnce: (@Sendable (SecretText, Client) async throws -> Void)?) { self.showOnce = showOnce }
+    public init(showOnce: (@Sendable (SecretText, Client) async throws -> Void)?, commandOutputShown: Bool = true) {
+        self.showOnce = showOnce
+        self.commandOutputShown = commandOutputShown
+    }
 
     public static let unattended = SecretDeliverer(showOnce: nil)
 
@@ -26,7 +31,7 @@ public struct SecretDeliverer: Sendable {
         case .file(let path):
             try SecretFile.write(secret, to: path)
         case .command(let command):
-            try await SecretCommand.run(command, input: secret)
+            try await SecretCommand.run(command, input: secret, output: commandOutputShown ? .inherit : .discard)
         }
     }
 }
@@ -89,12 +94,11 @@ public enum SecretFile {
     }
 }
 
-/// Pipes a secret into a shell command's standard input. The command's own output passes through to ours; its
-/// exit status decides success.
+/// Pipes a secret into a shell command's standard input. Its exit status decides success.
 enum SecretCommand {
-    static func run(_ command: String, input secret: SecretText) async throws {
+    static func run(_ command: String, input secret: SecretText, output: ShellCommand.Output) async throws {
         do {
-            try await ShellCommand.runOffPool(command, input: Data((secret.reveal() + "\n").utf8))
+            try await ShellCommand.runOffPool(command, input: Data((secret.reveal() + "\n").utf8), output: output)
         } catch let failure as ShellCommand.Failure {
             throw ClienteleError.delivery("secret command `\(ShellCommand.name(command))` \(failure.reason)")
         }

@@ -1,25 +1,42 @@
 import Foundation
 
 /// Runs an operator-supplied shell command (`--secret-command`, an admin credential's command) with optional
-/// standard input and, optionally, its standard output captured. Errors name only the command's first word: the
-/// rest of a command line may carry tokens.
+/// standard input; its output is passed through, captured or discarded. Errors name only the command's first
+/// word: the rest of a command line may carry tokens.
 enum ShellCommand {
+    /// Where the command's standard output and standard error go.
+    public enum Output: Sendable {
+        /// To ours (the CLI: the operator sees what `vault` said).
+        case inherit
+        /// Standard output returned to the caller; standard error inherited.
+        case capture
+        /// Both to /dev/null: the console, where a write behind ncurses' back would garble the screen (and
+        /// could echo the secret into it).
+        case discard
+    }
+
     struct Failure: Error {
         /// `exited 3`, `was killed by signal 9`, `could not start: …`
         let reason: String
     }
 
-    /// Returns the captured output (empty unless `captureOutput`). Throws `Failure` unless the command exits 0.
+    /// Returns the captured output (empty unless `.capture`). Throws `Failure` unless the command exits 0.
     /// Blocks until the command ends; async callers use `runOffPool`.
     @discardableResult
-    static func run(_ command: String, input: Data? = nil, captureOutput: Bool = false) throws -> Data {
+    static func run(_ command: String, input: Data? = nil, output: Output = .inherit) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
         let stdin = Pipe()
         let stdout = Pipe()
         if input != nil { process.standardInput = stdin }
-        if captureOutput { process.standardOutput = stdout }
+        switch output {
+        case .inherit: break
+        case .capture: process.standardOutput = stdout
+        case .discard:
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         do {
             try process.run()
         } catch {
@@ -32,21 +49,21 @@ enum ShellCommand {
             try? stdin.fileHandleForWriting.write(contentsOf: input)
             try? stdin.fileHandleForWriting.close()
         }
-        let output = captureOutput ? stdout.fileHandleForReading.readDataToEndOfFile() : Data()
+        let captured = output == .capture ? stdout.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             throw Failure(reason: process.terminationReason == .exit
                 ? "exited \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)")
         }
-        return output
+        return captured
     }
 
     /// `run` on a dispatch thread, so a slow command does not hold a thread of Swift's cooperative pool.
     @discardableResult
-    static func runOffPool(_ command: String, input: Data? = nil, captureOutput: Bool = false) async throws -> Data {
+    static func runOffPool(_ command: String, input: Data? = nil, output: Output = .inherit) async throws -> Data {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(command, input: input, captureOutput: captureOutput) })
+                continuation.resume(with: Result { try run(command, input: input, output: output) })
             }
         }
     }

@@ -9,6 +9,7 @@ public enum Action: Sendable {
     case revision(Int64)
     case headerLoaded(HeaderInfo)
     case clientsLoaded(ClientIndex)
+    case clientsLoading(done: Int, total: Int)
     case detailLoaded(ClientDetail)
     case expiringLoaded([ExpiringSecret])
     case matrixLoaded(environments: [Environment], assignments: [PolicyAssignment])

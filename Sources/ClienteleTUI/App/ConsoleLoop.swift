@@ -27,7 +27,8 @@ public final class ConsoleLoop {
         runner.perform(effects)
         switch action {
         case .rotationFinished, .longWorkFinished:
-            // A command delivery may have written to the terminal behind ncurses' back.
+            // Command deliveries run with their output discarded; a full repaint after long work still mends
+            // anything else that wrote to the terminal behind ncurses' back.
             terminal.invalidate()
         default:
             break

@@ -134,7 +134,9 @@ public enum ConsoleRender {
         switch state.screen {
         case .clients:
             guard let index = state.clients.index else { return " loading clients… " }
-            let loading = index.complete ? "" : " (loading…)"
+            let loading = index.complete ? ""
+                : state.clients.loadStopped ? " (first \(index.count) only: ctrl-r loads all)"
+                : " (loading\(state.clients.loadProgress.map { " \(Int($0 * 100))%" } ?? "")… esc stops)"
             let sort = "sorted by \(state.clients.sort.label)\(state.clients.descending ? " ↓" : "")"
             let count = state.clients.visible.count
             return " \(sort)  \(count == 0 ? 0 : state.clients.cursor.selected + 1)/\(count)\(loading) "

@@ -8,7 +8,7 @@ public enum ConsoleUpdate {
 
     /// What to load when the console opens.
     public static func start(_ state: AppState) -> [Effect] {
-        [.loadHeader, .loadClients(firstPage: max(Layout.tableRows(state.size), 60)), .pollRevision]
+        [.loadHeader, .loadClients(firstPage: firstPageSize(state), all: true), .pollRevision]
     }
 
     public static func update(_ state: inout AppState, _ action: Action) -> [Effect] {
@@ -26,12 +26,15 @@ public enum ConsoleUpdate {
             defer { state.revision = revision }
             guard let known = state.revision, known != revision else { return [] }
             // Someone changed the registry (a CLI rotation, cron): reload what is on screen.
-            return [.loadHeader, .loadClients(firstPage: nil)] + loadEffects(for: state.screen, state: state)
+            return reloadAfterChange(state)
         case .headerLoaded(let header):
             state.header = header
             return []
         case .clientsLoaded(let index):
             state.clients.load(index, page: Layout.tableRows(state.size))
+            return []
+        case .clientsLoading(let done, let total):
+            if state.clients.isLoadingRest { state.clients.loadProgress = Double(done) / Double(max(total, 1)) }
             return []
         case .detailLoaded(let detail):
             guard detail.client.id == state.detail.clientRowId else { return [] }
@@ -154,7 +157,15 @@ public enum ConsoleUpdate {
 
     /// After a write: header, clients and whatever screen is open.
     static func reloadAfterChange(_ state: AppState) -> [Effect] {
-        [.loadHeader, .loadClients(firstPage: nil)] + loadEffects(for: state.screen, state: state)
+        [.loadHeader, reloadClients(state)] + loadEffects(for: state.screen, state: state)
+    }
+
+    static func firstPageSize(_ state: AppState) -> Int { max(Layout.tableRows(state.size), 60) }
+
+    /// The whole index again, or only the first page while the operator has stopped loading it.
+    static func reloadClients(_ state: AppState) -> Effect {
+        state.clients.loadStopped ? .loadClients(firstPage: firstPageSize(state), all: false)
+            : .loadClients(firstPage: nil, all: true)
     }
 
     static func loadEffects(for screen: ScreenID, state: AppState) -> [Effect] {
@@ -286,6 +297,7 @@ public enum ConsoleUpdate {
             state.status = StatusLine("verifying the audit trail…")
             return [.verifyAudit]
         case .reload:
+            state.clients.loadStopped = false
             return reloadAfterChange(state)
         }
     }
@@ -319,6 +331,13 @@ public enum ConsoleUpdate {
     }
 
     static func back(_ state: inout AppState) -> [Effect] {
+        if state.screen == .clients && state.clients.isLoadingRest {
+            state.clients.loadStopped = true
+            state.clients.loadProgress = nil
+            state.status = StatusLine(
+                "stopped loading: the first \(state.clients.index?.count ?? 0) clients by name are shown; ctrl-r loads them all")
+            return [.cancelClientLoad]
+        }
         if state.screen == .clients && (!state.clients.filter.text.isEmpty || state.clients.environment != nil) {
             state.clients.filter = TextField()
             state.clients.environment = nil

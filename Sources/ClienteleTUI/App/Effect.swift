@@ -4,8 +4,10 @@ import ClienteleCore
 /// as actions. Tests assert on these values instead of on a database.
 public enum Effect: Sendable {
     case loadHeader
-    /// The first rows by name (for a fast first frame), then the whole index.
-    case loadClients(firstPage: Int?)
+    /// The first rows by name (for a fast first frame), then, with `all`, the whole index.
+    case loadClients(firstPage: Int?, all: Bool)
+    /// Stops loading the whole index (Esc while a large registry loads); the first page stays.
+    case cancelClientLoad
     case loadDetail(Int64)
     case loadExpiring
     case loadMatrix

@@ -13,6 +13,8 @@ public final class EffectRunner: Sendable {
     let inbox: ActionInbox
     let gate = SecretGate()
     private let longWork = Mutex<Task<Void, Never>?>(nil)
+    /// The load of the whole client index, kept so Esc can stop it and a newer load can replace it.
+    private let clientLoad = Mutex<Task<Void, Never>?>(nil)
 
     public init(registry: Registry, adapters: any IdentityProviderAdapters, actor: String, readonly: Bool,
                 inbox: ActionInbox)
@@ -32,7 +34,7 @@ public final class EffectRunner: Sendable {
         return SecretDeliverer(showOnce: { secret, client in
             inbox.post(.secretReady(secret, clientName: client.displayName))
             await gate.wait()
-        })
+        }, commandOutputShown: false)
     }
 
     public func perform(_ effects: [Effect]) {
@@ -52,6 +54,22 @@ public final class EffectRunner: Sendable {
         case .advanceAll:
             let task = Task.detached { [self] in await advanceAll() }
             longWork.withLock { $0 = task }
+        case .cancelClientLoad:
+            clientLoad.withLock { $0?.cancel() }
+        case .loadClients:
+            let task = Task.detached { [self] in
+                do {
+                    try await run(effect)
+                } catch is CancellationError {
+                    // Stopped by Esc (the state already says so) or replaced by a newer load.
+                } catch {
+                    inbox.post(.failed(Self.describe(error)))
+                }
+            }
+            clientLoad.withLock { previous in
+                previous?.cancel()
+                previous = task
+            }
         default:
             Task.detached { [self] in
                 do {
@@ -67,6 +85,7 @@ public final class EffectRunner: Sendable {
     public func shutdown() {
         gate.close()
         longWork.withLock { $0?.cancel() }
+        clientLoad.withLock { $0?.cancel() }
     }
 
     static func describe(_ error: Error) -> String {
@@ -77,7 +96,7 @@ public final class EffectRunner: Sendable {
         switch effect {
         case .loadHeader:
             inbox.post(.headerLoaded(try loadHeader()))
-        case .loadClients(let firstPage):
+        case .loadClients(let firstPage, let all):
             let idps = try registry.identityProviders()
             let environments = try registry.environments()
             if let firstPage {
@@ -85,9 +104,14 @@ public final class EffectRunner: Sendable {
                 inbox.post(.clientsLoaded(ClientIndex(rows: rows, identityProviders: idps, environments: environments,
                                                       complete: false)))
             }
-            let rows = try registry.consoleClientRows()
-            inbox.post(.clientsLoaded(ClientIndex(rows: rows, identityProviders: idps, environments: environments,
-                                                  complete: true)))
+            guard all else { return }
+            let inbox = self.inbox
+            let rows = try registry.consoleClientRows { done, total in
+                inbox.post(.clientsLoading(done: done, total: total))
+            }
+            let index = ClientIndex(rows: rows, identityProviders: idps, environments: environments, complete: true)
+            try Task.checkCancellation()
+            inbox.post(.clientsLoaded(index))
         case .loadDetail(let id):
             inbox.post(.detailLoaded(try registry.clientDetail(id)))
         case .loadExpiring:
@@ -127,7 +151,7 @@ public final class EffectRunner: Sendable {
             try service.endGrace(id, actor: actor)
             let outcome = try await service.run(id, actor: actor, deliverer: deliverer)
             inbox.post(.longWorkFinished(title: "Grace ended", lines: [outcome.summary]))
-        case .acknowledgeSecret, .cancelLongWork, .advanceAll:
+        case .acknowledgeSecret, .cancelLongWork, .advanceAll, .cancelClientLoad:
             break
         }
     }

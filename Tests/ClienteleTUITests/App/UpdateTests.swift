@@ -14,9 +14,10 @@ struct UpdateTests {
     @Test func startLoadsHeaderFirstPageAndRevision() {
         let effects = ConsoleUpdate.start(Self.state())
         #expect(effects.count == 3)
-        guard case .loadHeader = effects[0], case .loadClients(let page) = effects[1], case .pollRevision = effects[2]
+        guard case .loadHeader = effects[0], case .loadClients(let page, let all) = effects[1],
+            case .pollRevision = effects[2]
         else { Issue.record("unexpected \(effects)"); return }
-        #expect(page == 60)
+        #expect(page == 60 && all)
     }
 
     @Test func quitKeys() {
@@ -61,7 +62,49 @@ struct UpdateTests {
         #expect(ConsoleUpdate.update(&state, .revision(5)).isEmpty)  // the first revision only records
         #expect(ConsoleUpdate.update(&state, .revision(5)).isEmpty)
         let effects = ConsoleUpdate.update(&state, .revision(6))
-        #expect(effects.contains { if case .loadClients(nil) = $0 { true } else { false } })
+        #expect(effects.contains { if case .loadClients(nil, true) = $0 { true } else { false } })
+    }
+
+    /// A state showing the first page of a registry whose whole index is still loading.
+    static func partiallyLoaded() -> AppState {
+        var state = AppState(size: Size(width: 100, height: 24), now: DemoFixture.now, readonly: false,
+                             registryPath: "r.sqlite")
+        let full = ClientIndexTests.index
+        state.clients.load(ClientIndex(rows: Array(full.rows.prefix(3)), identityProviders: [], environments: [],
+                                       complete: false), page: 10)
+        return state
+    }
+
+    @Test func loadingShowsProgressAndEscStopsItKeepingTheFirstPage() {
+        var state = Self.partiallyLoaded()
+        #expect(state.clients.isLoadingRest)
+        _ = ConsoleUpdate.update(&state, .clientsLoading(done: 150, total: 300))
+        #expect(ConsoleRender.render(state).textLines.joined().contains("(loading 50%… esc stops)"))
+
+        let effects = ConsoleUpdate.update(&state, .key(.escape))
+        guard case .cancelClientLoad? = effects.first, effects.count == 1 else {
+            Issue.record("Esc did not stop the load: \(effects)"); return
+        }
+        #expect(state.clients.loadStopped && !state.clients.isLoadingRest)
+        #expect(state.clients.visible.count == 3)
+        #expect(state.status?.text.contains("ctrl-r loads them all") == true)
+        // Late progress from the cancelled load changes nothing.
+        _ = ConsoleUpdate.update(&state, .clientsLoading(done: 200, total: 300))
+        #expect(state.clients.loadProgress == nil)
+        state.status = nil
+        #expect(ConsoleRender.render(state).textLines.joined().contains("(first 3 only: ctrl-r loads all)"))
+
+        // Another process's change reloads only the first page while stopped…
+        _ = ConsoleUpdate.update(&state, .revision(1))
+        let reload = ConsoleUpdate.update(&state, .revision(2))
+        #expect(reload.contains { if case .loadClients(.some, false) = $0 { true } else { false } })
+        // …and ctrl-r loads everything again.
+        let all = ConsoleUpdate.update(&state, .key(.control("r")))
+        #expect(all.contains { if case .loadClients(nil, true) = $0 { true } else { false } })
+        #expect(!state.clients.loadStopped)
+        _ = ConsoleUpdate.update(&state, .clientsLoaded(ClientIndexTests.index))
+        #expect(!state.clients.isLoadingRest && state.clients.loadProgress == nil)
+        #expect(state.clients.visible.count == ClientIndexTests.index.count)
     }
 
     @Test func numberKeysNavigateAndEscWalksTheBreadcrumbsBack() {

@@ -10,6 +10,10 @@ public struct ClientsState: Sendable {
     public var filter = TextField()
     public var filterEditing = false
     public var cursor = ListCursor()
+    /// How far loading the whole index has got (0…1), while it loads.
+    public var loadProgress: Double?
+    /// The operator stopped the load with Esc: only the first page is here until ctrl-r.
+    public var loadStopped = false
     /// Rows in sort order, narrowed to the environment.
     public private(set) var base: [Int32] = []
     /// Rows matching `poolQuery`, in sort order: a longer query only ever narrows it, so typing scans less.
@@ -24,6 +28,9 @@ public struct ClientsState: Sendable {
 
     public var isLoading: Bool { index == nil }
 
+    /// The first page is shown and the rest is still coming.
+    public var isLoadingRest: Bool { !loadStopped && index.map { !$0.complete } ?? false }
+
     public var selectedRow: ConsoleClientRow? {
         guard let index, cursor.selected < visible.count else { return nil }
         return index.rows[Int(visible[cursor.selected])]
@@ -33,6 +40,10 @@ public struct ClientsState: Sendable {
     public mutating func load(_ newIndex: ClientIndex, page: Int) {
         let keep = selectedRow?.id
         index = newIndex
+        if newIndex.complete {
+            loadProgress = nil
+            loadStopped = false
+        }
         rebuild(page: page, keeping: keep)
     }
 
