@@ -57,7 +57,8 @@ public enum ConsoleBenchmark {
             frame = ConsoleRender.render(state)
             keystrokes.append(milliseconds(since: t))
         }
-        for query in ["pay", "billing-api", "zzq", "ord svc", "e"] {
+        let queries = ["pay", "billing-api", "zzq", "ord svc", "e", "api", "4e", "tw", "acme-pay"]
+        for query in queries {
             _ = ConsoleUpdate.update(&state, .key(.character("/")))
             for character in query { press(.character(character)) }
             for _ in query { press(.backspace) }
@@ -67,6 +68,25 @@ public enum ConsoleBenchmark {
         results["filter_p50_ms"] = percentile(keystrokes, 0.5)
         results["filter_p99_ms"] = percentile(keystrokes, 0.99)
         results["filter_max_ms"] = keystrokes.max() ?? 0
+
+        // Baseline: the filter anyone would write first — lowercase each row's fields and test `contains` — for
+        // every prefix of the same queries, over the same rows.
+        var naive: [Double] = []
+        for query in queries {
+            for length in 1...query.count {
+                let needle = String(query.prefix(length)).lowercased()
+                let t = DispatchTime.now()
+                var matched = 0
+                for row in rows where row.displayName.lowercased().contains(needle)
+                    || row.clientId.lowercased().contains(needle) || (row.ownerTeam?.lowercased().contains(needle) ?? false)
+                {
+                    matched += 1
+                }
+                naive.append(milliseconds(since: t))
+                precondition(matched >= 0)
+            }
+        }
+        results["baseline_naive_filter_p50_ms"] = percentile(naive, 0.5)
 
         // Scrolling: a page down through the list.
         var scrolls: [Double] = []
