@@ -41,12 +41,18 @@ public struct IdentityProviderCapabilities: Sendable, Hashable {
     public var maxActiveSecrets: Int?
     /// Whether the IdP lets a new secret's end date be chosen.
     public var choosesExpiry: Bool
+    /// How long a new secret may be refused while the IdP replicates it (Entra: seconds to minutes). A rotation
+    /// keeps asking for this long before it calls the new secret rejected. Zero where a secret works at once.
+    public var newSecretPropagation: TimeInterval
 
-    public init(allowsOverlap: Bool, maxSecretLifetime: TimeInterval?, maxActiveSecrets: Int?, choosesExpiry: Bool) {
+    public init(allowsOverlap: Bool, maxSecretLifetime: TimeInterval?, maxActiveSecrets: Int?, choosesExpiry: Bool,
+                newSecretPropagation: TimeInterval = 0)
+    {
         self.allowsOverlap = allowsOverlap
         self.maxSecretLifetime = maxSecretLifetime
         self.maxActiveSecrets = maxActiveSecrets
         self.choosesExpiry = choosesExpiry
+        self.newSecretPropagation = newSecretPropagation
     }
 }
 

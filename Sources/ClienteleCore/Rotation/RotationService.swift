@@ -345,11 +345,14 @@ public final class RotationService: Sendable {
         if text == nil, case .file(let path) = rotation.delivery { text = SecretFile.read(path) }
         let verification: String
         if let text {
-            switch try await adapter.verify(text, for: reference) {
+            let (result, waited) = try await verifyAllowingPropagation(text, client: client, adapter: adapter)
+            switch result {
             case .accepted:
-                verification = "the IdP accepted the new secret"
+                verification = waited < 1 ? "the IdP accepted the new secret"
+                    : "the IdP accepted the new secret after \(Int(waited)) s (while it replicated)"
             case .rejected(let why):
-                return try await failRejected(rotation, client: client, adapter: adapter, why: why)
+                let after = waited < 1 ? why : "\(why); still refused after \(Int(waited)) s allowed for replication"
+                return try await failRejected(rotation, client: client, adapter: adapter, why: after)
             case .couldNotVerify(let why):
                 try record(rotation.id!) { rotation, _ in rotation.lastError = "could not verify: \(why)" }
                 throw RotationStop(status: .waiting("could not verify the new secret at the IdP (\(why)); the old secret stays until it can"))
@@ -376,6 +379,32 @@ public final class RotationService: Sendable {
         }
         FaultPoint.hit(.afterVerified)
         return updated
+    }
+
+    /// Asks the IdP about a new secret; where new secrets take a while to replicate, a refusal is asked again with
+    /// growing pauses until the IdP's propagation allowance is spent. Returns the last answer and the seconds waited.
+    private func verifyAllowingPropagation(
+        _ text: SecretText, client: Client, adapter: any IdentityProviderAdapter
+    ) async throws -> (SecretVerification, TimeInterval) {
+        let reference = RemoteClientReference(client)
+        let allowance = adapter.capabilities.newSecretPropagation
+        let started = ContinuousClock.now
+        var pause = 1.0
+        var result = try await adapter.verify(text, for: reference)
+        while case .rejected = result {
+            let waited = Self.seconds(ContinuousClock.now - started)
+            guard waited < allowance else { break }
+            let next = min(pause, allowance - waited)
+            logger.info("the IdP does not accept the new secret of \(client.displayName) yet (new secrets take a while to replicate); asking again in \(Int(next.rounded(.up))) s")
+            try await Task.sleep(for: .milliseconds(Int(next * 1000)))
+            pause = min(pause * 2, 15)
+            result = try await adapter.verify(text, for: reference)
+        }
+        return (result, Self.seconds(ContinuousClock.now - started))
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
     }
 
     private func failRejected(

@@ -53,7 +53,8 @@ final class GraphTestServer: Sendable {
 
     /// A fresh adapter (so a fresh token cache). Waits between retries are recorded in `sleeps`, not slept.
     func adapter(certificate: Bool = false, sleeps: SleepLog = SleepLog(), maxAttempts: Int = 4,
-                 name: String = "entra-test") -> EntraIdentityProvider
+                 name: String = "entra-test",
+                 secretPropagation: TimeInterval = EntraIdentityProvider.defaultSecretPropagation) -> EntraIdentityProvider
     {
         let credential: AdminCredential = certificate
             ? .certificate(certificatePEM: certificatePEM, privateKeyPEM: SecretText(privateKeyPEM))
@@ -61,7 +62,7 @@ final class GraphTestServer: Sendable {
         let http = IdentityProviderHTTPClient(
             idpName: name, maxAttempts: maxAttempts, timeout: .seconds(20), sleep: { sleeps.record($0) })
         return EntraIdentityProvider(idp: identityProvider(name: name), credential: credential, http: http,
-                                     clock: .wall)
+                                     clock: .wall, secretPropagation: secretPropagation)
     }
 
     /// Stops the server and removes its files. SIGKILL, not LoopbackServer's SIGTERM: a process spawned from a
@@ -103,6 +104,9 @@ final class GraphTestServer: Sendable {
     func setAdminSecret(_ state: String) async throws { try await post("/admin-secret", json: #"{"state":"\#(state)"}"#) }
 
     func resetStats() async throws { try await post("/reset-stats") }
+
+    /// Secrets added from now on are refused by the token endpoint for `milliseconds` (Entra's replication lag).
+    func setPropagation(milliseconds: Int) async throws { try await post("/propagation", json: #"{"ms":\#(milliseconds)}"#) }
 
     /// Requests per route since the last reset, e.g. `"POST /{tenant}/oauth2/v2.0/token"`.
     func requests(_ route: String) async throws -> Int {

@@ -24,6 +24,7 @@ def _restore_server(request):
         srv.control("POST", "/admin-secret", {"state": "valid"})
         srv.control("POST", "/clock", {"offset_seconds": 0})
         srv.control("POST", "/latency", {"ms": 0})
+        srv.control("POST", "/propagation", {"ms": 0})
 
 
 @pytest.fixture

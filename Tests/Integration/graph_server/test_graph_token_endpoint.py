@@ -53,6 +53,21 @@ def test_rotated_admin_secret_makes_the_file_wrong(server):
     assert_aadsts(*server.token(secret=server.admin_secret), 401, "invalid_client", 7000215)
 
 
+def test_a_new_secret_is_refused_until_it_has_replicated(server):
+    status, _, app = server.graph_call("POST", "/applications", {"displayName": "replication-lag"})
+    assert status == 201, app
+    assert server.control("POST", "/propagation", {"ms": 1500})[0] == 200
+    status, _, added = server.graph_call("POST", f"/applications/{app['id']}/addPassword", {})
+    assert status == 200, added
+    created = time.monotonic()
+    assert_aadsts(*server.token(client_id=app["appId"], secret=added["secretText"]), 401, "invalid_client", 7000215)
+    time.sleep(max(0.0, 1.6 - (time.monotonic() - created)))
+    assert server.token(client_id=app["appId"], secret=added["secretText"])[0] == 200
+    # The delay is for secrets added while it is set: the admin's own secret was never delayed.
+    assert server.token(secret=server.admin_secret)[0] == 200
+    assert server.control("POST", "/propagation", {"ms": -1})[0] == 400
+
+
 def test_unknown_client_is_700016(server):
     assert_aadsts(*server.token(client_id="11111111-2222-3333-4444-555555555555", secret="x"),
                   400, "unauthorized_client", 700016)

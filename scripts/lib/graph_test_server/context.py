@@ -36,6 +36,8 @@ class ServerContext:
         self.policy_id = policy_id
         self.max_secret_lifetime_days = max_secret_lifetime_days
         self.latency_ms = latency_ms
+        # How long a new secret stays unknown to the token endpoint (replication lag); 0 means at once.
+        self.propagation_ms = 0
         self.faults = Faults()
         self.stats = Stats()
         self._admin_lock = threading.Lock()

@@ -64,6 +64,13 @@ def handle(ctx, method, path, raw_body) -> Reply:
         ctx.latency_ms = ms
         return plain_json(200, {"ms": ms})
 
+    if route == "/propagation" and method == "POST":
+        ms = body.get("ms") if isinstance(body, dict) else None
+        if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= 600_000:
+            return _problem(400, "'ms' must be a number from 0 to 600000")
+        ctx.propagation_ms = ms
+        return plain_json(200, {"ms": ms})
+
     if route == "/clock" and method == "POST":
         offset = body.get("offset_seconds") if isinstance(body, dict) else None
         if isinstance(offset, bool) or not isinstance(offset, (int, float)):

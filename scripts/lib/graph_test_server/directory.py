@@ -21,6 +21,9 @@ class PasswordCredential:
     hint: Optional[str]
     salt: bytes
     digest: bytes
+    # Wall-clock time (time.time()) before which the token endpoint does not yet know the secret: Entra's
+    # replication lag after addPassword, set through /_control/propagation. Not persisted.
+    usable_after: float = 0.0
 
 
 @dataclass

@@ -2,6 +2,7 @@
 only as a salted hash, which the token endpoint checks."""
 
 import re
+import time
 import uuid
 
 from . import representation, schema, secrets_store, timefmt
@@ -44,7 +45,9 @@ def new_password(ctx, spec: dict):
                          details=[{"code": "InvalidKeyEndDate", "message": message, "target": "EndDate"}])
     secret = secrets_store.new_secret_text()
     salt, digest = secrets_store.hash_secret(secret)
-    return PasswordCredential(str(uuid.uuid4()), display_name, start, end, secret[:3], salt, digest), secret
+    credential = PasswordCredential(str(uuid.uuid4()), display_name, start, end, secret[:3], salt, digest)
+    credential.usable_after = time.time() + ctx.propagation_ms / 1000
+    return credential, secret
 
 
 def add_password(ctx, req, app):

@@ -6,6 +6,7 @@ invalid_client for a wrong (7000215) or expired (7000222) secret, 400 for the re
 
 import base64
 import re
+import time
 import urllib.parse
 
 from . import certificates, timefmt
@@ -116,7 +117,9 @@ class TokenEndpoint:
         with self.ctx.directory.lock:
             creds = list(app.passwords)
         now = timefmt.now_ticks()
-        matched = [c for c in creds if secret_matches(secret, c.salt, c.digest)]
+        # A secret still replicating is unknown to the token endpoint: Entra answers 7000215 then, as for a wrong one.
+        wall = time.time()
+        matched = [c for c in creds if c.usable_after <= wall and secret_matches(secret, c.salt, c.digest)]
         if any(credential_is_active(c, now) for c in matched):
             return
         if any(c.end <= now for c in matched):

@@ -12,11 +12,15 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
     static let pageSize = 999
     /// A stop for a server that keeps handing out next links: 10,000 pages of 999 is far beyond any tenant.
     static let maxPages = 10_000
+    /// Entra answers AADSTS7000215 for a secret added moments ago until it has replicated, usually within
+    /// seconds and rarely after more than a minute or two.
+    public static let defaultSecretPropagation: TimeInterval = 120
 
     let idp: IdentityProvider
     let credential: AdminCredential
     let http: IdentityProviderHTTPClient
     let clock: ClienteleClock
+    let secretPropagation: TimeInterval
     private let setup: Result<Setup, ClienteleError>
 
     private struct Setup: Sendable {
@@ -25,11 +29,14 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
         let tokenEndpoint: EntraTokenEndpoint
     }
 
-    public init(idp: IdentityProvider, credential: AdminCredential, http: IdentityProviderHTTPClient, clock: ClienteleClock) {
+    public init(idp: IdentityProvider, credential: AdminCredential, http: IdentityProviderHTTPClient, clock: ClienteleClock,
+                secretPropagation: TimeInterval = EntraIdentityProvider.defaultSecretPropagation)
+    {
         self.idp = idp
         self.credential = credential
         self.http = http
         self.clock = clock
+        self.secretPropagation = secretPropagation
         // Settings are checked here but reported on first use, so making an adapter never fails.
         setup = Result {
             let endpoints = try EntraEndpoints.resolve(idp)
@@ -43,7 +50,8 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
         // maxActiveSecrets is nil: Graph's limit depends on the app (2 for apps that allow personal accounts,
         // otherwise about 1,000 items across its collections; contract README), and Graph's 400 says so.
         IdentityProviderCapabilities(
-            allowsOverlap: true, maxSecretLifetime: Self.maxLifetime, maxActiveSecrets: nil, choosesExpiry: true)
+            allowsOverlap: true, maxSecretLifetime: Self.maxLifetime, maxActiveSecrets: nil, choosesExpiry: true,
+            newSecretPropagation: secretPropagation)
     }
 
     // MARK: - Reading

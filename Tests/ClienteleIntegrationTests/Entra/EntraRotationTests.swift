@@ -1,0 +1,74 @@
+import ClienteleCore
+import Foundation
+import Testing
+
+/// Rotations through the Entra adapter against the server, where a new secret is refused until it has
+/// replicated, as real Entra does for seconds to minutes after addPassword.
+@Suite(.serialized, .graphServer())
+struct EntraRotationTests {
+    /// Hands the rotation service the one adapter under test.
+    struct OneAdapter: IdentityProviderAdapters {
+        let adapter: EntraIdentityProvider
+        func adapter(for idp: IdentityProvider) throws -> any IdentityProviderAdapter { adapter }
+    }
+
+    struct Fixture {
+        let folder: String
+        let registry: Registry
+        let service: RotationService
+        let client: Client
+        let original: SecretText
+        let adapter: EntraIdentityProvider
+        var reference: RemoteClientReference { RemoteClientReference(clientId: client.clientId, objectId: client.objectId) }
+    }
+
+    func fixture(_ server: GraphTestServer, allowance: TimeInterval) async throws -> Fixture {
+        let folder = NSTemporaryDirectory() + "clientele-entra-rotation-\(UUID().uuidString)"
+        let registry = try Registry.open(at: folder + "/registry.sqlite", create: true)
+        let idp = try registry.addIdentityProvider(server.identityProvider(), actor: "tests")
+        let adapter = server.adapter(secretPropagation: allowance)
+        let (remote, first) = try await adapter.register(displayName: "lagging-\(UUID().uuidString.prefix(6))",
+                                                         secretLifetime: 90 * 86_400)
+        let client = try registry.recordClient(remote, identityProvider: idp, environments: [], origin: .rotated,
+                                               actor: "tests")
+        return Fixture(folder: folder, registry: registry,
+                       service: RotationService(registry: registry, adapters: OneAdapter(adapter: adapter)),
+                       client: client, original: first.text, adapter: adapter)
+    }
+
+    @Test func aNewSecretStillReplicatingIsAskedAgainUntilItWorks() async throws {
+        let server = try currentServer()
+        let f = try await fixture(server, allowance: 30)
+        defer { try? FileManager.default.removeItem(atPath: f.folder) }
+        try await server.setPropagation(milliseconds: 2_000)
+        defer { Task { try? await server.setPropagation(milliseconds: 0) } }
+        let started = ContinuousClock.now
+        let outcome = try await f.service.rotate(
+            RotationRequest(client: f.client.displayName, grace: .days(1), delivery: .file(path: f.folder + "/new.secret")),
+            actor: "tests", deliverer: .unattended)
+        guard case .inGrace = outcome.status else { Issue.record("expected grace, got \(outcome.status)"); return }
+        #expect(ContinuousClock.now - started >= .seconds(2))
+        #expect(outcome.rotation.verification?.contains("while it replicated") == true)
+        let written = try String(contentsOfFile: f.folder + "/new.secret", encoding: .utf8)
+        #expect(try await f.adapter.verify(SecretText(written.trimmingCharacters(in: .whitespacesAndNewlines)),
+                                           for: f.reference) == .accepted)
+        #expect(try await f.adapter.verify(f.original, for: f.reference) == .accepted)
+    }
+
+    @Test func aSecretStillRefusedAfterTheAllowanceIsWithdrawnAndTheOldOneKept() async throws {
+        let server = try currentServer()
+        let f = try await fixture(server, allowance: 2)
+        defer { try? FileManager.default.removeItem(atPath: f.folder) }
+        try await server.setPropagation(milliseconds: 60_000)
+        defer { Task { try? await server.setPropagation(milliseconds: 0) } }
+        let outcome = try await f.service.rotate(
+            RotationRequest(client: f.client.displayName, grace: .days(1), delivery: .file(path: f.folder + "/new.secret")),
+            actor: "tests", deliverer: .unattended)
+        guard case .failed(let reason) = outcome.status else { Issue.record("expected failure, got \(outcome.status)"); return }
+        #expect(reason.contains("AADSTS7000215") && reason.contains("allowed for replication"), "\(reason)")
+        // The refused secret was withdrawn; the client keeps exactly its original one, which still works.
+        let remote = try #require(try await f.adapter.client(f.reference))
+        #expect(remote.secrets.count == 1)
+        #expect(try await f.adapter.verify(f.original, for: f.reference) == .accepted)
+    }
+}
