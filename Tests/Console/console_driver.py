@@ -68,7 +68,8 @@ class TmuxConsole:
         self.workdir = workdir
         self.exit_file = workdir / f"exit-{self.socket}"
         command, environment = console_command(registry, readonly=readonly, theme=theme)
-        environment = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "tmux-256color", **environment,
+        environment = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "tmux-256color",
+                       "XDG_STATE_HOME": str(workdir / "state"), **environment,
                        **(extra_env or {})}
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in environment.items())
         # The pane records the exit status, then waits so the last screen can still be read.

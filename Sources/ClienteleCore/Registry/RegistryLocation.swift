@@ -25,6 +25,13 @@ public enum RegistryLocation {
         return home(environment) + "/.config"
     }
 
+    /// Where logs written while the console owns the screen go (XDG's default state home is `~/.local/state`).
+    public static func consoleLog(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? home(environment) + "/.local/state"
+        return state + "/clientele/console.log"
+    }
+
     static func home(_ environment: [String: String]) -> String {
         environment["HOME"] ?? NSHomeDirectory()
     }

@@ -19,6 +19,7 @@ public enum Console {
         // Done once, before the console thread exists and while nothing else in the process reads the environment.
         unsetenv("LINES")
         unsetenv("COLUMNS")
+        let diversion = isatty(STDOUT_FILENO) == 1 ? StandardErrorDiversion(to: options.logPath) : nil
         let failure: String? = await withCheckedContinuation { continuation in
             // ncurses keeps global state and blocks in get_wch: it gets a thread of its own rather than a slot of
             // the cooperative pool, which the effects need.
@@ -43,6 +44,9 @@ public enum Console {
             thread.name = "clientele-console"
             thread.stackSize = 8 << 20
             thread.start()
+        }
+        if let diversion, case let logged = diversion.end(), logged > 0 {
+            FileHandle.standardError.write(Data("clientele: the console logged \(logged) bytes to \(diversion.path)\n".utf8))
         }
         if let failure { throw ClienteleError.invalidInput(failure) }
     }

@@ -12,10 +12,13 @@ public struct ConsoleOptions: Sendable {
     /// How often to ask the registry whether another process changed it.
     public var pollInterval: Double
     public var environment: [String: String]
+    /// Where standard error goes while the console owns the screen.
+    public var logPath: String
 
     public init(registryPath: String, readonly: Bool = false, theme: String? = nil, actor: String,
                 pollInterval: Double = 1, environment: [String: String] = ProcessInfo.processInfo.environment)
     {
+        self.logPath = RegistryLocation.consoleLog(environment)
         self.registryPath = registryPath
         self.readonly = readonly
         self.theme = theme
