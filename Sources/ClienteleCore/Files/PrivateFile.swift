@@ -19,13 +19,16 @@ public enum PrivateFile {
         }
     }
 
-    /// Creates an empty file with mode 0600 unless it exists; returns whether it created it.
+    /// Creates an empty file with mode 0600 unless something exists at `path` (a symlink included: O_EXCL never
+    /// follows one); returns whether it created it. `failure` says what kind of error a refusal is.
     @discardableResult
-    public static func createEmpty(_ path: String) throws -> Bool {
+    public static func createEmpty(
+        _ path: String, named name: String = "", failure: (String) -> ClienteleError = ClienteleError.registry
+    ) throws -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor < 0 {
             if errno == EEXIST { return false }
-            throw ClienteleError.registry("cannot create \(path): \(String(cString: strerror(errno)))")
+            throw failure("cannot create \(name)\(path): \(String(cString: strerror(errno)))")
         }
         close(descriptor)
         return true

@@ -41,14 +41,9 @@ public struct SecretDeliverer: Sendable {
 public enum SecretFile {
     /// Claims `path` for a rotation: refuses an existing file or a symlink.
     public static func reserve(_ path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            if errno == EEXIST {
-                throw ClienteleError.invalidInput("secret file \(path) already exists; Clientele never overwrites one")
-            }
-            throw ClienteleError.invalidInput("cannot create secret file \(path): \(String(cString: strerror(errno)))")
+        guard try PrivateFile.createEmpty(path, named: "secret file ", failure: ClienteleError.invalidInput) else {
+            throw ClienteleError.invalidInput("secret file \(path) already exists; Clientele never overwrites one")
         }
-        close(descriptor)
     }
 
     /// Writes a secret to a new owner-only file in one go (the console's "write it to a file").
