@@ -62,12 +62,15 @@ class TmuxConsole:
     """One console in its own tmux server (a private socket, so tests never touch the user's tmux)."""
 
     def __init__(self, registry: Path, workdir: Path, width: int = 100, height: int = 30, readonly: bool = False,
-                 theme: str | None = None, extra_env: dict | None = None):
+                 theme: str | None = None, extra_env: dict | None = None, command: str | None = None):
         self.socket = f"clientele-test-{uuid.uuid4().hex[:8]}"
         self.session = "console"
         self.workdir = workdir
         self.exit_file = workdir / f"exit-{self.socket}"
-        command, environment = console_command(registry, readonly=readonly, theme=theme)
+        if command is None:
+            command, environment = console_command(registry, readonly=readonly, theme=theme)
+        else:
+            environment = {}
         environment = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "tmux-256color",
                        "XDG_STATE_HOME": str(workdir / "state"), **environment,
                        **(extra_env or {})}

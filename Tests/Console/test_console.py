@@ -245,3 +245,22 @@ def test_key_and_byte_storm_at_random_sizes(open_console):
     console.keys("C-c")
     status = console.wait_exit(timeout=15)
     assert status == 0, f"exit status {status} (seed {seed})"
+
+
+def test_clientele_demo_opens_the_console_on_a_new_demo_registry(tmp_path):
+    from console_driver import TmuxConsole, clientele_binary
+    import shlex
+    registry = tmp_path / "fresh" / "registry.sqlite"
+    command = shlex.join([str(clientele_binary()), "demo", "--registry", str(registry)])
+    console = TmuxConsole(registry, tmp_path, command=command)
+    try:
+        console.wait_for("Name▲", timeout=30)
+        screen = console.wait_for("60 clients")
+        assert "entra-sandbox" in screen and "q quit" in screen
+        console.keys("3")
+        console.wait_for("Expired (")
+        console.keys("q")
+        assert console.wait_exit() == 0
+        assert registry.exists()
+    finally:
+        console.close()
