@@ -16,4 +16,23 @@ import Testing
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
         #expect(Timestamp.parse("2026-11-18T11:06:40Z") == Date(timeIntervalSince1970: 1_795_000_000))
     }
+
+    /// Local time as DateFormatter writes it, across zones with and without daylight saving, on both sides of a
+    /// change and at fractional seconds.
+    @Test(arguments: ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham"])
+    func localMatchesDateFormatter(zone: String) throws {
+        let timeZone = try #require(TimeZone(identifier: zone))
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        // 2026-03-29 00:59:59.5 UTC (Paris springs forward at 01:00 UTC), 2026-11-01 05:59 and 06:00 UTC (New York
+        // falls back), a leap day, and many instants an hour and a bit apart across the year.
+        var instants = [1_774_745_999.5, 1_774_746_000, 1_793_512_740, 1_793_512_800, 951_782_400.75]
+        instants += (0..<400).map { 1_767_225_600 + Double($0) * 79_321.25 }
+        for seconds in instants {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Timestamp.local(date, timeZone: timeZone) == formatter.string(from: date), "\(zone) \(seconds)")
+        }
+    }
 }

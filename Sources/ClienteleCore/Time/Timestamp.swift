@@ -57,11 +57,10 @@ public enum Timestamp {
 
     /// `2026-11-23 19:31` in the process's time zone, for people.
     public static func local(_ date: Date, timeZone: TimeZone = .current) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        // The zone's offset at that instant, then the hand-rolled formatter: a DateFormatter per call built a new
+        // ICU formatter each time and took 1.4 s of a 45,000-row `secrets expiring` table.
+        let shifted = date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date)))
+        return String(format(shifted, dateTimeSeparator: " ", milliseconds: false, suffix: nil).prefix(16))
     }
 
     /// `2026-11-23` in the process's time zone.

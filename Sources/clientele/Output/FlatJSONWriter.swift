@@ -1,6 +1,6 @@
-/// Writes an array of flat JSON objects (strings, integers, nulls) one object per line. JSONEncoder's generic
-/// machinery costs more than the query itself for a 60k-row expiry report, and `secrets expiring --json` has a
-/// budget of twice the sqlite3 shell's time.
+/// Writes an array of flat JSON objects (strings, integers, nulls, arrays of strings) one object per line.
+/// JSONEncoder's generic machinery costs more than the query itself for a 60k-row expiry report or a 100k-client
+/// list, and `secrets expiring --json` has a budget of twice the sqlite3 shell's time.
 struct FlatJSONWriter {
     private(set) var text = "["
     private var objects = 0
@@ -28,6 +28,16 @@ struct FlatJSONWriter {
     mutating func field(_ key: StaticString, _ value: Int) {
         separate(key)
         text += String(value)
+    }
+
+    mutating func field(_ key: StaticString, _ values: [String]) {
+        separate(key)
+        text += "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += "," }
+            Self.appendQuoted(value, to: &text)
+        }
+        text += "]"
     }
 
     mutating func finish() -> String {

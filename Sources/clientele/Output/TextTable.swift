@@ -38,6 +38,8 @@ struct TextTable {
 /// A name as it may safely go to a terminal: control characters shown as escapes, so a hostile display name cannot
 /// move the cursor or change colours.
 func printable(_ text: String) -> String {
+    // Plain printable ASCII, nearly every name and id, skips the Unicode property lookups.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
     if !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.value == 0x7F }) {
         return text
     }

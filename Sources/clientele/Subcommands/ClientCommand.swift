@@ -32,7 +32,24 @@ extension ClienteleCommand {
                 let thresholds = try global.configuration().expiry
                 let clients = try registry.clients(
                     matching: ClientFilter(text: filter, environment: env, identityProvider: idp), limit: limit)
-                if output.json { return try JSONOutput.print(clients) }
+                if output.json {
+                    // Keys in JSONEncoder's sorted order, with null rather than a missing key for an absent value.
+                    var writer = FlatJSONWriter(capacity: clients.count * 200)
+                    for client in clients {
+                        writer.beginObject()
+                        writer.field("activeSecrets", client.activeSecrets)
+                        writer.field("clientId", client.clientId)
+                        writer.field("displayName", client.displayName)
+                        writer.field("environments", client.environments)
+                        writer.field("id", Int(client.id))
+                        writer.field("identityProvider", client.identityProvider)
+                        writer.field("nextExpiry", client.nextExpiry.map(Timestamp.iso8601))
+                        writer.field("ownerTeam", client.ownerTeam)
+                        writer.endObject()
+                    }
+                    FileHandle.standardOutput.write(Data(writer.finish().utf8))
+                    return
+                }
                 let now = registry.clock.now
                 var table = TextTable("ID", "CLIENT", "IDP", "ENVIRONMENTS", "SECRETS", "NEXT EXPIRY", "DAYS", "STATUS")
                 for client in clients {

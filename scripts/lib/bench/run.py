@@ -5,6 +5,7 @@ import json
 import urllib.parse
 import urllib.request
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,7 @@ ORDER BY s.expiresAt, s.id;
         figures = {line.split(": ")[0].split()[-1]: float(line.split(": ")[1])
                    for line in console.stdout.splitlines() if line.startswith("console ")}
         console_summary(figures, registry, folder)
+        console_launch(registry)
     if not args.keep:
         shutil.rmtree(folder)
 
@@ -133,6 +135,40 @@ def console_summary(figures, registry, folder):
     peak = figures["peak_rss_mb"]
     print(f"console peak RSS with every client loaded: {peak:.0f} MiB (target <= 150); Python holding the same rows "
           f"in lists: {rows_rss:.0f} MiB; ratio {peak / rows_rss:.2f}x")
+
+
+def seen_under_tmux(command, text, runs=3):
+    """Best wall time (s) from starting `command` in a new tmux pane until `text` is on it."""
+    best = None
+    for run in range(runs):
+        socket = f"clientele-bench-{os.getpid()}-{run}"
+        start = time.perf_counter()
+        subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-s", "b", "-x", "120", "-y", "30",
+                        f"{command}; sleep 30"], check=True)
+        try:
+            while time.perf_counter() - start < 20:
+                pane = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", "b"], capture_output=True,
+                                      text=True).stdout
+                if text in pane:
+                    elapsed = time.perf_counter() - start
+                    best = elapsed if best is None else min(best, elapsed)
+                    break
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    return best
+
+
+def console_launch(registry):
+    """What the operator waits for: from starting `clientele console` in a terminal to the first page of clients
+    on it, against tmux starting a shell that prints one line (the floor for any program shown this way)."""
+    if not shutil.which("tmux"):
+        return
+    ours = seen_under_tmux(f"env CLIENTELE_TEST_NOW=2026-11-23T12:00:00Z {shlex.quote(BIN)} console "
+                           f"--registry {shlex.quote(str(registry))}", "1/60")
+    floor = seen_under_tmux("printf 'ready 1/60\\n'", "1/60")
+    if ours and floor:
+        print(f"console launch to first page under tmux: {ours * 1000:.0f} ms; tmux showing a shell's printf: "
+              f"{floor * 1000:.0f} ms; ratio {ours / floor:.2f}x")
 
 
 def sync_bench(folder, env, applications=10_000, latency_ms=5):
