@@ -88,6 +88,22 @@ ORDER BY s.expiresAt, s.id;
     print(f"secrets expiring --within 30d --json: {ours * 1000:.0f} ms for {rows} rows (peak RSS {ours_rss:.0f} MiB); "
           f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x (target <= 2x)")
 
+    # 2b. The whole client list as JSON, against the sqlite3 shell running the same query with JSON output.
+    list_file = folder / "client-list.sql"
+    list_file.write_text(""".mode json
+SELECT c.id, c.displayName, c.clientId, c.ownerTeam, i.name AS idp,
+  (SELECT group_concat(e.name, char(31)) FROM
+     (SELECT e.name FROM clientEnvironment ce JOIN environment e ON e.id = ce.environmentId
+      WHERE ce.clientRowId = c.id ORDER BY e.position) e) AS environments,
+  (SELECT count(*) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')) AS activeSecrets,
+  (SELECT min(s.expiresAt) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')) AS nextExpiry
+FROM client c JOIN identityProvider i ON i.id = c.identityProviderId ORDER BY c.displayName COLLATE NOCASE, c.id;
+""")
+    ours, ours_rss = timed([BIN, "client", "list", "--json"], env, repeat=3)
+    shell, _ = timed(["sqlite3", str(registry)], stdin_path=list_file, repeat=3)
+    print(f"client list --json: {ours * 1000:.0f} ms for {counts[0]} clients (peak RSS {ours_rss:.0f} MiB); "
+          f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x")
+
     # 3. Sync from the Graph-compatible server: 10,000 applications, 5 ms added per request.
     sync_bench(folder, env)
 
