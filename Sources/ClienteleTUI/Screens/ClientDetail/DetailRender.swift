@@ -71,6 +71,9 @@ enum DetailRender {
         guard y < rect.maxY else { return }
         buffer.put(" Recent events", x: rect.x, y: y, role: .header)
         y += 1
+        if detail.recentEvents.isEmpty && y < rect.maxY {
+            buffer.put("   none in the audit trail for this client yet", x: rect.x, y: y, role: .dim, maxWidth: rect.width)
+        }
         for event in detail.recentEvents where y < rect.maxY {
             let text = "\(ExpiryText.minute(event.at))  \(event.action)  by \(event.actor)"
             buffer.put("   " + text, x: rect.x, y: y, role: .dim, maxWidth: rect.width)
