@@ -11,16 +11,20 @@ public final class RotationService: Sendable {
     let adapters: any IdentityProviderAdapters
     let leaseOwner: String
     let logger: Logger
+    /// Told, in a sentence, when a rotation waits on the IdP (a new secret still replicating), so a person
+    /// watching knows why nothing seems to happen.
+    let onWait: (@Sendable (String) -> Void)?
 
     /// How long a claimed rotation stays claimed without progress before another process may take it over.
     static let leaseDuration: TimeInterval = 600
     public static let defaultLifetime = DurationText.days(365)
 
     public init(registry: Registry, adapters: any IdentityProviderAdapters,
-                logger: Logger = Logger(label: "clientele.rotation"))
+                logger: Logger = Logger(label: "clientele.rotation"), onWait: (@Sendable (String) -> Void)? = nil)
     {
         self.registry = registry
         self.adapters = adapters
+        self.onWait = onWait
         // host:pid identifies the process for stale-lease detection; the token tells apart two services in one
         // process (the console advancing all while a rotation of its own runs).
         self.leaseOwner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
@@ -395,7 +399,9 @@ public final class RotationService: Sendable {
             let waited = Self.seconds(ContinuousClock.now - started)
             guard waited < allowance else { break }
             let next = min(pause, allowance - waited)
-            logger.info("the IdP does not accept the new secret of \(client.displayName) yet (new secrets take a while to replicate); asking again in \(Int(next.rounded(.up))) s")
+            let note = "the IdP does not accept the new secret of \(client.displayName) yet (new secrets take a while to replicate); asking again in \(Int(next.rounded(.up))) s"
+            logger.info("\(note)")
+            onWait?(note)
             try await Task.sleep(for: .milliseconds(Int(next * 1000)))
             pause = min(pause * 2, 15)
             result = try await adapter.verify(text, for: reference)

@@ -20,7 +20,9 @@ public final class EffectRunner: Sendable {
                 inbox: ActionInbox)
     {
         self.registry = registry
-        self.service = RotationService(registry: registry, adapters: adapters)
+        self.service = RotationService(registry: registry, adapters: adapters, onWait: { note in
+            inbox.post(.progress(done: 0, total: 1, note: note))
+        })
         self.removal = SecretRemoval(registry: registry, adapters: adapters)
         self.actor = actor
         self.readonly = readonly

@@ -44,7 +44,10 @@ extension ClienteleCommand {
         func run() async throws {
             let registry = try global.openRegistry()
             let settings = try global.configuration()
-            let service = RotationService(registry: registry, adapters: global.adapters(for: registry))
+            // A wait on the IdP (Entra replicating a new secret) is said at a terminal, so a pause is not a hang.
+            let tellWaits: (@Sendable (String) -> Void)? = isatty(STDERR_FILENO) == 1 ? Self.tellWait : nil
+            let service = RotationService(registry: registry, adapters: try global.adapters(for: registry),
+                                          onWait: tellWaits)
             let delivery: SecretDelivery = secretFile.map { .file(path: ($0 as NSString).expandingTildeInPath) }
                 ?? secretCommand.map { .command($0) } ?? .terminal
             var request = RotationRequest(
@@ -72,6 +75,10 @@ extension ClienteleCommand {
             case .waiting: throw ExitCode(1)
             case .failed: throw ExitCode(2)
             }
+        }
+
+        @Sendable static func tellWait(_ note: String) {
+            FileHandle.standardError.write(Data("clientele: \(note)\n".utf8))
         }
 
         private func describe(_ preview: RotationPreview) {

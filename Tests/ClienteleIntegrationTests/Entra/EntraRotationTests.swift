@@ -1,5 +1,6 @@
 import ClienteleCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Rotations through the Entra adapter against the server, where a new secret is refused until it has
@@ -19,7 +20,13 @@ struct EntraRotationTests {
         let client: Client
         let original: SecretText
         let adapter: EntraIdentityProvider
+        let waits: Notes
         var reference: RemoteClientReference { RemoteClientReference(clientId: client.clientId, objectId: client.objectId) }
+    }
+
+    /// What the rotation said while it waited.
+    final class Notes: Sendable {
+        let said = Mutex<[String]>([])
     }
 
     func fixture(_ server: GraphTestServer, allowance: TimeInterval) async throws -> Fixture {
@@ -31,9 +38,11 @@ struct EntraRotationTests {
                                                          secretLifetime: 90 * 86_400)
         let client = try registry.recordClient(remote, identityProvider: idp, environments: [], origin: .rotated,
                                                actor: "tests")
-        return Fixture(folder: folder, registry: registry,
-                       service: RotationService(registry: registry, adapters: OneAdapter(adapter: adapter)),
-                       client: client, original: first.text, adapter: adapter)
+        let waits = Notes()
+        let service = RotationService(registry: registry, adapters: OneAdapter(adapter: adapter),
+                                      onWait: { note in waits.said.withLock { $0.append(note) } })
+        return Fixture(folder: folder, registry: registry, service: service, client: client, original: first.text,
+                       adapter: adapter, waits: waits)
     }
 
     @Test func aNewSecretStillReplicatingIsAskedAgainUntilItWorks() async throws {
@@ -49,6 +58,8 @@ struct EntraRotationTests {
         guard case .inGrace = outcome.status else { Issue.record("expected grace, got \(outcome.status)"); return }
         #expect(ContinuousClock.now - started >= .seconds(2))
         #expect(outcome.rotation.verification?.contains("while it replicated") == true)
+        let said = f.waits.said.withLock { $0 }
+        #expect(!said.isEmpty && said.allSatisfy { $0.contains(f.client.displayName) && $0.contains("replicate") })
         let written = try String(contentsOfFile: f.folder + "/new.secret", encoding: .utf8)
         #expect(try await f.adapter.verify(SecretText(written.trimmingCharacters(in: .whitespacesAndNewlines)),
                                            for: f.reference) == .accepted)
