@@ -67,6 +67,39 @@ def test_entra_check_sync_rotate_and_delete(entra, graph, tmp_path):
     assert entra.run("secrets", "test", "orders-api", "--secret-file", str(second)).returncode == 2
 
 
+def set_propagation(graph, ms):
+    urllib.request.urlopen(urllib.request.Request(
+        f"{graph['control']}/propagation", data=json.dumps({"ms": ms}).encode(), headers={"Content-Type": "application/json"}))
+
+
+def test_entra_rotation_waits_out_replication_within_the_idps_setting(entra, graph, tmp_path):
+    entra.run("idp", "add", "entra", "--name", "slow", "--tenant", graph["tenant"], "--client-id", graph["client_id"],
+              "--secret-file", graph["client_secret_file"], "--authority", graph["authority"], "--graph", graph["graph"],
+              "--secret-replication-wait", "1s", check=0)
+    assert "replication wait:  1s" in entra.run("idp", "show", "slow", check=0).stdout
+    assert "replication wait:  2m (default)" in entra.run("idp", "show", "corp", check=0).stdout
+    first = register_entra_client(entra, tmp_path, "lagging-api")
+    entra.run("client", "register", "impatient-api", "--idp", "slow", "--env", "Prod", "--secret-file",
+              str(tmp_path / "impatient.first"), check=0)
+    set_propagation(graph, 2500)
+    try:
+        # Within corp's two minutes: the rotation asks again until Entra accepts the new secret.
+        second = tmp_path / "lagging.second"
+        entra.run("rotate", "lagging-api", "--grace", "1d", "--secret-file", str(second), check=0)
+        entra.run("secrets", "test", "lagging-api", "--secret-file", str(second), check=0)
+        verified = entra.query("SELECT details FROM auditEvent WHERE action = 'rotation.secret-verified' "
+                               "AND subject = 'client lagging-api'")
+        assert "while it replicated" in verified[-1][0]
+        # slow allows one second: the new secret is withdrawn and the first one keeps working.
+        refused = entra.run("rotate", "impatient-api", "--grace", "1d", "--secret-file", str(tmp_path / "impatient.second"))
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "allowed for replication" in refused.stdout + refused.stderr
+    finally:
+        set_propagation(graph, 0)
+    entra.run("secrets", "test", "impatient-api", "--secret-file", str(tmp_path / "impatient.first"), check=0)
+    entra.run("secrets", "test", "lagging-api", "--secret-file", str(first), check=0)
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_entra_rotation_survives_a_kill_at_every_step(entra, graph, tmp_path, fault):
     name = f"crash-{fault}"

@@ -49,12 +49,16 @@ public struct IdentityProviderSettings: Codable, Sendable, Hashable {
     public var sandboxStateFile: String?
     /// Sandbox: which real IdP it imitates.
     public var sandboxProfile: SandboxProfile?
+    /// Entra: how long a rotation keeps asking about a new secret the IdP still refuses (replication); nil means
+    /// the adapter's default (two minutes).
+    public var secretReplicationWait: DurationText?
 
     public init(
         tenant: String? = nil, adminClientId: String? = nil, authority: String? = nil, graph: String? = nil,
         issuer: String? = nil, scopes: [String]? = nil, sandboxStateFile: String? = nil,
-        sandboxProfile: SandboxProfile? = nil
+        sandboxProfile: SandboxProfile? = nil, secretReplicationWait: DurationText? = nil
     ) {
+        self.secretReplicationWait = secretReplicationWait
         self.tenant = tenant
         self.adminClientId = adminClientId
         self.authority = authority

@@ -68,6 +68,9 @@ extension ClienteleCommand {
                 if let client = idp.settings.adminClientId { print("  admin client id:   \(client)") }
                 if let authority = idp.settings.authority { print("  authority:         \(authority)") }
                 if let scopes = idp.settings.scopes { print("  scopes:            \(scopes.joined(separator: " "))") }
+                if idp.kind == .entra {
+                    print("  replication wait:  \(idp.settings.secretReplicationWait?.description ?? "2m (default)")")
+                }
                 print("  admin credential:  \(printable(idp.credentialSource.description))")
                 print("  credential expires: \(idp.adminCredentialExpiresAt.map { Timestamp.local($0) } ?? "unknown (run `clientele idp check`)")")
                 print("  clients:           \(try registry.clients(matching: ClientFilter(identityProvider: idp.name)).count)")

@@ -44,6 +44,11 @@ extension ClienteleCommand.Idp {
         @Option(help: "Microsoft Graph base URL (default https://graph.microsoft.com/v1.0).")
         var graph: String?
 
+        @Option(help: ArgumentHelp(
+            "How long a rotation keeps asking about a new secret Entra still refuses while it replicates (default 2m).",
+            valueName: "duration"), transform: parseDuration(flag: "--secret-replication-wait"))
+        var secretReplicationWait: DurationText?
+
         func validate() throws {
             let sources = [secretEnv != nil, secretFile != nil, secretCommand != nil, certificate != nil]
             guard sources.filter({ $0 }).count == 1 else {
@@ -67,7 +72,7 @@ extension ClienteleCommand.Idp {
                     name: name, kind: .entra,
                     settings: IdentityProviderSettings(
                         tenant: tenant, adminClientId: clientId, authority: authority ?? EntraDefaults.authority,
-                        graph: graph ?? EntraDefaults.graph),
+                        graph: graph ?? EntraDefaults.graph, secretReplicationWait: secretReplicationWait),
                     credentialSource: source, createdAt: registry.clock.now),
                 actor: global.actorName)
             print("Added Entra ID tenant \(printable(idp.name)). Next: clientele idp check \(idp.name) && clientele sync --idp \(idp.name)")
