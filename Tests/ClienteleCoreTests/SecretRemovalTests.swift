@@ -74,6 +74,18 @@ import Testing
         #expect(try f.secrets().allSatisfy { $0.state == .removed })
     }
 
+    @Test func anExpiredSecretIsSaidToBeOnlyTidyingUp() async throws {
+        let f = try await fixture()
+        let (second, _) = try await addSecond(f)
+        f.test.clock.advance(days: 120)  // past the second secret's 90 days, within the first one's 180
+        let preview = try f.removal.preview(client: "billing-api", keyId: second.keyId)
+        #expect(preview.consequences.first?.contains("only tidies up") == true)
+        #expect(preview.consequences.contains { $0.contains("1 working secret") })
+        f.test.clock.advance(days: 90)  // now both have expired
+        let lastOne = try f.removal.preview(client: "billing-api", keyId: second.keyId)
+        #expect(lastOne.consequences.contains { $0.contains("no working secret either way") })
+    }
+
     @Test func badKeyIdsChangeNothing() async throws {
         let f = try await fixture()
         _ = try await addSecond(f)

@@ -41,11 +41,20 @@ public struct SecretRemoval: Sendable {
                 "secret \(secret.keyId) of \(client.displayName) is part of rotation #\(open.id!) (at '\(open.step.label)'); let it finish or advance it (`clientele rotations advance`) instead")
         }
         let remaining = secrets.filter { $0.keyId != secret.keyId && $0.isLive(at: now) }.count
-        var consequences = ["Callers using secret \(secret.hint)… (\(secret.keyId)) are refused by \(idp.name) at once."]
-        if remaining == 0 {
-            consequences.append("It is the last working secret of \(client.displayName): every caller fails until a rotation issues a new one.")
+        var consequences: [String]
+        if secret.isLive(at: now) {
+            consequences = ["Callers using secret \(secret.hint)… (\(secret.keyId)) are refused by \(idp.name) at once."]
+            if remaining == 0 {
+                consequences.append("It is the last working secret of \(client.displayName): every caller fails until a rotation issues a new one.")
+            } else {
+                consequences.append("\(remaining) other working secret\(remaining == 1 ? "" : "s") of \(client.displayName) stay.")
+            }
         } else {
-            consequences.append("\(remaining) other working secret\(remaining == 1 ? "" : "s") of \(client.displayName) stay.")
+            // Expired (or past its grace period): nobody can be using it, so removing it only tidies up.
+            consequences = ["Secret \(secret.hint)… (\(secret.keyId)) no longer works at \(idp.name): removing it only tidies up."]
+            consequences.append(remaining == 0
+                ? "\(client.displayName) has no working secret either way: rotate it to issue one."
+                : "\(remaining) working secret\(remaining == 1 ? "" : "s") of \(client.displayName) stay.")
         }
         return Preview(client: client, identityProvider: idp, secret: secret, remainingLive: remaining,
                        consequences: consequences)
