@@ -103,6 +103,15 @@ public enum ConsoleBenchmark {
         results["sort_cycle_all_columns_ms"] = milliseconds(since: sortStarted)
 
         results["peak_rss_mb"] = peakResidentMegabytes()
+
+        // Another process changed the registry: the console loads a new index while it still shows the old one.
+        let reloadStarted = DispatchTime.now()
+        let reloaded = ClientIndex(rows: try registry.consoleClientRows(), identityProviders: idps,
+                                   environments: environments, complete: true)
+        _ = ConsoleUpdate.update(&state, .clientsLoaded(reloaded))
+        frame = ConsoleRender.render(state)
+        results["reload_ms"] = milliseconds(since: reloadStarted)
+        results["peak_rss_with_reload_mb"] = peakResidentMegabytes()
         // The registry is memory-mapped (PRAGMA mmap_size), so RSS includes file pages the kernel can drop at
         // will; the anonymous part is what the console itself holds.
         results["rss_anon_mb"] = procStatusMegabytes("RssAnon:")
