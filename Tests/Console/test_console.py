@@ -218,7 +218,7 @@ def test_key_and_byte_storm_at_random_sizes(open_console):
     console.wait_for("60 clients")
     named = ["Up", "Down", "Left", "Right", "PageUp", "PageDown", "Home", "End", "Enter", "Escape", "Tab", "BTab",
              "BSpace", "DC", "F1", "F5", "C-r", "C-b", "C-f", "C-u", "C-w", "C-a", "C-e", "/", ":", "?", "r", "v",
-             "w", "j", "k", "g", "G", "s", "S", "a", "A", "E", "e", "1", "2", "3", "4", "5", "6", "Space", "y", "n"]
+             "w", "x", "j", "k", "g", "G", "s", "S", "a", "A", "E", "e", "1", "2", "3", "4", "5", "6", "Space", "y", "n"]
     # Never q or Ctrl-C: they quit, which is correct but would end the storm early.
     forbidden = {ord("q"), 0x03}
     deadline = time.time() + duration
