@@ -191,6 +191,13 @@ def test_readonly_says_so_and_offers_no_rotation(open_console, demo):
     console.keys("r")
     time.sleep(0.5)
     assert "Rotate " not in console.screen()
+    # On a client's page neither rotating nor removing a secret is offered.
+    console.keys("Enter")
+    screen = console.wait_for("Key id")
+    assert "x remove" not in screen and "r rotate" not in screen
+    console.keys("x")
+    time.sleep(0.5)
+    assert "Remove secret" not in console.screen()
     console.keys("C-c")
     assert console.wait_exit() == 0
 
