@@ -52,7 +52,7 @@ public enum PrivateFile {
     }
 
     /// Writes all of `contents`, retrying interrupted writes and short writes, then fsyncs. Returns errno on failure.
-    static func writeAll(_ descriptor: Int32, _ contents: Data) -> Int32? {
+    public static func writeAll(_ descriptor: Int32, _ contents: Data) -> Int32? {
         var written = 0
         let failure: Int32? = contents.withUnsafeBytes { buffer -> Int32? in
             while written < buffer.count {

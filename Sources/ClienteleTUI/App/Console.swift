@@ -19,7 +19,8 @@ public enum Console {
         // Done once, before the console thread exists and while nothing else in the process reads the environment.
         unsetenv("LINES")
         unsetenv("COLUMNS")
-        let diversion = isatty(STDOUT_FILENO) == 1 ? StandardErrorDiversion(to: options.logPath) : nil
+        let session = "clientele console, pid \(getpid()), started \(Timestamp.iso8601(Date())), registry \(options.registryPath)"
+        let diversion = isatty(STDOUT_FILENO) == 1 ? StandardErrorDiversion(to: options.logPath, session: session) : nil
         let failure: String? = await withCheckedContinuation { continuation in
             // ncurses keeps global state and blocks in get_wch: it gets a thread of its own rather than a slot of
             // the cooperative pool, which the effects need.

@@ -10,12 +10,14 @@ final class StandardErrorDiversion {
     private let sizeBefore: Int64
 
     /// Sends standard error to `path` (appending; created 0600 in a 0700 folder). Nil when that cannot be done,
-    /// and standard error is left alone.
-    init?(to path: String) {
+    /// and standard error is left alone. Each session starts with a line naming it, so a crash report that lands
+    /// here (the terminal is no place for one while ncurses owns it) can be told apart from earlier sessions.
+    init?(to path: String, session: String) {
         try? PrivateFile.makeDirectory((path as NSString).deletingLastPathComponent)
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        _ = PrivateFile.writeAll(descriptor, Data("--- \(session)\n".utf8))
         var status = stat()
         let saved = dup(STDERR_FILENO)
         guard fstat(descriptor, &status) == 0, saved >= 0, dup2(descriptor, STDERR_FILENO) >= 0 else {
