@@ -21,6 +21,9 @@ CASES = [
     (["policy", "unassign", "cors", "--env", "Prod"], "cors is not assigned in Prod"),
     (["env", "add", "prod"], "environment 'Prod' already exists"),
     (["rotations", "advance", "999"], "no rotation #999"),
+    # A name with a newline and an escape sequence: still one line, and the controls shown escaped, not sent.
+    (["client", "show", "evil\nname\x1b[2J"], "no client 'evil\\u{a}name\\u{1b}[2J'"),
+    (["secrets", "remove", "billing-api", "ffff0000", "--yes"], "has no secret in service with key id 'ffff0000'"),
 ]
 
 

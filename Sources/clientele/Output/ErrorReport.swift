@@ -23,6 +23,8 @@ enum ErrorReport {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("clientele: \(message)\n".utf8))
+        // Names in messages come from IdPs and files: escaped, a hostile one can neither break the one line nor
+        // send terminal controls.
+        FileHandle.standardError.write(Data("clientele: \(printable(message))\n".utf8))
     }
 }

@@ -32,7 +32,7 @@ extension ClienteleCommand.Secrets {
             let removal = SecretRemoval(registry: registry, adapters: try global.adapters(for: registry))
             let preview = try removal.preview(client: client, keyId: keyId)
             if !yes {
-                let question = "Remove secret \(preview.secret.hint)… (\(preview.secret.keyId)) of \(printable(preview.client.displayName)) at \(printable(preview.identityProvider.name))? "
+                let question = "Remove secret \(printable(preview.secret.hint))… (\(preview.secret.keyId)) of \(printable(preview.client.displayName)) at \(printable(preview.identityProvider.name))? "
                     + preview.consequences.dropFirst().joined(separator: " ")
                 guard isatty(STDIN_FILENO) == 1, Confirmation.ask(question) else {
                     throw ClienteleError.confirmationRequired(
@@ -46,7 +46,7 @@ extension ClienteleCommand.Secrets {
                     client: removed.client.displayName, idp: removed.identityProvider.name,
                     keyId: removed.secret.keyId, hint: removed.secret.hint, remainingLive: removed.remainingLive))
             } else {
-                print("Removed secret \(removed.secret.hint)… (\(removed.secret.keyId)) of \(printable(removed.client.displayName)) at \(printable(removed.identityProvider.name)); \(removed.remainingLive) working secret\(removed.remainingLive == 1 ? "" : "s") left.")
+                print("Removed secret \(printable(removed.secret.hint))… (\(removed.secret.keyId)) of \(printable(removed.client.displayName)) at \(printable(removed.identityProvider.name)); \(removed.remainingLive) working secret\(removed.remainingLive == 1 ? "" : "s") left.")
             }
         }
     }
