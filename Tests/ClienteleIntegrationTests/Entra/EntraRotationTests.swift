@@ -45,16 +45,28 @@ struct EntraRotationTests {
                        adapter: adapter, waits: waits)
     }
 
+    /// Rotates `f`'s client to a new secret file while the server holds new secrets back for `lag` milliseconds.
+    /// The lag is reset before returning (awaited, so it cannot land after the next test has set its own).
+    func rotate(_ f: Fixture, on server: GraphTestServer, lag milliseconds: Int) async throws -> RotationOutcome {
+        try await server.setPropagation(milliseconds: milliseconds)
+        let outcome: Result<RotationOutcome, Error>
+        do {
+            outcome = .success(try await f.service.rotate(
+                RotationRequest(client: f.client.displayName, grace: .days(1), delivery: .file(path: f.folder + "/new.secret")),
+                actor: "tests", deliverer: .unattended))
+        } catch {
+            outcome = .failure(error)
+        }
+        try await server.setPropagation(milliseconds: 0)
+        return try outcome.get()
+    }
+
     @Test func aNewSecretStillReplicatingIsAskedAgainUntilItWorks() async throws {
         let server = try currentServer()
         let f = try await fixture(server, allowance: 30)
         defer { try? FileManager.default.removeItem(atPath: f.folder) }
-        try await server.setPropagation(milliseconds: 2_000)
-        defer { Task { try? await server.setPropagation(milliseconds: 0) } }
         let started = ContinuousClock.now
-        let outcome = try await f.service.rotate(
-            RotationRequest(client: f.client.displayName, grace: .days(1), delivery: .file(path: f.folder + "/new.secret")),
-            actor: "tests", deliverer: .unattended)
+        let outcome = try await rotate(f, on: server, lag: 2_000)
         guard case .inGrace = outcome.status else { Issue.record("expected grace, got \(outcome.status)"); return }
         #expect(ContinuousClock.now - started >= .seconds(2))
         #expect(outcome.rotation.verification?.contains("while it replicated") == true)
@@ -70,11 +82,7 @@ struct EntraRotationTests {
         let server = try currentServer()
         let f = try await fixture(server, allowance: 2)
         defer { try? FileManager.default.removeItem(atPath: f.folder) }
-        try await server.setPropagation(milliseconds: 60_000)
-        defer { Task { try? await server.setPropagation(milliseconds: 0) } }
-        let outcome = try await f.service.rotate(
-            RotationRequest(client: f.client.displayName, grace: .days(1), delivery: .file(path: f.folder + "/new.secret")),
-            actor: "tests", deliverer: .unattended)
+        let outcome = try await rotate(f, on: server, lag: 60_000)
         guard case .failed(let reason) = outcome.status else { Issue.record("expected failure, got \(outcome.status)"); return }
         #expect(reason.contains("AADSTS7000215") && reason.contains("allowed for replication"), "\(reason)")
         // The refused secret was withdrawn; the client keeps exactly its original one, which still works.
