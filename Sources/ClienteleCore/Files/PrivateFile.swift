@@ -51,8 +51,9 @@ public enum PrivateFile {
         }
     }
 
-    /// Writes all of `contents`, retrying interrupted writes and short writes, then fsyncs. Returns errno on failure.
-    public static func writeAll(_ descriptor: Int32, _ contents: Data) -> Int32? {
+    /// Writes all of `contents`, retrying interrupted writes and short writes, then (when `durable`) fsyncs.
+    /// Returns errno on failure.
+    public static func writeAll(_ descriptor: Int32, _ contents: Data, durable: Bool = true) -> Int32? {
         var written = 0
         let failure: Int32? = contents.withUnsafeBytes { buffer -> Int32? in
             while written < buffer.count {
@@ -66,6 +67,7 @@ public enum PrivateFile {
             return nil
         }
         if let failure { return failure }
+        guard durable else { return nil }
         return fsync(descriptor) == 0 ? nil : errno
     }
 }

@@ -396,7 +396,7 @@ public final class RotationService: Sendable {
         var pause = 1.0
         var result = try await adapter.verify(text, for: reference)
         while case .rejected = result {
-            let waited = Self.seconds(ContinuousClock.now - started)
+            let waited = (ContinuousClock.now - started) / .seconds(1)
             guard waited < allowance else { break }
             let next = min(pause, allowance - waited)
             let note = "the IdP does not accept the new secret of \(client.displayName) yet (new secrets take a while to replicate); asking again in \(Int(next.rounded(.up))) s"
@@ -406,11 +406,7 @@ public final class RotationService: Sendable {
             pause = min(pause * 2, 15)
             result = try await adapter.verify(text, for: reference)
         }
-        return (result, Self.seconds(ContinuousClock.now - started))
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
+        return (result, (ContinuousClock.now - started) / .seconds(1))
     }
 
     private func failRejected(

@@ -5,7 +5,7 @@ import Foundation
 /// word: the rest of a command line may carry tokens.
 enum ShellCommand {
     /// Where the command's standard output and standard error go.
-    public enum Output: Sendable {
+    enum Output: Sendable {
         /// To ours (the CLI: the operator sees what `vault` said).
         case inherit
         /// Standard output returned to the caller; standard error inherited.

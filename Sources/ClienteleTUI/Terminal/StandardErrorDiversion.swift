@@ -17,7 +17,8 @@ final class StandardErrorDiversion {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        _ = PrivateFile.writeAll(descriptor, Data("--- \(session)\n".utf8))
+        // A log line need not reach the disk before the console opens: no fsync on the way to the first frame.
+        _ = PrivateFile.writeAll(descriptor, Data("--- \(session)\n".utf8), durable: false)
         var status = stat()
         let saved = dup(STDERR_FILENO)
         guard fstat(descriptor, &status) == 0, saved >= 0, dup2(descriptor, STDERR_FILENO) >= 0 else {

@@ -46,7 +46,7 @@ extension ClienteleCommand {
             let settings = try global.configuration()
             // A wait on the IdP (Entra replicating a new secret) is said at a terminal, so a pause is not a hang.
             let tellWaits: (@Sendable (String) -> Void)? = isatty(STDERR_FILENO) == 1 ? Self.tellWait : nil
-            let service = RotationService(registry: registry, adapters: try global.adapters(for: registry),
+            let service = RotationService(registry: registry, adapters: global.adapters(for: registry),
                                           onWait: tellWaits)
             let delivery: SecretDelivery = secretFile.map { .file(path: ($0 as NSString).expandingTildeInPath) }
                 ?? secretCommand.map { .command($0) } ?? .terminal

@@ -29,7 +29,7 @@ extension ClienteleCommand.Secrets {
 
         func run() async throws {
             let registry = try global.openRegistry()
-            let removal = SecretRemoval(registry: registry, adapters: try global.adapters(for: registry))
+            let removal = SecretRemoval(registry: registry, adapters: global.adapters(for: registry))
             let preview = try removal.preview(client: client, keyId: keyId)
             if !yes {
                 let question = "Remove secret \(printable(preview.secret.hint))… (\(preview.secret.keyId)) of \(printable(preview.client.displayName)) at \(printable(preview.identityProvider.name))? "

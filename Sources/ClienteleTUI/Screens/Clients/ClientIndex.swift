@@ -94,10 +94,8 @@ public struct ClientIndex: Sendable {
         }
     }
 
-    /// Whether the mask bit of this byte stands for it alone.
-    static func hasOwnBit(_ byte: UInt8) -> Bool {
-        (97...122).contains(byte) || (48...57).contains(byte) || [45, 95, 46, 32].contains(byte)
-    }
+    /// Whether the mask bit of this byte stands for it alone: bits 0–39 are each one character's.
+    static func hasOwnBit(_ byte: UInt8) -> Bool { characterBit(byte) & (1 << 40 - 1) != 0 }
 
     /// Lowercased query bytes, the way the index stores its text.
     public static func queryBytes(_ query: String) -> [UInt8] {
