@@ -62,7 +62,7 @@ import Testing
     @Test func noOverlapNeedsConfirmationAndReplacesAtOnce() async throws {
         let f = try await fixture(profile: .oidc)
         let shown = Shown()
-        let request = RotationRequest(client: "billing-api", grace: .days(7), delivery: .terminal)
+        let request = RotationRequest(client: "billing-api", delivery: .terminal)
         await #expect(throws: ClienteleError.self) {
             _ = try await f.service.rotate(request, actor: "alice", deliverer: shown.deliverer)
         }
@@ -98,6 +98,60 @@ import Testing
                 actor: "alice", deliverer: Shown().deliverer)
         }
         #expect(try f.test.registry.revision() == revision)
+    }
+
+    @Test func aRequestThatAnOpenRotationCannotTakeIsRefusedAndChangesNothing() async throws {
+        let f = try await fixture()
+        _ = try await f.service.rotate(
+            RotationRequest(client: "billing-api", grace: .days(7), delivery: .terminal), actor: "alice",
+            deliverer: Shown().deliverer)
+        let revision = try f.test.registry.revision()
+        let file = f.test.tempFile("missing-folder/new.secret")
+        for request in [
+            RotationRequest(client: "billing-api", delivery: .file(path: file)),
+            RotationRequest(client: "billing-api", grace: .days(2)),
+            RotationRequest(client: "billing-api", lifetime: .days(30)),
+        ] {
+            await #expect {
+                _ = try await f.service.rotate(request, actor: "alice", deliverer: .unattended)
+            } throws: { error in
+                let line = "\(error)"
+                return line.contains("rotation #1 open at 'in grace'") && line.contains("rotations advance 1 --end-grace")
+                    && line.contains("`clientele rotate billing-api` with no delivery")
+            }
+        }
+        #expect(try f.test.registry.revision() == revision)
+        #expect(!FileManager.default.fileExists(atPath: file))
+        // Without such flags, or with the ones it has, it resumes.
+        let resumed = try await f.service.rotate(
+            RotationRequest(client: "billing-api", grace: .days(7), delivery: .terminal), actor: "alice",
+            deliverer: .unattended)
+        guard case .inGrace = resumed.status else { Issue.record("\(resumed.status)"); return }
+        #expect(try await f.service.rotate(RotationRequest(client: "billing-api"), actor: "alice",
+                                          deliverer: .unattended).rotation.id == 1)
+    }
+
+    @Test func graceIsBoundedByTheIdP() async throws {
+        let f = try await fixture()
+        await #expect(throws: ClienteleError.invalidInput(
+            "--grace 9999d is longer than IdP 'sandbox' lets a secret live (730d): the old secret would expire before the grace period ended"
+        )) {
+            _ = try await f.service.preview(RotationRequest(client: "billing-api", grace: .days(9999)))
+        }
+        let single = try await fixture(profile: .oidc)
+        await #expect {
+            _ = try await single.service.preview(RotationRequest(client: "billing-api", grace: .days(1)))
+        } throws: { error in "\(error)".contains("--grace 1d: IdP 'sandbox' keeps one secret per client") }
+        // Not asked, the default grace does not apply where there is no overlap; 0 is what it is anyway.
+        #expect(try await single.service.preview(RotationRequest(client: "billing-api")).grace.seconds == 0)
+        #expect(try await single.service.preview(RotationRequest(client: "billing-api", grace: .days(0))).grace.seconds == 0)
+        // A configured default over the cap names the configuration.
+        let configured = RotationService(
+            registry: f.test.registry, adapters: StandardAdapters(registryPath: f.test.path, clock: f.test.clock.clock),
+            defaults: RotationDefaults(grace: .days(1000), lifetime: .days(365)))
+        await #expect {
+            _ = try await configured.preview(RotationRequest(client: "billing-api"))
+        } throws: { error in "\(error)".contains("the configuration's rotation.grace (1000d)") }
     }
 
     @Test func concurrentAdvancesFinishARotationOnce() async throws {

@@ -60,6 +60,14 @@ extension Registry {
 
     public func clientCount() throws -> Int { try read { db in try Client.fetchCount(db) } }
 
+    /// The client with this registry row id.
+    func client(rowId: Int64) throws -> Client {
+        guard let client = try read({ db in try Client.fetchOne(db, key: rowId) }) else {
+            throw ClienteleError.notFound("no client #\(rowId)")
+        }
+        return client
+    }
+
     /// Resolves what an operator typed: a registry id (`12` or `#12`), a client id, or a display name. An
     /// ambiguous name lists its matches; an unknown one suggests near names.
     public func resolveClient(_ reference: String) throws -> Client {

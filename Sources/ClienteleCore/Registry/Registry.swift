@@ -119,11 +119,14 @@ public final class Registry: Sendable {
     }
 
     /// Runs `body` in one write transaction, turning store errors into one-line registry errors.
-    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    ///
+    /// `bumpingRevision: false` is for bookkeeping nobody displays (a lease's heartbeat): a revision bump makes
+    /// every open console reload, and a heartbeat every few seconds would keep them reloading.
+    func write<T: Sendable>(bumpingRevision: Bool = true, _ body: @Sendable (Database) throws -> T) throws -> T {
         do {
             return try writer.write { db in
                 let result = try body(db)
-                try RegistryInfo.bumpRevision(db)
+                if bumpingRevision { try RegistryInfo.bumpRevision(db) }
                 return result
             }
         } catch let error as ClienteleError {

@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -122,6 +122,13 @@ enum RegistrySchema {
                 t.column("hash", .text).notNull()
             }
             try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        migrator.registerMigration("v2: rotation leases name their process") { db in
+            // The owner token becomes random per claim; who holds it (host, pid, start time, boot, pid namespace)
+            // is recorded beside it so a holder can be proven gone. A lease written by v1 ("host:pid:token") has
+            // no holder recorded and is simply left to lapse.
+            try db.alter(table: "rotation") { t in t.add(column: "leaseHolder", .jsonText) }
+            try db.execute(sql: "PRAGMA user_version = 2")
         }
         return migrator
     }

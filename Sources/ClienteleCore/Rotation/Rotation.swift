@@ -31,8 +31,10 @@ public struct Rotation: Codable, Sendable, Hashable, Identifiable {
     public var failureReason: String?
     /// Why the last attempt stopped, while the rotation is still resumable.
     public var lastError: String?
+    /// The lease: a random token naming the holder's claim, when it lapses (real time), and the process behind it.
     public var leaseOwner: String?
     public var leaseUntil: Date?
+    public var leaseHolder: LeaseHolder?
     public var createdAt: Date
     public var updatedAt: Date
 

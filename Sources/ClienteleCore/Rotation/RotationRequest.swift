@@ -1,19 +1,21 @@
 import Foundation
 
-/// What an operator asks for when rotating one client's secret.
+/// What an operator asks for when rotating one client's secret. A field left nil was not asked for: a new rotation
+/// takes the default, and resuming an open rotation is allowed only when every field asked for matches it.
 public struct RotationRequest: Sendable {
     public var client: String
     /// How long the old secret stays valid after the new one is verified.
-    public var grace: DurationText
+    public var grace: DurationText?
     /// The new secret's lifetime; nil takes the default (12 months, or the IdP's cap if lower).
     public var lifetime: DurationText?
-    public var delivery: SecretDelivery
+    /// Where the new secret goes; nil shows it once (and resumes an open rotation as it was started).
+    public var delivery: SecretDelivery?
     /// The operator's explicit yes for rotations that leave no overlap (an IdP that cannot keep two secrets, or a
     /// zero grace period).
     public var confirmed: Bool
 
-    public init(client: String, grace: DurationText, lifetime: DurationText? = nil, delivery: SecretDelivery,
-                confirmed: Bool = false)
+    public init(client: String, grace: DurationText? = nil, lifetime: DurationText? = nil,
+                delivery: SecretDelivery? = nil, confirmed: Bool = false)
     {
         self.client = client
         self.grace = grace
@@ -23,43 +25,23 @@ public struct RotationRequest: Sendable {
     }
 }
 
-/// What a rotation will do, shown before it starts (and by the console's dialog).
-public struct RotationPreview: Sendable {
-    public var client: Client
-    public var identityProvider: IdentityProvider
-    public var capabilities: IdentityProviderCapabilities
-    public var retiring: [SecretMetadata]
-    public var newSecretExpiresAt: Date
-    public var overlap: Bool
+/// What a rotation takes when the request leaves a field out: the configuration's `rotation.grace` and
+/// `rotation.lifetime`, read once by each front end.
+public struct RotationDefaults: Sendable, Equatable {
     public var grace: DurationText
-    /// Set when the rotation leaves callers no overlap, with the words that explain why; needs confirmation.
-    public var confirmationReason: String?
-    /// An open rotation this request would resume instead of starting a new one.
-    public var resuming: Rotation?
-}
+    public var lifetime: DurationText
 
-/// Where a rotation stands after a run: what an operator (or cron's log) needs to know next.
-public struct RotationOutcome: Sendable {
-    public enum Status: Sendable, Equatable {
-        case completed
-        case inGrace(until: Date)
-        /// Stopped but resumable: the reason and what to run.
-        case waiting(String)
-        case failed(String)
+    public init(grace: DurationText, lifetime: DurationText) {
+        self.grace = grace
+        self.lifetime = lifetime
     }
 
-    public var rotation: Rotation
-    public var client: Client
-    public var status: Status
+    public static let standard = RotationDefaults(grace: .days(7), lifetime: .days(365))
+}
 
-    public var summary: String {
-        let label = "rotation #\(rotation.id ?? 0) of \(client.displayName)"
-        switch status {
-        case .completed: return "\(label): done; old secrets removed"
-        case .inGrace(let until):
-            return "\(label): new secret verified; old secret valid until \(Timestamp.local(until)) (grace), then `clientele rotations advance` removes it"
-        case .waiting(let reason): return "\(label): waiting at step '\(rotation.step.label)': \(reason)"
-        case .failed(let reason): return "\(label): failed: \(reason)"
-        }
+extension ClienteleConfiguration {
+    /// The rotation defaults this configuration sets.
+    public var rotationDefaults: RotationDefaults {
+        RotationDefaults(grace: defaultGrace, lifetime: defaultLifetime ?? RotationDefaults.standard.lifetime)
     }
 }

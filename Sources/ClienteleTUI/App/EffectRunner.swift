@@ -129,7 +129,7 @@ public final class EffectRunner: Sendable {
         case .pollRevision:
             inbox.post(.revision(try registry.revision()))
         case .previewRotation(let id, let grace):
-            let preview = try await service.preview(RotationRequest(client: "#\(id)", grace: grace, delivery: .terminal))
+            let preview = try await service.preview(RotationRequest(client: "#\(id)", delivery: .terminal))
             inbox.post(.rotationPreviewed(preview, grace: grace))
         case .rotate(let request):
             let outcome = try await service.rotate(request, actor: actor, deliverer: deliverer)

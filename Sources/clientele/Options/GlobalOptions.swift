@@ -22,7 +22,11 @@ struct GlobalOptions: ParsableArguments {
 
     var actorName: String { AuditActor.resolve(actor) }
 
-    func clock() throws -> ClienteleClock { try ClienteleClock.fromEnvironment() }
+    /// The business clock; also refuses a malformed lease hook here, in one line, before any command acts on it.
+    func clock() throws -> ClienteleClock {
+        _ = try LeaseTerm.fromEnvironment()
+        return try ClienteleClock.fromEnvironment()
+    }
 
     func configuration() throws -> ClienteleConfiguration { try ClienteleConfiguration.load(explicit: configFile) }
 

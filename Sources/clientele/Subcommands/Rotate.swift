@@ -10,7 +10,8 @@ extension ClienteleCommand {
                 Creates a new secret at the IdP, delivers it (shown once here, written to a new 0600 file, or piped \
                 to a command), verifies it at the IdP, then keeps the old secret valid for the grace period; \
                 `clientele rotations advance` (for example from cron) removes it when the grace period ends. The new \
-                secret is never stored. Running it again for a client with an unfinished rotation resumes that one.
+                secret is never stored. Running it again for a client with an unfinished rotation resumes that one; \
+                delivery, grace or lifetime flags that differ from that rotation's are refused, not ignored.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -18,7 +19,7 @@ extension ClienteleCommand {
         @Argument(help: "The client: display name, client id, or #id.")
         var client: String
 
-        @Option(help: "How long the old secret stays valid after the new one is verified (default 7d, or the config's rotation.grace).",
+        @Option(help: "How long the old secret stays valid after the new one is verified (default 7d, or the config's rotation.grace; none where the IdP keeps one secret).",
                 transform: parseDuration(flag: "--grace"))
         var grace: DurationText?
 
@@ -47,12 +48,12 @@ extension ClienteleCommand {
             // A wait on the IdP (Entra replicating a new secret) is said at a terminal, so a pause is not a hang.
             let tellWaits: (@Sendable (String) -> Void)? = isatty(STDERR_FILENO) == 1 ? Self.tellWait : nil
             let service = RotationService(registry: registry, adapters: global.adapters(for: registry),
-                                          onWait: tellWaits)
-            let delivery: SecretDelivery = secretFile.map { .file(path: ($0 as NSString).expandingTildeInPath) }
-                ?? secretCommand.map { .command($0) } ?? .terminal
-            var request = RotationRequest(
-                client: client, grace: grace ?? settings.defaultGrace, lifetime: lifetime ?? settings.defaultLifetime,
-                delivery: delivery, confirmed: yes)
+                                          defaults: settings.rotationDefaults, onWait: tellWaits)
+            // Absolute, so `rotations advance` from cron (another folder) finds the file this rotation reserved.
+            let delivery: SecretDelivery? = secretFile.map { .file(path: SecretFile.absolutePath($0)) }
+                ?? secretCommand.map { .command($0) }
+            var request = RotationRequest(client: client, grace: grace, lifetime: lifetime, delivery: delivery,
+                                          confirmed: yes)
             let preview = try await service.preview(request)
             let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
             if let open = preview.resuming {
@@ -69,7 +70,7 @@ extension ClienteleCommand {
             let deliverer = SecretDeliverer(showOnce: isatty(STDOUT_FILENO) == 1 ? Self.showOnce : nil)
             let outcome = try await service.rotate(request, actor: global.actorName, deliverer: deliverer)
             print(outcome.summary)
-            if case .file(let path) = delivery, preview.resuming == nil { print("The new secret is in \(path) (mode 0600).") }
+            if case .file(let path)? = delivery, preview.resuming == nil { print("The new secret is in \(path) (mode 0600).") }
             switch outcome.status {
             case .completed, .inGrace: return
             case .waiting: throw ExitCode(1)

@@ -165,7 +165,7 @@ struct UpdateTests {
         #expect(missing.text.contains("path"))
         dialog.target = TextField("/tmp/s")
         guard case .success(let request) = dialog.request(confirmed: false) else { Issue.record("refused"); return }
-        #expect(request.grace.seconds == 0 && request.client == "#1")
+        #expect(request.grace?.seconds == 0 && request.client == "#1")
         #expect(request.delivery == .file(path: "/tmp/s"))
     }
 

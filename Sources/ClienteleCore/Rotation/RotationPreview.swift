@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+
+/// What a rotation will do, shown before it starts (and by the console's dialog).
+public struct RotationPreview: Sendable {
+    public var client: Client
+    public var identityProvider: IdentityProvider
+    public var capabilities: IdentityProviderCapabilities
+    public var retiring: [SecretMetadata]
+    public var newSecretExpiresAt: Date
+    public var overlap: Bool
+    public var grace: DurationText
+    /// Set when the rotation leaves callers no overlap, with the words that explain why; needs confirmation.
+    public var confirmationReason: String?
+    /// An open rotation this request would resume instead of starting a new one.
+    public var resuming: Rotation?
+}
+
+extension RotationService {
+    /// What rotating `request.client` would do. Throws, changing nothing, for bad input (a lifetime or grace the
+    /// IdP cannot honour, an unknown client) and for a request that asks an open rotation for something else.
+    public func preview(_ request: RotationRequest) async throws -> RotationPreview {
+        let client = try registry.resolveClient(request.client)
+        let idp = try registry.identityProvider(id: client.identityProviderId)
+        let capabilities = try adapters.adapter(for: idp).capabilities
+        let now = registry.clock.now
+        let (retiring, open) = try registry.read { db in
+            (try SecretMetadata.filter(Column("clientRowId") == client.id!).inService().orderedByExpiry().fetchAll(db),
+             try Rotation.filter(Column("clientRowId") == client.id!).open().fetchOne(db))
+        }
+        if let open {
+            try Self.refuseConflicts(request, with: open, client: client)
+            return RotationPreview(
+                client: client, identityProvider: idp, capabilities: capabilities, retiring: retiring,
+                newSecretExpiresAt: open.createdAt + TimeInterval(open.lifetimeSeconds ?? 0), overlap: open.overlap,
+                grace: DurationText(seconds: open.graceSeconds), confirmationReason: nil, resuming: open)
+        }
+        let lifetime = try Self.lifetime(request.lifetime, defaults: defaults, idp: idp, capabilities: capabilities)
+        let grace = try Self.grace(request.grace, defaults: defaults, idp: idp, capabilities: capabilities)
+        var reason: String?
+        if !capabilities.allowsOverlap {
+            reason = "IdP '\(idp.name)' cannot keep two secrets: the old secret of \(client.displayName) stops working the moment the new one is issued"
+        } else if grace.seconds == 0 && !retiring.isEmpty {
+            reason = "a grace period of 0 removes the old secret of \(client.displayName) as soon as the new one is verified"
+        }
+        return RotationPreview(
+            client: client, identityProvider: idp, capabilities: capabilities, retiring: retiring,
+            newSecretExpiresAt: now + lifetime, overlap: capabilities.allowsOverlap, grace: grace,
+            confirmationReason: reason, resuming: nil)
+    }
+
+    /// The new secret's lifetime: as asked (refused over the IdP's cap), else the default capped by the IdP.
+    static func lifetime(
+        _ asked: DurationText?, defaults: RotationDefaults, idp: IdentityProvider,
+        capabilities: IdentityProviderCapabilities
+    ) throws -> TimeInterval {
+        let lifetime = (asked ?? defaults.lifetime).timeInterval
+        guard let cap = capabilities.maxSecretLifetime else { return lifetime }
+        if let asked, lifetime > cap {
+            throw ClienteleError.invalidInput(
+                "--lifetime \(asked) exceeds what IdP '\(idp.name)' allows (\(DurationText(seconds: Int64(cap))))")
+        }
+        return min(lifetime, cap)
+    }
+
+    /// The grace period: none where the IdP keeps one secret (asking for one there is an error), and never longer
+    /// than the IdP lets a secret live: the old secret would expire before such a grace ended.
+    static func grace(
+        _ asked: DurationText?, defaults: RotationDefaults, idp: IdentityProvider,
+        capabilities: IdentityProviderCapabilities
+    ) throws -> DurationText {
+        guard capabilities.allowsOverlap else {
+            if let asked, asked.seconds > 0 {
+                throw ClienteleError.invalidInput(
+                    "--grace \(asked): IdP '\(idp.name)' keeps one secret per client, so its rotations have no grace period (the old secret stops working when the new one is issued); leave --grace out")
+            }
+            return DurationText(seconds: 0)
+        }
+        let grace = asked ?? defaults.grace
+        if let cap = capabilities.maxSecretLifetime, grace.timeInterval > cap {
+            let source = asked == nil ? "the configuration's rotation.grace (\(grace))" : "--grace \(grace)"
+            throw ClienteleError.invalidInput(
+                "\(source) is longer than IdP '\(idp.name)' lets a secret live (\(DurationText(seconds: Int64(cap)))): the old secret would expire before the grace period ended")
+        }
+        return grace
+    }
+
+    /// Refuses a request whose delivery, grace or lifetime differs from the open rotation it would resume: those
+    /// were fixed when that rotation started, and ignoring them silently (a `--secret-file` never written) is worse
+    /// than saying so.
+    static func refuseConflicts(_ request: RotationRequest, with open: Rotation, client: Client) throws {
+        var asked: [String] = []
+        if let delivery = request.delivery, delivery != open.delivery {
+            asked.append("delivery '\(delivery)' (it delivers by \(open.delivery))")
+        }
+        if let grace = request.grace, grace.seconds != open.graceSeconds {
+            asked.append("grace \(grace) (it has \(DurationText(seconds: open.graceSeconds)))")
+        }
+        if let lifetime = request.lifetime, let recorded = open.lifetimeSeconds, lifetime.seconds != recorded {
+            asked.append("lifetime \(lifetime) (it has \(DurationText(seconds: recorded)))")
+        }
+        guard !asked.isEmpty else { return }
+        let finish = open.step == .grace
+            ? "finish it with `clientele rotations advance \(open.id!) --end-grace`"
+            : "finish it with `clientele rotations advance \(open.id!)`"
+        throw ClienteleError.conflict(
+            "\(client.displayName) has rotation #\(open.id!) open at '\(open.step.label)', which cannot take \(asked.joined(separator: ", ")); \(finish), or run `clientele rotate \(client.displayName)` with no delivery, grace or lifetime flags to resume it")
+    }
+}
