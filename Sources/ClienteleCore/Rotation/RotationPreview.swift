@@ -28,7 +28,9 @@ extension RotationService {
             (try SecretMetadata.filter(Column("clientRowId") == client.id!).inService().orderedByExpiry().fetchAll(db),
              try Rotation.filter(Column("clientRowId") == client.id!).open().fetchOne(db))
         }
-        if let open {
+        // A rotation still at `planned` has nothing at the IdP yet (an undelivered secret was withdrawn), so it may
+        // take a new delivery, grace or lifetime: "fix the delivery and resume" is what its failure said to do.
+        if let open, open.step != .planned {
             try Self.refuseConflicts(request, with: open, client: client)
             return RotationPreview(
                 client: client, identityProvider: idp, capabilities: capabilities, retiring: retiring,
@@ -46,7 +48,7 @@ extension RotationService {
         return RotationPreview(
             client: client, identityProvider: idp, capabilities: capabilities, retiring: retiring,
             newSecretExpiresAt: now + lifetime, overlap: capabilities.allowsOverlap, grace: grace,
-            confirmationReason: reason, resuming: nil)
+            confirmationReason: open == nil ? reason : nil, resuming: open)
     }
 
     /// The new secret's lifetime: as asked (refused over the IdP's cap), else the default capped by the IdP.

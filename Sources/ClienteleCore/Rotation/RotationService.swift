@@ -42,6 +42,9 @@ public final class RotationService: Sendable {
     {
         let preview = try await preview(request)
         if let open = preview.resuming {
+            if open.step == .planned, request.delivery != nil || request.grace != nil || request.lifetime != nil {
+                return try await replan(open, as: preview, request: request, actor: actor, deliverer: deliverer)
+            }
             return try await run(open.id!, actor: actor, deliverer: deliverer)
         }
         if let reason = preview.confirmationReason, !request.confirmed {
@@ -61,6 +64,49 @@ public final class RotationService: Sendable {
             throw error
         }
         let lease = RotationLease.adopt(rotation.id!, owner: leaseOwner, registry: registry, term: leaseTerm)
+        return try await drive(rotation, lease: lease, actor: actor, deliverer: deliverer)
+    }
+
+    /// Resumes a rotation still at `planned` with the delivery, grace or lifetime now asked for; what is not
+    /// asked stays as it was planned.
+    private func replan(
+        _ open: Rotation, as preview: RotationPreview, request: RotationRequest, actor: String,
+        deliverer: SecretDeliverer
+    ) async throws -> RotationOutcome {
+        let delivery = request.delivery ?? open.delivery
+        guard deliverer.canDeliver(delivery) else {
+            throw ClienteleError.invalidInput(
+                "no delivery for the new secret: standard output is not a terminal; pass --secret-file PATH or --secret-command CMD")
+        }
+        let lease: RotationLease
+        switch try RotationLease.claim(open.id!, owner: leaseOwner, registry: registry, term: leaseTerm) {
+        case .claimed(let claimed, _): lease = claimed
+        case .heldBy, .finished: return try await run(open.id!, actor: actor, deliverer: deliverer)
+        }
+        let reserved: String?
+        if case .file(let path) = delivery, delivery != open.delivery {
+            do { try SecretFile.reserve(path) } catch { lease.release(); throw error }
+            reserved = path
+        } else {
+            reserved = nil
+        }
+        let grace = request.grace == nil ? open.graceSeconds : preview.grace.seconds
+        let lifetime = request.lifetime == nil
+            ? open.lifetimeSeconds : Int64(preview.newSecretExpiresAt.timeIntervalSince(registry.clock.now))
+        let rotation: Rotation
+        do {
+            rotation = try RotationJournal(registry: registry, lease: lease).record(action: "rotation.replanned", actor: actor) {
+                rotation, _ in
+                rotation.delivery = delivery
+                rotation.graceSeconds = grace
+                rotation.lifetimeSeconds = lifetime
+                return ["delivery": delivery.description, "grace": DurationText(seconds: grace).description]
+            }
+        } catch {
+            lease.release()
+            if let reserved, SecretFile.isEmpty(reserved) { unlink(reserved) }
+            throw error
+        }
         return try await drive(rotation, lease: lease, actor: actor, deliverer: deliverer)
     }
 

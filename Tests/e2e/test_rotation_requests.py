@@ -1,0 +1,120 @@
+"""`rotate` never silently ignores what it was asked, grace periods the IdP cannot honour are refused, and the
+rotation lease holds against `rotations advance` while its holder works and gives way once the holder is gone."""
+import signal
+import subprocess
+import time
+
+from conftest import BINARY
+
+
+def entra_client(demo, free=True):
+    return demo.query(
+        "SELECT c.displayName FROM client c JOIN identityProvider i ON i.id = c.identityProviderId "
+        "WHERE i.name = 'entra-sandbox' " + ("AND c.id NOT IN (SELECT clientRowId FROM rotation) " if free else "")
+        + "AND c.displayName NOT IN (SELECT displayName FROM client GROUP BY displayName HAVING count(*) > 1) "
+        "ORDER BY c.id LIMIT 1")[0][0]
+
+
+def oidc_client(demo):
+    return demo.query(
+        "SELECT c.displayName FROM client c JOIN identityProvider i ON i.id = c.identityProviderId "
+        "WHERE i.name = 'oidc-sandbox' AND c.id NOT IN (SELECT clientRowId FROM rotation) "
+        "AND c.displayName NOT IN (SELECT displayName FROM client GROUP BY displayName HAVING count(*) > 1) "
+        "ORDER BY c.id LIMIT 1")[0][0]
+
+
+def test_flags_an_open_rotation_cannot_take_are_refused_and_change_nothing(demo, tmp_path):
+    client = entra_client(demo)
+    first = tmp_path / "first.secret"
+    demo.run("rotate", client, "--grace", "7d", "--secret-file", str(first), check=0)
+    rotation = demo.query("SELECT r.id FROM rotation r JOIN client c ON c.id = r.clientRowId "
+                          "WHERE c.displayName = ? AND r.step = 'grace'", client)[0][0]
+    before = demo.snapshot()
+    cases = [
+        ("--secret-file", str(tmp_path / "new.secret")),
+        ("--secret-file", str(tmp_path / "no-such-folder" / "new.secret")),
+        ("--secret-command", "cat > /dev/null"),
+        ("--grace", "1d"),
+        ("--lifetime", "30d"),
+    ]
+    for flag, value in cases:
+        result = demo.run("rotate", client, flag, value, "--yes")
+        assert result.returncode == 2, (flag, result.stdout, result.stderr)
+        line = result.stderr.strip()
+        assert len(line.splitlines()) == 1, line
+        assert f"rotation #{rotation} open at 'in grace'" in line, line
+        assert f"clientele rotations advance {rotation} --end-grace" in line, line
+        assert f"clientele rotate {client}` with no delivery" in line, line
+        assert demo.snapshot() == before
+    assert not (tmp_path / "new.secret").exists()
+    # Without such flags (or with the ones it has) it resumes, as before.
+    resumed = demo.run("rotate", client, check=0)
+    assert f"Resuming rotation #{rotation}" in resumed.stdout
+    demo.run("rotate", client, "--secret-file", str(first), "--grace", "7d", check=0)
+
+
+def test_a_grace_the_idp_cannot_honour_is_refused(demo, tmp_path):
+    client = entra_client(demo)
+    before = demo.snapshot()
+    result = demo.run("rotate", client, "--grace", "9999d", "--secret-file", str(tmp_path / "s"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "clientele: --grace 9999d is longer than IdP 'entra-sandbox' lets a secret live (730d): "
+        "the old secret would expire before the grace period ended")
+    single = oidc_client(demo)
+    result = demo.run("rotate", single, "--grace", "7d", "--yes", "--secret-file", str(tmp_path / "s"))
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert "--grace 7d: IdP 'oidc-sandbox' keeps one secret per client" in line and "leave --grace out" in line
+    assert demo.snapshot() == before
+    assert not (tmp_path / "s").exists()
+    # Left out, no grace applies there, and the rotation goes through.
+    demo.run("rotate", single, "--yes", "--secret-file", str(tmp_path / "s"), check=0)
+
+
+def test_a_delivery_command_that_outlives_the_lease_is_not_taken_over(demo, tmp_path):
+    client = entra_client(demo)
+    piped = tmp_path / "piped.secret"
+    environment = {**demo.env, "CLIENTELE_TEST_NOW": demo.now, "CLIENTELE_TEST_LEASE": "1"}
+    holder = subprocess.Popen(
+        [str(BINARY), "rotate", client, "--grace", "1d", "--secret-command", f"sleep 4; cat > {piped}"],
+        env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1)
+    for _ in range(4):
+        advanced = demo.run("rotations", "advance", env={"CLIENTELE_TEST_LEASE": "1",
+                                                         "CLIENTELE_TEST_NOW": "2026-11-23T12:30:00Z"})
+        assert advanced.returncode == 0, advanced.stderr
+        assert "another Clientele process" in advanced.stdout, advanced.stdout
+        time.sleep(0.8)
+    out, err = holder.communicate(timeout=60)
+    assert holder.returncode == 0, out + err
+    assert "new secret verified" in out
+    demo.run("secrets", "test", client, "--secret-file", str(piped), check=0)
+    withdrawn = demo.query("SELECT count(*) FROM auditEvent WHERE action IN ('rotation.secret-withdrawn', 'rotation.reissuing')")
+    assert withdrawn == [(0,)]
+
+
+def test_a_killed_holder_is_taken_over_at_once_even_with_a_long_lease(demo, tmp_path):
+    client = entra_client(demo)
+    new = tmp_path / "new.secret"
+    crashed = demo.run("rotate", client, "--grace", "1d", "--secret-file", str(new),
+                       env={"CLIENTELE_TEST_FAULT": "after-created", "CLIENTELE_TEST_LEASE": "86400"})
+    assert crashed.returncode == -signal.SIGKILL
+    lease = demo.query("SELECT r.leaseOwner, r.leaseHolder FROM rotation r JOIN client c ON c.id = r.clientRowId "
+                       "WHERE c.displayName = ? AND r.step = 'created'", client)[0]
+    assert lease[0] and '"pid"' in lease[1]
+    resumed = demo.run("rotations", "advance", env={"CLIENTELE_TEST_LEASE": "86400"})
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "is working on it" not in resumed.stdout
+    assert demo.query("SELECT r.step, r.leaseOwner FROM rotation r JOIN client c ON c.id = r.clientRowId "
+                      "WHERE c.displayName = ? ORDER BY r.id DESC LIMIT 1", client)[0] == ("grace", None)
+    demo.run("secrets", "test", client, "--secret-file", str(new), check=0)
+
+
+def test_a_malformed_lease_hook_is_one_line(demo):
+    before = demo.snapshot()
+    result = demo.run("rotations", "advance", env={"CLIENTELE_TEST_LEASE": "soon"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "clientele: CLIENTELE_TEST_LEASE='soon' is not a number of seconds from 0.1 to 86400"
+    assert demo.snapshot() == before
