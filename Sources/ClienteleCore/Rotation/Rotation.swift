@@ -39,6 +39,12 @@ public struct Rotation: Codable, Sendable, Hashable, Identifiable {
     public var updatedAt: Date
 
     public var isOpen: Bool { step != .done && step != .failed }
+
+    /// Who is working on the rotation now: the holder of a lease that has not lapsed (real time).
+    public var activeLeaseHolder: LeaseHolder? {
+        guard leaseOwner != nil, let leaseUntil, leaseUntil > LeaseTerm.process.clock.now else { return nil }
+        return leaseHolder
+    }
 }
 
 public enum RotationStep: String, Codable, Sendable, CaseIterable {

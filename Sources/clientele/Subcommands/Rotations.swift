@@ -26,6 +26,8 @@ extension ClienteleCommand {
                 let delivery: String
                 let lastError: String?
                 let failureReason: String?
+                /// The process working on it now, while its lease runs ("host pid N").
+                let heldBy: String?
                 let createdAt: Date
             }
 
@@ -36,7 +38,8 @@ extension ClienteleCommand {
                     Row(id: $0.rotation.id!, client: $0.clientName, idp: $0.identityProvider,
                         step: $0.rotation.step.rawValue, graceUntil: $0.rotation.graceUntil,
                         delivery: $0.rotation.delivery.description, lastError: $0.rotation.lastError,
-                        failureReason: $0.rotation.failureReason, createdAt: $0.rotation.createdAt)
+                        failureReason: $0.rotation.failureReason, heldBy: $0.rotation.activeLeaseHolder?.description,
+                        createdAt: $0.rotation.createdAt)
                 }
                 if output.json { return try JSONOutput.print(rows) }
                 if rows.isEmpty { return print(all ? "No rotations yet." : "No open rotations.") }
@@ -44,7 +47,7 @@ extension ClienteleCommand {
                 for row in rows {
                     table.add("#\(row.id)", printable(row.client), printable(row.idp), row.step,
                               row.graceUntil.map { Timestamp.local($0) } ?? "-", Timestamp.local(row.createdAt),
-                              row.failureReason ?? row.lastError ?? "")
+                              row.heldBy.map { "in progress (\($0))" } ?? row.failureReason ?? row.lastError ?? "")
                 }
                 table.print()
             }
