@@ -40,6 +40,15 @@ class Clientele:
             assert result.returncode == check, f"exit {result.returncode}\nstdout:{result.stdout}\nstderr:{result.stderr}"
         return result
 
+    def start(self, *args, env=None):
+        """The binary started in the background, for tests that act while it runs."""
+        environment = dict(self.env)
+        if self.now:
+            environment["CLIENTELE_TEST_NOW"] = self.now
+        environment.update(env or {})
+        return subprocess.Popen([str(BINARY), *args], env=environment, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
     def sandbox_file(self, idp="entra-sandbox"):
         return self.registry.parent / f"registry.sandbox-{idp}.sqlite"
 

@@ -1,10 +1,7 @@
 """`rotate` never silently ignores what it was asked, grace periods the IdP cannot honour are refused, and the
 rotation lease holds against `rotations advance` while its holder works and gives way once the holder is gone."""
 import signal
-import subprocess
 import time
-
-from conftest import BINARY
 
 
 def entra_client(demo, free=True):
@@ -76,10 +73,8 @@ def test_a_grace_the_idp_cannot_honour_is_refused(demo, tmp_path):
 def test_a_delivery_command_that_outlives_the_lease_is_not_taken_over(demo, tmp_path):
     client = entra_client(demo)
     piped = tmp_path / "piped.secret"
-    environment = {**demo.env, "CLIENTELE_TEST_NOW": demo.now, "CLIENTELE_TEST_LEASE": "1"}
-    holder = subprocess.Popen(
-        [str(BINARY), "rotate", client, "--grace", "1d", "--secret-command", f"sleep 4; cat > {piped}"],
-        env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    holder = demo.start("rotate", client, "--grace", "1d", "--secret-command", f"sleep 4; cat > {piped}",
+                        env={"CLIENTELE_TEST_LEASE": "1"})
     time.sleep(1)
     for _ in range(4):
         advanced = demo.run("rotations", "advance", env={"CLIENTELE_TEST_LEASE": "1",
