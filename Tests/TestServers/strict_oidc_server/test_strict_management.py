@@ -51,3 +51,20 @@ def test_an_update_issues_a_secret_with_a_fresh_expiry(provider):
     _, updated = provider.call("PUT", client["registration_client_uri"], updated_metadata(client),
                                token=client["registration_access_token"])
     assert updated["client_secret_expires_at"] >= client["client_secret_expires_at"] > 0
+
+
+@pytest.mark.parametrize("provider", [["--update", "405"]], indirect=True)
+def test_the_control_endpoints_count_updates_and_act_like_the_providers_console(provider):
+    _, client = provider.register()
+    provider.call("PUT", client["registration_client_uri"], updated_metadata(client),
+                  token=client["registration_access_token"])
+    _, listed = provider.call("GET", f"{provider.issuer}/control/clients")
+    assert listed == [{"client_id": client["client_id"], "metadata": listed[0]["metadata"],
+                       "client_secret_expires_at": 0, "updates_attempted": 1}]
+    assert "client_secret" not in listed[0]["metadata"]
+    _, rotated = provider.call("POST", f"{provider.issuer}/control/clients/{client['client_id']}/rotate", {})
+    assert provider.token(client["client_id"], client["client_secret"]) == 401
+    assert provider.token(client["client_id"], rotated["client_secret"]) == 200
+    _, changed = provider.call("POST", f"{provider.issuer}/control/clients/{client['client_id']}/expiry",
+                               {"client_secret_expires_at": 4102444800})
+    assert changed == {"client_secret_expires_at": 4102444800}

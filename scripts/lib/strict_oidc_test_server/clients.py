@@ -62,6 +62,8 @@ class Store:
         self.clients = {}
         self.registration_tokens = {}
         self.access_tokens = {}
+        #: PUTs that reached a client's configuration endpoint, refused or not: how tests see "nothing was tried".
+        self.updates_attempted = {}
 
     def add(self, client):
         token = RegistrationToken(secrets.token_urlsafe(32), client.get_client_id())

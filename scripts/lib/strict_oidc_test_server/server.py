@@ -55,9 +55,8 @@ def build_app(options):
     def secret_expiry(now):
         return int(now) + options.secret_lifetime if options.secret_lifetime else 0
 
-    class Registration(ClientRegistrationEndpoint):
-        def authenticate_token(self, req):
-            return True  # open registration (RFC 7591 §3: the initial access token is optional)
+    class StrictMetadata:
+        """Both endpoints validate metadata the same way: Authlib's claims, then the redirect URI rules."""
 
         def get_server_metadata(self):
             return metadata
@@ -66,6 +65,10 @@ def build_app(options):
             client_metadata = super().extract_client_metadata(req)
             check_redirect_uris(client_metadata, required=options.redirect_uris == "required")
             return client_metadata
+
+    class Registration(StrictMetadata, ClientRegistrationEndpoint):
+        def authenticate_token(self, req):
+            return True  # open registration (RFC 7591 §3: the initial access token is optional)
 
         def generate_client_info(self, req):
             info = super().generate_client_info(req)
@@ -81,7 +84,7 @@ def build_app(options):
             return {"registration_client_uri": f"{issuer}/register/{client.get_client_id()}",
                     "registration_access_token": req.registration_token.value}
 
-    class Configuration(ClientConfigurationEndpoint):
+    class Configuration(StrictMetadata, ClientConfigurationEndpoint):
         def authenticate_token(self, req):
             return store.registration_token(bearer(req) or "")
 
@@ -93,14 +96,6 @@ def build_app(options):
 
         def check_permission(self, client, req):
             return True
-
-        def get_server_metadata(self):
-            return metadata
-
-        def extract_client_metadata(self, req):
-            client_metadata = super().extract_client_metadata(req)
-            check_redirect_uris(client_metadata, required=options.redirect_uris == "required")
-            return client_metadata
 
         def generate_client_registration_info(self, client, req):
             return {"registration_client_uri": f"{issuer}/register/{client.get_client_id()}",
@@ -132,19 +127,49 @@ def build_app(options):
     def register():
         return server.create_endpoint_response("client_registration")
 
-    methods = ["GET", "DELETE"] + (["PUT"] if options.update != "405" else [])
-
-    @app.route("/register/<client_id>", methods=methods)
+    @app.route("/register/<client_id>", methods=["GET", "PUT", "DELETE"])
     def configuration(client_id):
         # RFC 7592 §2.1 and RFC 6750 §3.1: a bad token is 401 invalid_token (Authlib answers 400 access_denied).
         token = store.registration_token(bearer(request) or "")
         if not token or token.client_id != client_id:
             return jsonify(error="invalid_token"), 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        if request.method == "PUT":
+            with store.lock:
+                store.updates_attempted[client_id] = store.updates_attempted.get(client_id, 0) + 1
+        if request.method == "PUT" and options.update == "405":
+            return jsonify(error="method_not_allowed"), 405, {"Allow": "GET, DELETE"}
         if request.method == "PUT" and options.update in ("400", "501"):
             status = int(options.update)
             return jsonify(error="invalid_request" if status == 400 else "not_implemented",
                            error_description="this provider does not support updating clients"), status
         return server.create_endpoint_response("client_configuration")
+
+    # The provider's own console, for tests: what an operator would see and do there, outside RFC 7592.
+    @app.get("/control/clients")
+    def control_clients():
+        with store.lock:
+            clients = list(store.clients.values())
+        return jsonify([{"client_id": c.get_client_id(), "metadata": c.client_metadata,
+                         "client_secret_expires_at": c.client_info.get("client_secret_expires_at", 0),
+                         "updates_attempted": store.updates_attempted.get(c.get_client_id(), 0)} for c in clients])
+
+    @app.post("/control/clients/<client_id>/rotate")
+    def control_rotate(client_id):
+        client = store.client(client_id)
+        if not client:
+            return jsonify(error="not_found"), 404
+        client.client_info["client_secret"] = Registration().generate_client_secret(request)
+        client.client_info["client_secret_expires_at"] = secret_expiry(time.time())
+        return jsonify(client_secret=client.client_info["client_secret"],
+                       client_secret_expires_at=client.client_info["client_secret_expires_at"])
+
+    @app.post("/control/clients/<client_id>/expiry")
+    def control_expiry(client_id):
+        client = store.client(client_id)
+        if not client:
+            return jsonify(error="not_found"), 404
+        client.client_info["client_secret_expires_at"] = int(request.get_json()["client_secret_expires_at"])
+        return jsonify(client_secret_expires_at=client.client_info["client_secret_expires_at"])
 
     @app.post("/token")
     def token():
