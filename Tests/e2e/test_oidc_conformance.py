@@ -101,12 +101,15 @@ def test_idp_check_finds_a_provider_that_cannot_update_and_rotation_refuses_befo
 
 
 @pytest.mark.parametrize("strict", [["--update", "405"]], indirect=True)
-def test_without_idp_check_a_refused_update_still_leaves_the_secret_working(oidc, strict, tmp_path):
+def test_without_idp_check_rotation_probes_first_and_leaves_the_secret_working(oidc, strict, tmp_path):
     first, client_id = register(oidc, tmp_path, "orders-api")
     keys_before = oidc.query("SELECT keyId, state FROM secret")
     refused = oidc.run("rotate", "orders-api", "--yes", "--secret-file", str(tmp_path / "never"))
     assert refused.returncode != 0
     assert CANNOT_UPDATE in refused.stderr, refused.stderr
+    # A throwaway client answered the question (and is gone again): the real one was never sent an update.
+    assert provider_client(strict, client_id)["updates_attempted"] == 0
+    assert [c["client_id"] for c in control(strict, "clients")] == [client_id]
     oidc.run("secrets", "test", "orders-api", "--secret-file", str(first), check=0)
     assert oidc.query("SELECT keyId, state FROM secret") == keys_before
 

@@ -59,7 +59,7 @@ final class OIDCFixture: Sendable {
     let idpName: String
 
     init(issuer: String, idpName: String = "glewlwyd-test", initialAccessToken: SecretText? = nil,
-         timeout: Int64 = 10) throws
+         timeout: Int64 = 10, clientManagement: ClientManagementSupport? = nil) throws
     {
         scratch = try OIDCTemporaryDirectory()
         let directory = scratch.url
@@ -68,7 +68,7 @@ final class OIDCFixture: Sendable {
             path: directory.appendingPathComponent("registry.credentials").path,
             keyFile: directory.appendingPathComponent("config/credentials.key").path, environment: [:])
         let idp = IdentityProvider(
-            name: idpName, kind: .oidc, settings: IdentityProviderSettings(issuer: issuer, scopes: ["api.read"]),
+            name: idpName, kind: .oidc, settings: IdentityProviderSettings(issuer: issuer, scopes: ["api.read"], clientManagement: clientManagement),
             credentialSource: .none, createdAt: Date())
         adapter = OIDCIdentityProvider(
             idp: idp, store: store, http: IdentityProviderHTTPClient(idpName: idpName, timeout: .seconds(timeout)),

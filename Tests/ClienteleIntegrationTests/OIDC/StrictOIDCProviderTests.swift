@@ -72,7 +72,7 @@ struct StrictOIDCReadOnlyTests {
         #expect(text.contains("this provider cannot update clients (RFC 7592): rotate the secret in its own console, then `clientele sync`"))
     }
 
-    @Test("an update answered 405 leaves the secret working, and says what to do instead")
+    @Test("without idp check, addSecret probes a throwaway client first and refuses; the secret keeps working")
     func refusedUpdate() async throws {
         let fixture = try OIDCFixture.onServer(idpName: "strict-read-only")
         let (client, first) = try await fixture.adapter.register(displayName: "orders-api", secretLifetime: nil)
@@ -82,5 +82,24 @@ struct StrictOIDCReadOnlyTests {
         }
         #expect(text.contains("cannot update clients (RFC 7592)") && text.contains("HTTP 405"))
         #expect(try await fixture.adapter.verify(first.text, for: reference) == .accepted)
+    }
+
+    @Test("an update answered 405 despite a recorded 'supported' is refused the same way, and remembered")
+    func refusedDespiteRecord() async throws {
+        let supported = ClientManagementSupport.Finding(supported: true, detail: "HTTP 200")
+        let fixture = try OIDCFixture(
+            issuer: try OIDCTestServer.issuer(), idpName: "strict-stale-check",
+            clientManagement: ClientManagementSupport(register: supported, read: supported, update: supported,
+                                                      delete: supported, checkedAt: Date()))
+        let (client, first) = try await fixture.adapter.register(displayName: "orders-api", secretLifetime: nil)
+        let reference = RemoteClientReference(clientId: client.clientId)
+        let text = await oidcErrorLine {
+            try await fixture.adapter.addSecret(to: reference, displayName: "rotated", expiresAt: nil)
+        }
+        #expect(text.contains("cannot update clients (RFC 7592)") && text.contains("HTTP 405"))
+        #expect(text.contains("its current secret is unchanged"))
+        #expect(try await fixture.adapter.verify(first.text, for: reference) == .accepted)
+        let again = await oidcErrorLine { try await fixture.adapter.ensureCanIssueSecrets(for: reference) }
+        #expect(again.contains("cannot update clients (RFC 7592)"))
     }
 }

@@ -13,9 +13,9 @@ extension OIDCIdentityProvider {
             throw failure("no registration access token is stored for it, so Clientele cannot update it (adopt it first)",
                           client: clientId)
         }
-        if idp.settings.clientManagement?.update.supported == false || updateRefused.withLock({ $0 }) {
-            throw cannotUpdate(clientId)
-        }
+        // Before anything is sent to the client itself: a provider without RFC 7592 update is found out from the
+        // recorded `idp check`, or a throwaway client's probe, not from the real client.
+        try await ensureCanIssueSecrets(for: reference)
         guard let current = try await readConfiguration(credential) else {
             throw failure("the IdP no longer has it", client: clientId)
         }
