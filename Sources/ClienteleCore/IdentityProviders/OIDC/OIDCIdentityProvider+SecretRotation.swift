@@ -96,8 +96,8 @@ extension OIDCIdentityProvider {
     /// and minus `client_secret` (so that a new one is issued), with the fields that keep the client a confidential
     /// client-credentials client set explicitly (glewlwyd turns a client public when
     /// `token_endpoint_auth_method` is missing, and drops client_credentials when `grant_types` is). Redirect URIs
-/// and `application_type` go back as read: inventing a loopback URI for a web client is what OIDC Registration §2
-/// forbids.
+    /// and `application_type` go back as read: inventing a loopback URI for a web client is what OIDC Registration
+    /// §2 forbids.
     func updateBody(_ current: ClientConfiguration, credential: RegistrationCredential) throws -> Data {
         var metadata = current.metadata
         for field in ["registration_access_token", "registration_client_uri", "client_secret_expires_at",

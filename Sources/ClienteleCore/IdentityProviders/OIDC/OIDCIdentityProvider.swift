@@ -233,13 +233,14 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
     /// with the loopback one as a native client.
     func postRegistration(displayName: String, purpose: String) async throws -> IdentityProviderResponse {
         let endpoint = try registrationEndpoint(try await discovery())
-        let response = try await http.send(
-            try .json(.POST, endpoint, body: OIDCRegistrationRequest.clientCredentials(name: displayName, scope: scope, withRedirectURI: false),
-                      bearer: initialAccessToken?.reveal(), purpose: purpose))
-        guard Self.demandsRedirectURIs(response) else { return response }
-        return try await http.send(
-            try .json(.POST, endpoint, body: OIDCRegistrationRequest.clientCredentials(name: displayName, scope: scope, withRedirectURI: true),
-                      bearer: initialAccessToken?.reveal(), purpose: purpose))
+        func post(withRedirectURI: Bool) async throws -> IdentityProviderResponse {
+            let body = OIDCRegistrationRequest.clientCredentials(
+                name: displayName, scope: scope, withRedirectURI: withRedirectURI)
+            return try await http.send(
+                try .json(.POST, endpoint, body: body, bearer: initialAccessToken?.reveal(), purpose: purpose))
+        }
+        let response = try await post(withRedirectURI: false)
+        return Self.demandsRedirectURIs(response) ? try await post(withRedirectURI: true) : response
     }
 
     /// RFC 7591 §3.2.2's error for a registration the provider refuses for its redirect URIs; nothing was
