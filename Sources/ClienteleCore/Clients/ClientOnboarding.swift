@@ -53,8 +53,9 @@ public struct ClientOnboarding: Sendable {
     }
 
     /// Records a client that already exists at the IdP (created in a portal or by another tool).
-    public func adopt(clientId: String, idp: IdentityProvider, environments: [String], actor: String) async throws
-        -> Client
+    /// `registration` (OIDC) is the client's RFC 7592 access, kept once the registry checks pass.
+    public func adopt(clientId: String, idp: IdentityProvider, environments: [String],
+                      registration: RegistrationAccess? = nil, actor: String) async throws -> Client
     {
         for environment in environments { _ = try registry.environment(named: environment) }
         let existing = try registry.read { db in
@@ -63,6 +64,7 @@ public struct ClientOnboarding: Sendable {
         if let existing {
             throw ClienteleError.conflict("client \(clientId) of IdP \(idp.name) is already recorded as \(existing.displayName) (#\(existing.id!))")
         }
+        if let registration { try await storeRegistrationAccess(registration, clientId: clientId, idp: idp) }
         let adapter = try adapters.adapter(for: idp)
         guard let remote = try await adapter.client(RemoteClientReference(clientId: clientId)) else {
             throw ClienteleError.notFound("IdP \(idp.name) has no client \(clientId)")

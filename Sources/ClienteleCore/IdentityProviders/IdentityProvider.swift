@@ -52,13 +52,17 @@ public struct IdentityProviderSettings: Codable, Sendable, Hashable {
     /// Entra: how long a rotation keeps asking about a new secret the IdP still refuses (replication); nil means
     /// the adapter's default (two minutes).
     public var secretReplicationWait: DurationText?
+    /// OIDC: which RFC 7591/7592 operations the provider supports, as the last `idp check` found; nil until then.
+    public var clientManagement: ClientManagementSupport?
 
     public init(
         tenant: String? = nil, adminClientId: String? = nil, authority: String? = nil, graph: String? = nil,
         issuer: String? = nil, scopes: [String]? = nil, sandboxStateFile: String? = nil,
-        sandboxProfile: SandboxProfile? = nil, secretReplicationWait: DurationText? = nil
+        sandboxProfile: SandboxProfile? = nil, secretReplicationWait: DurationText? = nil,
+        clientManagement: ClientManagementSupport? = nil
     ) {
         self.secretReplicationWait = secretReplicationWait
+        self.clientManagement = clientManagement
         self.tenant = tenant
         self.adminClientId = adminClientId
         self.authority = authority

@@ -29,6 +29,20 @@ public protocol IdentityProviderAdapter: Sendable {
 
     /// Whether Clientele can act at this IdP, and when its own credential there expires.
     func checkAdminAccess() async throws -> AdminAccessStatus
+
+    /// Tries registration, read, update and delete on a throwaway client and reports each answer; nil where the
+    /// IdP's API is fixed and needs no probing (Entra, the sandbox). Never touches an existing client.
+    func probeClientManagement() async throws -> ClientManagementSupport?
+
+    /// Throws one line naming what to do instead when this IdP cannot give the client a new secret, before
+    /// anything is changed anywhere. Rotation calls it before it plans a rotation.
+    func ensureCanIssueSecrets(for reference: RemoteClientReference) async throws
+}
+
+/// Entra and the sandbox manage secrets through one fixed API: nothing to probe, nothing to refuse up front.
+extension IdentityProviderAdapter {
+    public func probeClientManagement() async throws -> ClientManagementSupport? { nil }
+    public func ensureCanIssueSecrets(for reference: RemoteClientReference) async throws {}
 }
 
 /// What an IdP allows, which decides how a rotation proceeds.

@@ -69,4 +69,20 @@ extension Registry {
                 details: ["expires": expiresAt.map(Timestamp.iso8601) ?? "never"])
         }
     }
+
+    /// Records which RFC 7591/7592 operations an IdP supports, as `idp check` probed them.
+    public func recordClientManagement(idpName: String, support: ClientManagementSupport, actor: String) throws {
+        var changed = try identityProvider(named: idpName)
+        changed.settings.clientManagement = support
+        let idp = changed
+        let now = clock.now
+        try write { db in
+            try idp.update(db)
+            try AuditTrail.append(
+                db, at: now, actor: actor, action: "idp.client-management-checked", subject: "idp \(idp.name)",
+                details: Dictionary(uniqueKeysWithValues: support.operations.map {
+                    ($0.name, $0.finding.supported.map { $0 ? "supported" : "unsupported" } ?? "unknown")
+                }))
+        }
+    }
 }

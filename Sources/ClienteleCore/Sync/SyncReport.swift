@@ -22,6 +22,9 @@ public struct SyncReport: Sendable, Codable {
     public var secretsGoneAtIdP: [SecretDrift]
     /// Registry clients the IdP no longer has; left in the registry for an operator to decide.
     public var clientsGoneAtIdP: [String]
+    /// Known secrets whose expiry the IdP reports differently (an OIDC provider's `client_secret_expires_at`, a
+    /// date changed in a portal); now recorded as the IdP says. Not drift: the secret is the same.
+    public var expiriesUpdated: [SecretDrift] = []
     public var dryRun: Bool
     public var seconds: Double
 

@@ -28,7 +28,8 @@ public struct SyncService: Sendable {
         var report = SyncReport(
             identityProvider: idp.name, clientsAtIdP: remote.count, importedClients: plan.newClients.map(\.displayName),
             secretsUnknownToRegistry: plan.unknownSecrets, secretsGoneAtIdP: plan.goneSecrets,
-            clientsGoneAtIdP: plan.goneClients, dryRun: dryRun, seconds: 0)
+            clientsGoneAtIdP: plan.goneClients, expiriesUpdated: plan.changedExpiries.map(\.drift), dryRun: dryRun,
+            seconds: 0)
         if !dryRun {
             try registry.write { db in
                 let writer = try BulkWriter(db)
@@ -41,6 +42,15 @@ public struct SyncService: Sendable {
                 }
                 for (clientRowId, keyId) in plan.goneSecretKeys {
                     try SecretMetadata.markRemoved(db, clientRowId: clientRowId, keyIds: [keyId], at: now)
+                }
+                for change in plan.changedExpiries {
+                    try db.execute(sql: "UPDATE secret SET expiresAt = ? WHERE clientRowId = ? AND keyId = ?",
+                                   arguments: [change.expiresAt, change.clientRowId, change.drift.keyId])
+                    try AuditTrail.append(
+                        db, at: now, actor: actor, action: "sync.secret-expiry-updated",
+                        subject: "client \(change.drift.client)",
+                        details: ["idp": idp.name, "keyId": change.drift.keyId,
+                                  "expires": Timestamp.iso8601(change.expiresAt)])
                 }
                 for drift in plan.unknownSecrets {
                     try AuditTrail.append(
@@ -72,6 +82,7 @@ public struct SyncService: Sendable {
         var goneSecrets: [SyncReport.SecretDrift] = []
         var goneSecretKeys: [(Int64, String)] = []
         var goneClients: [String] = []
+        var changedExpiries: [(drift: SyncReport.SecretDrift, clientRowId: Int64, expiresAt: Date)] = []
     }
 
     static func compare(_ db: Database, idpId: Int64, remote: [RemoteClient]) throws -> Plan {
@@ -95,6 +106,16 @@ public struct SyncService: Sendable {
             let live = Dictionary(recorded.filter { $0.state != .removed }.map { ($0.keyId, $0) },
                                   uniquingKeysWith: { first, _ in first })
             let remoteKeys = Set(client.secrets.map(\.keyId))
+            // Only a date the IdP states replaces the recorded one; a second's difference is rounding, not news.
+            for secret in client.secrets {
+                guard let known = live[secret.keyId], let stated = secret.expiresAt,
+                    known.expiresAt.map({ abs($0.timeIntervalSince(stated)) >= 1 }) ?? true
+                else { continue }
+                plan.changedExpiries.append(
+                    (SyncReport.SecretDrift(
+                        client: record.displayName, clientId: record.clientId, keyId: secret.keyId, hint: secret.hint,
+                        displayName: secret.displayName, fromInterruptedRotation: false), record.id!, stated))
+            }
             for secret in client.secrets where live[secret.keyId] == nil {
                 plan.unknownSecrets.append(
                     SyncReport.SecretDrift(

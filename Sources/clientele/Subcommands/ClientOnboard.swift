@@ -79,13 +79,17 @@ extension ClienteleCommand.ClientCommand {
         func run() async throws {
             let registry = try global.openRegistry()
             let provider = try registry.identityProvider(named: idp)
-            let adapters = global.adapters(for: registry)
+            var registration: RegistrationAccess?
             if let tokenFile = registrationAccessTokenFile, let uri = registrationClientUri {
-                try await OIDCAdoption.store(clientId: clientId, registrationClientURI: uri, tokenFile: tokenFile,
-                                             idp: provider, adapters: adapters)
+                guard case .secret(let token) = try CredentialSource.file(absolute(tokenFile)).load(idpName: provider.name)
+                else {
+                    throw ClienteleError.invalidInput("registration access token file \(tokenFile) is empty")
+                }
+                registration = RegistrationAccess(clientURI: uri, token: token)
             }
-            let client = try await ClientOnboarding(registry: registry, adapters: adapters).adopt(
-                clientId: clientId, idp: provider, environments: environments, actor: global.actorName)
+            let client = try await ClientOnboarding(registry: registry, adapters: global.adapters(for: registry)).adopt(
+                clientId: clientId, idp: provider, environments: environments, registration: registration,
+                actor: global.actorName)
             let secrets = try registry.clientDetail(client.id!).secrets.count
             print("Adopted \(printable(client.displayName)) (#\(client.id!)) from \(printable(provider.name)) with \(secrets) secret\(secrets == 1 ? "" : "s").")
         }

@@ -44,7 +44,7 @@ extension ClienteleCommand {
 
         static func endpoint(_ idp: IdentityProvider) -> String {
             switch idp.kind {
-            case .entra: return "tenant \(idp.settings.tenant ?? "?") via \(idp.settings.graph ?? EntraDefaults.graph)"
+            case .entra: return "tenant \(idp.settings.tenant ?? "?") via \(idp.settings.graph ?? EntraEndpoints.publicGraph)"
             case .oidc: return idp.settings.issuer ?? "?"
             case .sandbox: return "sandbox (\(idp.settings.sandboxProfile?.rawValue ?? "entra") profile)"
             }
@@ -70,6 +70,14 @@ extension ClienteleCommand {
                 if let scopes = idp.settings.scopes { print("  scopes:            \(scopes.joined(separator: " "))") }
                 if idp.kind == .entra {
                     print("  replication wait:  \(idp.settings.secretReplicationWait?.description ?? "2m (default)")")
+                }
+                if let support = idp.settings.clientManagement {
+                    let verdicts = support.operations.map {
+                        "\($0.name) \($0.finding.supported.map { $0 ? "yes" : "no" } ?? "?")"
+                    }
+                    print("  client management: \(verdicts.joined(separator: ", ")) (RFC 7591/7592, checked \(Timestamp.local(support.checkedAt)))")
+                } else if idp.kind == .oidc {
+                    print("  client management: unknown (run `clientele idp check \(printable(idp.name))`)")
                 }
                 print("  admin credential:  \(printable(idp.credentialSource.description))")
                 print("  credential expires: \(idp.adminCredentialExpiresAt.map { Timestamp.local($0) } ?? "unknown (run `clientele idp check`)")")
@@ -113,23 +121,22 @@ extension ClienteleCommand {
 
             func run() async throws {
                 let registry = try global.openRegistry()
-                let adapters = global.adapters(for: registry)
+                let service = IdentityProviderCheck(registry: registry, adapters: global.adapters(for: registry))
                 let idps = try name.map { [try registry.identityProvider(named: $0)] } ?? registry.identityProviders()
                 var failures = 0
                 for idp in idps {
                     do {
-                        let status = try await adapters.adapter(for: idp).checkAdminAccess()
-                        guard status.canAct else {
-                            ErrorReport.printError(status.detail)
+                        let result = try await service.check(idp, actor: global.actorName)
+                        guard result.access.canAct else {
+                            ErrorReport.printError(result.access.detail)
                             failures += 1
                             continue
                         }
-                        try registry.recordAdminCredentialExpiry(
-                            idpName: idp.name, expiresAt: status.credentialExpiresAt, actor: global.actorName)
-                        let expiry = status.credentialExpiresAt.map {
+                        let expiry = result.access.credentialExpiresAt.map {
                             "admin credential expires \(Timestamp.local($0)) (\(daysLeft(until: $0, from: registry.clock.now)) days)"
                         } ?? "admin credential has no expiry"
-                        print("\(printable(idp.name)): ok: \(status.detail); \(expiry)")
+                        print("\(printable(idp.name)): ok: \(printable(result.access.detail)); \(expiry)")
+                        if let support = result.clientManagement { Self.describe(support) }
                     } catch {
                         ErrorReport.printError((error as? ClienteleError)?.description ?? String(describing: error))
                         failures += 1
@@ -137,12 +144,17 @@ extension ClienteleCommand {
                 }
                 if failures > 0 { throw ExitCode(2) }
             }
+
+            /// "  update: unsupported (HTTP 405)", one line per RFC 7591/7592 operation.
+            static func describe(_ support: ClientManagementSupport) {
+                for (name, finding) in support.operations {
+                    let verdict = finding.supported.map { $0 ? "supported" : "unsupported" } ?? "unknown"
+                    print("  \(name): \(verdict) (\(printable(finding.detail)))")
+                }
+                if support.update.supported == false {
+                    print("  rotation: this provider cannot update clients (RFC 7592): rotate secrets in its own console, then `clientele sync`")
+                }
+            }
         }
     }
-}
-
-/// Microsoft's public endpoints, used unless an IdP's settings point elsewhere.
-enum EntraDefaults {
-    static let authority = "https://login.microsoftonline.com"
-    static let graph = "https://graph.microsoft.com/v1.0"
 }

@@ -71,8 +71,8 @@ extension ClienteleCommand.Idp {
                 IdentityProvider(
                     name: name, kind: .entra,
                     settings: IdentityProviderSettings(
-                        tenant: tenant, adminClientId: clientId, authority: authority ?? EntraDefaults.authority,
-                        graph: graph ?? EntraDefaults.graph, secretReplicationWait: secretReplicationWait),
+                        tenant: tenant, adminClientId: clientId, authority: authority ?? EntraEndpoints.publicAuthority,
+                        graph: graph ?? EntraEndpoints.publicGraph, secretReplicationWait: secretReplicationWait),
                     credentialSource: source, createdAt: registry.clock.now),
                 actor: global.actorName)
             print("Added Entra ID tenant \(printable(idp.name)). Next: clientele idp check \(idp.name) && clientele sync --idp \(idp.name)")

@@ -32,10 +32,10 @@ extension ClienteleCommand.Secrets {
         func run() async throws {
             let secret = try readSecret()
             let registry = try global.openRegistry()
-            let resolved = try registry.resolveClient(client)
-            let idp = try registry.identityProvider(id: resolved.identityProviderId)
-            let adapter = try global.adapters(for: registry).adapter(for: idp)
-            switch try await adapter.verify(secret, for: RemoteClientReference(resolved)) {
+            let outcome = try await SecretTest(registry: registry, adapters: global.adapters(for: registry))
+                .test(secret, client: client)
+            let idp = outcome.identityProvider, resolved = outcome.client
+            switch outcome.verification {
             case .accepted:
                 print("IdP \(idp.name) accepts the secret for \(printable(resolved.displayName)).")
             case .rejected(let why):

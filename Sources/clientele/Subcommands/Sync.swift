@@ -53,6 +53,9 @@ extension ClienteleCommand {
             for client in report.clientsGoneAtIdP {
                 print("  - client \(printable(client)): in the registry, gone at the IdP (remove it with `clientele client delete` or re-adopt it)")
             }
+            for change in report.expiriesUpdated {
+                print("  ~ secret \(change.keyId.prefix(8)) of \(printable(change.client)): expiry updated as the IdP reports it")
+            }
             if !report.hasDrift { print("  no drift") }
         }
     }

@@ -2,11 +2,13 @@ import ClienteleCore
 import Foundation
 import Testing
 
-/// One glewlwyd (scripts/oidc-test-server) per suite: started before the suite's first test, stopped after its
-/// last, reached from the tests through a task-local.
+/// One OIDC provider per suite, glewlwyd (scripts/oidc-test-server) or the strict Authlib-based one
+/// (scripts/strict-oidc-test-server): started before the suite's first test, stopped after its last, reached from
+/// the tests through a task-local.
 struct OIDCTestServer: SuiteTrait, TestScoping {
     @TaskLocal static var current: LoopbackServer?
 
+    var script = "oidc-test-server"
     let arguments: [String]
 
     /// The server wraps the whole suite once, not each test.
@@ -15,7 +17,7 @@ struct OIDCTestServer: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
         async throws
     {
-        let server = try await Self.start(arguments)
+        let server = try await Self.start(script: script, arguments)
         defer { server.stop() }
         try await Self.$current.withValue(server) { try await function() }
     }
@@ -23,26 +25,29 @@ struct OIDCTestServer: SuiteTrait, TestScoping {
     /// Starts the script from a fresh thread with no blocked signals. A child inherits its parent thread's signal
     /// mask, and Swift concurrency runs on dispatch worker threads that block SIGTERM: started from one of them,
     /// the script never receives `LoopbackServer.stop()`'s SIGTERM and `waitUntilExit` waits forever.
-    static func start(_ arguments: [String]) async throws -> LoopbackServer {
+    static func start(script: String, _ arguments: [String]) async throws -> LoopbackServer {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 var nothing = sigset_t()
                 sigemptyset(&nothing)
                 pthread_sigmask(SIG_SETMASK, &nothing, nil)
-                continuation.resume(with: Result(catching: { try LoopbackServer(script: "oidc-test-server", arguments: arguments) }))
+                continuation.resume(with: Result(catching: { try LoopbackServer(script: script, arguments: arguments) }))
             }
             thread.start()
         }
     }
 
     static func issuer() throws -> String {
-        let server = try #require(current, "the suite needs the .glewlwyd trait")
+        let server = try #require(current, "the suite needs the .glewlwyd or .strictOIDC trait")
         return try #require(server["issuer"])
     }
 }
 
 extension Trait where Self == OIDCTestServer {
     static func glewlwyd(_ arguments: String...) -> Self { OIDCTestServer(arguments: arguments) }
+    static func strictOIDC(_ arguments: String...) -> Self {
+        OIDCTestServer(script: "strict-oidc-test-server", arguments: arguments)
+    }
 }
 
 /// An adapter with its own store and key in a fresh directory (removed afterwards), so tests running in parallel
@@ -54,7 +59,7 @@ final class OIDCFixture: Sendable {
     let idpName: String
 
     init(issuer: String, idpName: String = "glewlwyd-test", initialAccessToken: SecretText? = nil,
-         timeout: Int64 = 10) throws
+         timeout: Int64 = 10, clientManagement: ClientManagementSupport? = nil) throws
     {
         scratch = try OIDCTemporaryDirectory()
         let directory = scratch.url
@@ -63,7 +68,7 @@ final class OIDCFixture: Sendable {
             path: directory.appendingPathComponent("registry.credentials").path,
             keyFile: directory.appendingPathComponent("config/credentials.key").path, environment: [:])
         let idp = IdentityProvider(
-            name: idpName, kind: .oidc, settings: IdentityProviderSettings(issuer: issuer, scopes: ["api.read"]),
+            name: idpName, kind: .oidc, settings: IdentityProviderSettings(issuer: issuer, scopes: ["api.read"], clientManagement: clientManagement),
             credentialSource: .none, createdAt: Date())
         adapter = OIDCIdentityProvider(
             idp: idp, store: store, http: IdentityProviderHTTPClient(idpName: idpName, timeout: .seconds(timeout)),

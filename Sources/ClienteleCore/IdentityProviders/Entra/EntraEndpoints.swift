@@ -2,9 +2,10 @@ import Foundation
 
 /// Where an Entra IdP's token endpoint and Graph live, from its settings. Public cloud unless the settings point
 /// elsewhere (a national cloud, or a loopback test server).
-struct EntraEndpoints: Sendable {
-    static let publicAuthority = "https://login.microsoftonline.com"
-    static let publicGraph = "https://graph.microsoft.com/v1.0"
+public struct EntraEndpoints: Sendable {
+    /// Microsoft's public cloud: the defaults `idp add entra` records and `idp list` shows.
+    public static let publicAuthority = "https://login.microsoftonline.com"
+    public static let publicGraph = "https://graph.microsoft.com/v1.0"
     /// The client-credentials scope for Graph (contract: token_endpoint.request.form_fields.scope).
     static let graphScope = "https://graph.microsoft.com/.default"
 

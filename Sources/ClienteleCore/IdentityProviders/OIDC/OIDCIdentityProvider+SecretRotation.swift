@@ -13,6 +13,9 @@ extension OIDCIdentityProvider {
             throw failure("no registration access token is stored for it, so Clientele cannot update it (adopt it first)",
                           client: clientId)
         }
+        // Before anything is sent to the client itself: a provider without RFC 7592 update is found out from the
+        // recorded `idp check`, or a throwaway client's probe, not from the real client.
+        try await ensureCanIssueSecrets(for: reference)
         guard let current = try await readConfiguration(credential) else {
             throw failure("the IdP no longer has it", client: clientId)
         }
@@ -31,6 +34,12 @@ extension OIDCIdentityProvider {
             break
         case 401:
             throw refusedToken(clientId, response)
+        case 400, 405, 501:
+            // RFC 7592 §2.2 is optional: a provider without it refuses the PUT itself (405 or 501), or its
+            // metadata as it would any (400). The body is the client's own metadata sent back, so either way this
+            // provider does not take updates from Clientele, and nothing changed.
+            updateRefused.withLock { $0 = true }
+            throw cannotUpdate(clientId, answer: OIDCErrorBody.summary(response), requestId: response.requestId)
         case 500...:
             // The server failed somewhere in the update (glewlwyd on SQLite answers 500 to concurrent writes):
             // whether it issued a new secret is unknown, and an update is not retried blindly for that reason.
@@ -86,8 +95,10 @@ extension OIDCIdentityProvider {
     /// The full metadata for RFC 7592 §2.2: every field the read reported, minus the four the client MUST NOT send
     /// and minus `client_secret` (so that a new one is issued), with the fields that keep the client a confidential
     /// client-credentials client set explicitly (glewlwyd turns a client public when
-    /// `token_endpoint_auth_method` is missing, and drops client_credentials when `grant_types` is).
-    private func updateBody(_ current: ClientConfiguration, credential: RegistrationCredential) throws -> Data {
+    /// `token_endpoint_auth_method` is missing, and drops client_credentials when `grant_types` is). Redirect URIs
+    /// and `application_type` go back as read: inventing a loopback URI for a web client is what OIDC Registration
+    /// §2 forbids.
+    func updateBody(_ current: ClientConfiguration, credential: RegistrationCredential) throws -> Data {
         var metadata = current.metadata
         for field in ["registration_access_token", "registration_client_uri", "client_secret_expires_at",
                       "client_id_issued_at", "client_secret"]
@@ -102,9 +113,6 @@ extension OIDCIdentityProvider {
         metadata["client_id"] = credential.clientId
         metadata["token_endpoint_auth_method"] = method
         metadata["grant_types"] = credential.grantTypes
-        if (metadata["redirect_uris"] as? [Any])?.isEmpty ?? true {
-            metadata["redirect_uris"] = [OIDCRegistrationRequest.unusedRedirectURI]
-        }
         if metadata["scope"] == nil, let scope { metadata["scope"] = scope }
         do {
             return try JSONSerialization.data(withJSONObject: metadata)

@@ -19,6 +19,10 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
     let initialAccessToken: SecretText?
     /// Discovery is fetched once per adapter, and StandardAdapters keeps one adapter per IdP for the process.
     private let discovered = Mutex<OIDCDiscoveryDocument?>(nil)
+    /// Set when this process saw the provider refuse an update: the next rotation is refused without asking.
+    let updateRefused = Mutex<Bool>(false)
+    /// The probe's answer when `ensureCanIssueSecrets` had to run one (no `idp check` recorded yet).
+    let probed = Mutex<ClientManagementSupport?>(nil)
 
     /// How many RFC 7592 reads `discoverClients` keeps in flight.
     static let parallelReads = 8
@@ -179,13 +183,8 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
     // MARK: - Registering and deleting
 
     public func register(displayName: String, secretLifetime: TimeInterval?) async throws -> (RemoteClient, NewSecret) {
-        let endpoint = try registrationEndpoint(try await discovery())
         let purpose = "registering client '\(displayName)'"
-        let body = OIDCRegistrationRequest(
-            clientName: displayName, redirectURIs: [OIDCRegistrationRequest.unusedRedirectURI],
-            grantTypes: ["client_credentials"], tokenEndpointAuthMethod: "client_secret_basic", scope: scope)
-        let response = try await http.send(
-            try .json(.POST, endpoint, body: body, bearer: initialAccessToken?.reveal(), purpose: purpose))
+        let response = try await postRegistration(displayName: displayName, purpose: purpose)
         switch response.status {
         case 200, 201:  // RFC 7591 §3.2.1 says 201; glewlwyd answers 200.
             break
@@ -228,6 +227,29 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
         let client = RemoteClient(clientId: clientId, displayName: information.clientName ?? displayName,
                                   secrets: [credential.currentSecret!])
         return (client, NewSecret(metadata: credential.currentSecret!, text: secret))
+    }
+
+    /// The registration request itself: without redirect URIs, then (only if the provider demands them) again
+    /// with the loopback one as a native client.
+    func postRegistration(displayName: String, purpose: String) async throws -> IdentityProviderResponse {
+        let endpoint = try registrationEndpoint(try await discovery())
+        func post(withRedirectURI: Bool) async throws -> IdentityProviderResponse {
+            let body = OIDCRegistrationRequest.clientCredentials(
+                name: displayName, scope: scope, withRedirectURI: withRedirectURI)
+            return try await http.send(
+                try .json(.POST, endpoint, body: body, bearer: initialAccessToken?.reveal(), purpose: purpose))
+        }
+        let response = try await post(withRedirectURI: false)
+        return Self.demandsRedirectURIs(response) ? try await post(withRedirectURI: true) : response
+    }
+
+    /// RFC 7591 §3.2.2's error for a registration the provider refuses for its redirect URIs; nothing was
+    /// registered, so asking again with one is safe.
+    static func demandsRedirectURIs(_ response: IdentityProviderResponse) -> Bool {
+        guard response.status == 400,
+            let body = try? JSONDecoder().decode(OIDCErrorBody.self, from: response.body)
+        else { return false }
+        return body.error == "invalid_redirect_uri"
     }
 
     public func deleteClient(_ reference: RemoteClientReference) async throws {
@@ -300,7 +322,9 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
         var secrets: [RemoteSecret] = []
         if let text = information.clientSecret, !text.isEmpty {
             let keyId = OIDCSecretKeyId.derive(clientId: credential.clientId, secret: SecretText(text))
-            if let known = credential.currentSecret, known.keyId == keyId {
+            if var known = credential.currentSecret, known.keyId == keyId {
+                // The IdP's `client_secret_expires_at`, where its read states one, is the truth (RFC 7592 §3).
+                if information.clientSecretExpiresAt != nil { known.expiresAt = information.secretExpiresAt }
                 secrets = [known]
             } else {
                 // Changed outside Clientele: remember when it was first seen, so its date stays put.
