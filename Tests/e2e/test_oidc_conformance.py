@@ -114,8 +114,6 @@ def test_without_idp_check_rotation_probes_first_and_leaves_the_secret_working(o
     assert oidc.query("SELECT keyId, state FROM secret") == keys_before
 
 
-@pytest.mark.xfail(strict=True, reason="lead: RotationService.rotate must call adapter.ensureCanIssueSecrets "
-                                       "before it plans a rotation (see the oidc branch's report)")
 @pytest.mark.parametrize("strict", [["--update", "405"]], indirect=True)
 def test_a_refused_rotation_leaves_no_rotation_open(oidc, strict, tmp_path):
     register(oidc, tmp_path, "orders-api")

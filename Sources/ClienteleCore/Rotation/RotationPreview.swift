@@ -22,7 +22,8 @@ extension RotationService {
     public func preview(_ request: RotationRequest) async throws -> RotationPreview {
         let client = try registry.resolveClient(request.client)
         let idp = try registry.identityProvider(id: client.identityProviderId)
-        let capabilities = try adapters.adapter(for: idp).capabilities
+        let adapter = try adapters.adapter(for: idp)
+        let capabilities = adapter.capabilities
         let now = registry.clock.now
         let (retiring, open) = try registry.read { db in
             (try SecretMetadata.filter(Column("clientRowId") == client.id!).inService().orderedByExpiry().fetchAll(db),
@@ -37,6 +38,9 @@ extension RotationService {
                 newSecretExpiresAt: open.createdAt + TimeInterval(open.lifetimeSeconds ?? 0), overlap: open.overlap,
                 grace: DurationText(seconds: open.graceSeconds), confirmationReason: nil, resuming: open)
         }
+        // A provider that cannot issue a secret for this client (an OIDC provider without RFC 7592 updates) is
+        // refused here, before anything is planned, reserved or sent.
+        try await adapter.ensureCanIssueSecrets(for: RemoteClientReference(client))
         let lifetime = try Self.lifetime(request.lifetime, defaults: defaults, idp: idp, capabilities: capabilities)
         let grace = try Self.grace(request.grace, defaults: defaults, idp: idp, capabilities: capabilities)
         var reason: String?
