@@ -103,8 +103,9 @@ extension Registry {
             let policies = try Self.effectivePolicies(db, environments: environments)
             let rotations = try Rotation.filter(Column("clientRowId") == clientRowId).order(Column("id").desc)
                 .limit(5).fetchAll(db)
-            let events = try AuditEvent.filter(Column("subject") == "client \(client.displayName)")
-                .newestFirst().limit(recentEventLimit).fetchAll(db)
+            // By row id, not by name: display names are not unique, and twins must not see each other's history.
+            let events = try AuditEvent.all().about(clientRowId: clientRowId).newestFirst().limit(recentEventLimit)
+                .fetchAll(db)
             return ClientDetail(client: client, identityProvider: idp, secrets: secrets, environments: environments,
                                 policies: policies, rotations: rotations, recentEvents: events)
         }
@@ -133,7 +134,7 @@ extension Registry {
                 try metadata.insert(db)
             }
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "client.recorded", subject: "client \(client.displayName)",
+                db, at: now, actor: actor, action: "client.recorded", client: client,
                 details: ["idp": identityProvider.name, "clientId": client.clientId,
                           "environments": environments.joined(separator: ","), "secrets": String(remote.secrets.count)])
             return client
@@ -152,7 +153,7 @@ extension Registry {
             if member { try membership.insert(db) } else { _ = try membership.delete(db) }
             try AuditTrail.append(
                 db, at: now, actor: actor, action: member ? "client.joined-environment" : "client.left-environment",
-                subject: "client \(client.displayName)", details: ["environment": environment.name])
+                client: client, details: ["environment": environment.name])
         }
     }
 }

@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -122,6 +122,15 @@ enum RegistrySchema {
                 t.column("hash", .text).notNull()
             }
             try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        migrator.registerMigration("v2: audit events name their client") { db in
+            // No foreign key: the trail outlives the client (`client.deleted` is written as its row goes), and
+            // client ids are AUTOINCREMENT, never reused, so a deleted client's events cannot come to name another.
+            try db.alter(table: "auditEvent") { t in t.add(column: "clientRowId", .integer) }
+            try db.create(index: "auditEvent_on_clientRowId", on: "auditEvent", columns: ["clientRowId", "id"])
+            try AuditClientBackfill.run(db)
+            try AuditTrail.startHashingClientRowIds(db)
+            try db.execute(sql: "PRAGMA user_version = 2")
         }
         return migrator
     }

@@ -96,7 +96,7 @@ public final class RotationService: Sendable {
                 rotation.newSecretDisplayName = "clientele rotation #\(rotation.id!)"
                 try rotation.update(db)
                 try AuditTrail.append(
-                    db, at: now, actor: actor, action: "rotation.planned", subject: "client \(client.displayName)",
+                    db, at: now, actor: actor, action: "rotation.planned", client: client,
                     details: [
                         "rotation": String(rotation.id!), "idp": preview.identityProvider.name,
                         "retiring": rotation.retiringKeyIds.joined(separator: ","),
@@ -490,7 +490,7 @@ public final class RotationService: Sendable {
                 var allDetails = details ?? [:]
                 allDetails["rotation"] = String(rotationId)
                 try AuditTrail.append(db, at: now, actor: actor.isEmpty ? rotation.actor : actor, action: action,
-                                      subject: "client \(client.displayName)", details: allDetails)
+                                      client: client, details: allDetails)
             }
             return rotation
         }

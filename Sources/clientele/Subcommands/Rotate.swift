@@ -22,7 +22,7 @@ extension ClienteleCommand {
                 transform: parseDuration(flag: "--grace"))
         var grace: DurationText?
 
-        @Option(help: "The new secret's lifetime (default 365d, capped by the IdP).", transform: parseDuration(flag: "--lifetime"))
+        @Option(help: "The new secret's lifetime (default 365d, capped by the IdP).", transform: parseDuration(flag: "--lifetime", allowsZero: false))
         var lifetime: DurationText?
 
         @Option(help: ArgumentHelp("Write the new secret to this new file (mode 0600; an existing file is refused).",
@@ -48,7 +48,8 @@ extension ClienteleCommand {
             let tellWaits: (@Sendable (String) -> Void)? = isatty(STDERR_FILENO) == 1 ? Self.tellWait : nil
             let service = RotationService(registry: registry, adapters: global.adapters(for: registry),
                                           onWait: tellWaits)
-            let delivery: SecretDelivery = secretFile.map { .file(path: ($0 as NSString).expandingTildeInPath) }
+            // Absolute: the rotation keeps the path, and `rotations advance` may resume it from another directory.
+            let delivery: SecretDelivery = secretFile.map { .file(path: absolute($0)) }
                 ?? secretCommand.map { .command($0) } ?? .terminal
             var request = RotationRequest(
                 client: client, grace: grace ?? settings.defaultGrace, lifetime: lifetime ?? settings.defaultLifetime,
