@@ -96,3 +96,21 @@ def test_a_reused_name_does_not_inherit_a_deleted_clients_history(previous):
     rows = previous.query("SELECT action, clientRowId FROM auditEvent WHERE subject = 'client gone-api' ORDER BY id")
     assert [action for action, _ in rows] == ["client.recorded", "client.deleted", "client.recorded"]
     assert [row_id for _, row_id in rows] == [None, None, 44]
+
+
+def test_sync_drift_lands_on_the_twin_it_was_found_at(cli, tmp_path):
+    cli.run("init", check=0)
+    cli.run("idp", "add", "sandbox", "--name", "lab", check=0)
+    cli.run("idp", "add", "sandbox", "--name", "lab2", check=0)
+    for idp in ("lab", "lab2"):
+        cli.run("client", "register", "twin-api", "--idp", idp, "--secret-file", str(tmp_path / f"{idp}.secret"), check=0)
+    first, second = twin_rows(cli, "twin-api")
+    # A secret added in the second IdP's portal, behind the registry's back.
+    with sqlite3.connect(cli.registry.parent / "registry.sandbox-lab2.sqlite") as db:
+        app = db.execute("SELECT appId FROM app").fetchone()[0]
+        db.execute("INSERT INTO password(keyId, appId, hint, displayName, salt, hash, createdAt, expiresAt) "
+                   "VALUES ('portal-key-1', ?, 'Zq9', 'made in portal', x'', x'00', '2026-11-01 00:00:00', "
+                   "'2027-11-01 00:00:00')", (app,))
+    assert cli.run("sync", "--idp", "lab2").returncode == 1
+    assert "sync.secret-found-at-idp" in [e["action"] for e in events_on_page(cli, second)]
+    assert "sync.secret-found-at-idp" not in [e["action"] for e in events_on_page(cli, first)]

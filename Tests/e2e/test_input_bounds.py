@@ -5,8 +5,10 @@ import os
 import sqlite3
 import stat
 import subprocess
+from pathlib import Path
 
-from conftest import BINARY
+# As conftest.py finds it (importing it by name clashes with the console suite's conftest in one pytest run).
+BINARY = Path(os.environ.get("CLIENTELE_BIN", Path(__file__).resolve().parents[2] / ".build" / "debug" / "clientele"))
 
 
 def run_in(cli, folder, *args, check=None, env=None):

@@ -138,7 +138,8 @@ extension Registry {
                 return PolicyPlan(environment: environment, change: .update(old: existing, new: updated, changes: changes))
             }
             let last = current.count + 1
-            let target = try validPosition(position ?? last, maximum: last, environment: environment, flag: "--position")
+            let target = try validPosition(
+                position ?? last, maximum: last, environment: environment, flag: "--position")
             return PolicyPlan(
                 environment: environment,
                 change: .add(

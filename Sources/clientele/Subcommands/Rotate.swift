@@ -22,7 +22,8 @@ extension ClienteleCommand {
                 transform: parseDuration(flag: "--grace"))
         var grace: DurationText?
 
-        @Option(help: "The new secret's lifetime (default 365d, capped by the IdP).", transform: parseDuration(flag: "--lifetime", allowsZero: false))
+        @Option(help: "The new secret's lifetime (default 365d, capped by the IdP).",
+                transform: parseDuration(flag: "--lifetime", allowsZero: false))
         var lifetime: DurationText?
 
         @Option(help: ArgumentHelp("Write the new secret to this new file (mode 0600; an existing file is refused).",
