@@ -55,6 +55,16 @@ import Testing
         #expect(id == event.id && reason.contains("was altered"))
     }
 
+    @Test func movingTheMarkWhereHashesStartCoveringTheRowIdBreaksTheChain() async throws {
+        // Moved later, events whose hashes cover the row id would be checked as if they did not: a mismatch. (Moved
+        // earlier it would do the same to v1 events; a fresh registry has none.)
+        let t = try await twins()
+        for mark in ["2", "1000"] {
+            try direct(t.test.path) { db in try RegistryInfo.set(db, key: AuditTrail.clientRowIdsHashedFromKey, value: mark) }
+            #expect(!(try t.test.registry.verifyAuditTrail().isIntact), "mark \(mark)")
+        }
+    }
+
     /// What a v1 registry held: the same events with no row id, their hashes over the v1 fields only.
     func asWrittenByVersion1(_ t: Twins) throws {
         try direct(t.test.path) { db in
