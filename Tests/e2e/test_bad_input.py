@@ -24,6 +24,28 @@ CASES = [
     # A name with a newline and an escape sequence: still one line, and the controls shown escaped, not sent.
     (["client", "show", "evil\nname\x1b[2J"], "no client 'evil\\u{a}name\\u{1b}[2J'"),
     (["secrets", "remove", "billing-api", "ffff0000", "--yes"], "has no secret in service with key id 'ffff0000'"),
+    # Durations that overflow a date or mean nothing, and counts out of range: the flag named, nothing changed.
+    (["secrets", "expiring", "--within", "99999999999d"], "'99999999999d' is invalid for '--within"),
+    (["secrets", "expiring", "--within", "36501d"], "at most 36500d"),
+    (["secrets", "expiring", "--within", "9999999999999999999999w"], "is invalid for '--within"),
+    (["rotate", "billing-api", "--grace", "99999999999d", "--secret-file", "/tmp/never"], "is invalid for '--grace"),
+    (["rotate", "billing-api", "--lifetime", "99999999999d", "--secret-file", "/tmp/never"], "is invalid for '--lifetime"),
+    (["rotate", "billing-api", "--lifetime", "0", "--secret-file", "/tmp/never"], "'0' is invalid for '--lifetime"),
+    (["idp", "add", "entra", "--name", "corp", "--tenant", "t", "--client-id", "c", "--secret-env", "X",
+      "--secret-replication-wait", "99999999999d"], "is invalid for '--secret-replication-wait"),
+    (["client", "list", "--limit", "0"], "--limit must be between 1 and"),
+    (["client", "list", "--limit=-1"], "--limit must be between 1 and"),
+    (["client", "list", "--limit", "99999999999999999999"], "is invalid for '--limit"),
+    (["audit", "list", "--limit", "0"], "--limit must be between 1 and"),
+    (["audit", "list", "--limit=-5"], "--limit must be between 1 and"),
+    (["demo", "--clients", "99999999999999999999", "--build-only"], "is invalid for '--clients"),
+    (["demo", "--clients", "0", "--build-only"], "--clients must be between 1 and 1000000"),
+    (["demo", "--seed", "99999999999999999999", "--build-only"], "is invalid for '--seed"),
+    (["policy", "move", "rate-limiting", "--env", "Prod", "--to", "0"], "--to 0 is outside 1…"),
+    (["policy", "move", "rate-limiting", "--env", "Prod", "--to", "99"], "--to 99 is outside 1…"),
+    (["policy", "assign", "cors", "--env", "Prod", "--config", "origins=https://a.example", "--position", "0"],
+     "--position 0 is outside 1…"),
+    (["rotations", "advance", "99999999999999999999"], "99999999999999999999"),
 ]
 
 

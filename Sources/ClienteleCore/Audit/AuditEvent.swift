@@ -15,6 +15,9 @@ public struct AuditEvent: Codable, Sendable, Hashable, Identifiable {
     public var details: String
     public var previousHash: String
     public var hash: String
+    /// The client the event is about, by registry row id: display names are not unique. Nil for events about
+    /// something else, and for events from before v2 that could not be tied to one client unambiguously.
+    public var clientRowId: Int64? = nil
 
     /// The details decoded for display.
     public var detailPairs: [(String, String)] {
@@ -33,6 +36,9 @@ extension AuditEvent: FetchableRecord, MutablePersistableRecord {
 
 extension DerivableRequest<AuditEvent> {
     public func newestFirst() -> Self { order(Column("id").desc) }
+
+    /// Events about one client, by its row id.
+    public func about(clientRowId: Int64) -> Self { filter(Column("clientRowId") == clientRowId) }
 
     /// Events whose subject or action mention `text`, case-insensitively.
     public func mentioning(_ text: String) -> Self {

@@ -7,11 +7,25 @@ import GRDB
 public enum AuditTrail {
     static let genesisHash = String(repeating: "0", count: 64)
     static let headKey = "auditHead"
+    /// The first event whose hash covers its client row id. Events before it were written by a v1 registry, whose
+    /// hashes cover only the fields it had; their row ids were filled in later and the chain cannot vouch for them.
+    static let clientRowIdsHashedFromKey = "auditClientRowIdsHashedFrom"
+
+    /// Appends one event about a client: the subject names it for people, the row id ties it to this one client
+    /// (display names are not unique).
+    @discardableResult
+    public static func append(
+        _ db: Database, at: Date, actor: String, action: String, client: Client, details: [String: String] = [:]
+    ) throws -> AuditEvent {
+        try append(db, at: at, actor: actor, action: action, subject: "client \(client.displayName)",
+                   clientRowId: client.id, details: details)
+    }
 
     /// Appends one event to the chain, inside the caller's write transaction.
     @discardableResult
     public static func append(
-        _ db: Database, at: Date, actor: String, action: String, subject: String, details: [String: String] = [:]
+        _ db: Database, at: Date, actor: String, action: String, subject: String, clientRowId: Int64? = nil,
+        details: [String: String] = [:]
     ) throws -> AuditEvent {
         let head = try RegistryInfo.value(db, key: headKey).flatMap(AuditHead.init(text:))
         let id = (head?.id ?? 0) + 1
@@ -22,17 +36,23 @@ public enum AuditTrail {
             id: id, at: at, actor: actor, action: action, subject: subject, details: detailText,
             previousHash: previousHash,
             hash: hash(id: id, at: at, actor: actor, action: action, subject: subject, details: detailText,
-                       previousHash: previousHash))
+                       previousHash: previousHash, clientRowId: clientRowId),
+            clientRowId: clientRowId)
         try event.insert(db)
         // The head lets `verify` notice events cut from the end, which the chain alone cannot show.
         try RegistryInfo.set(db, key: headKey, value: AuditHead(id: id, hash: event.hash).text)
         return event
     }
 
+    /// `coversClient` is false only for events from before the client row id existed (see
+    /// `clientRowIdsHashedFromKey`): their hashes must stay what they were for the chain to verify.
     static func hash(
-        id: Int64, at: Date, actor: String, action: String, subject: String, details: String, previousHash: String
+        id: Int64, at: Date, actor: String, action: String, subject: String, details: String, previousHash: String,
+        clientRowId: Int64? = nil, coversClient: Bool = true
     ) -> String {
-        let fields = [previousHash, String(id), Timestamp.iso8601(at), actor, action, subject, details]
+        var fields = [previousHash, String(id), Timestamp.iso8601(at), actor, action, subject, details]
+        // "-" for none, so pointing an event that names no client at one breaks the chain as surely as repointing.
+        if coversClient { fields.append(clientRowId.map(String.init) ?? "-") }
         // Unit separators keep `a|b` + `c` distinct from `a` + `b|c`.
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
         return digest.map { String(format: "%02x", $0) }.joined()
@@ -44,8 +64,17 @@ public enum AuditTrail {
         return String(decoding: (try? encoder.encode(details)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
+    /// From here on every event's hash covers its client row id: called once, by the migration that added it.
+    static func startHashingClientRowIds(_ db: Database) throws {
+        let head = try RegistryInfo.value(db, key: headKey).flatMap(AuditHead.init(text:))?.id ?? 0
+        let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM auditEvent") ?? 0
+        try RegistryInfo.set(db, key: clientRowIdsHashedFromKey, value: String(max(head, last) + 1))
+    }
+
     /// Walks the chain from the first event and reports the first one that was altered or removed.
     public static func verify(_ db: Database) throws -> AuditVerification {
+        // Missing, the mark makes every event's hash look as if it left the row id out, which no new event's does.
+        let hashedFrom = try RegistryInfo.value(db, key: clientRowIdsHashedFromKey).flatMap { Int64($0) } ?? .max
         var expectedPrevious = genesisHash
         var expectedId: Int64 = 1
         var count = 0
@@ -61,7 +90,8 @@ public enum AuditTrail {
             }
             let recomputed = hash(
                 id: id, at: event.at, actor: event.actor, action: event.action, subject: event.subject,
-                details: event.details, previousHash: event.previousHash)
+                details: event.details, previousHash: event.previousHash, clientRowId: event.clientRowId,
+                coversClient: id >= hashedFrom)
             if recomputed != event.hash {
                 return .broken(eventId: id, checked: count, reason: "audit event #\(id) was altered (its hash does not match its contents)")
             }

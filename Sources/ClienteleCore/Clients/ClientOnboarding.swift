@@ -27,6 +27,9 @@ public struct ClientOnboarding: Sendable {
             throw ClienteleError.invalidInput(
                 "no delivery for the first secret: standard output is not a terminal; pass --secret-file PATH or --secret-command CMD")
         }
+        if let lifetime, lifetime.seconds == 0 {
+            throw ClienteleError.invalidInput("--lifetime 0 would issue a secret that is already expired: give a longer span")
+        }
         let adapter = try adapters.adapter(for: idp)
         if let lifetime, let cap = adapter.capabilities.maxSecretLifetime, lifetime.timeInterval > cap {
             throw ClienteleError.invalidInput(
@@ -87,7 +90,7 @@ public struct ClientOnboarding: Sendable {
         try registry.write { db in
             _ = try Client.deleteOne(db, key: client.id!)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "client.deleted", subject: "client \(client.displayName)",
+                db, at: now, actor: actor, action: "client.deleted", client: client,
                 details: ["idp": idp.name, "clientId": client.clientId])
         }
         return client

@@ -111,8 +111,9 @@ extension Registry {
             let policies = try Self.effectivePolicies(db, environments: environments)
             let rotations = try Rotation.filter(Column("clientRowId") == clientRowId).order(Column("id").desc)
                 .limit(5).fetchAll(db)
-            let events = try AuditEvent.filter(Column("subject") == "client \(client.displayName)")
-                .newestFirst().limit(recentEventLimit).fetchAll(db)
+            // By row id, not by name: display names are not unique, and twins must not see each other's history.
+            let events = try AuditEvent.all().about(clientRowId: clientRowId).newestFirst().limit(recentEventLimit)
+                .fetchAll(db)
             return ClientDetail(client: client, identityProvider: idp, secrets: secrets, environments: environments,
                                 policies: policies, rotations: rotations, recentEvents: events)
         }
@@ -141,7 +142,7 @@ extension Registry {
                 try metadata.insert(db)
             }
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "client.recorded", subject: "client \(client.displayName)",
+                db, at: now, actor: actor, action: "client.recorded", client: client,
                 details: ["idp": identityProvider.name, "clientId": client.clientId,
                           "environments": environments.joined(separator: ","), "secrets": String(remote.secrets.count)])
             return client
@@ -160,7 +161,7 @@ extension Registry {
             if member { try membership.insert(db) } else { _ = try membership.delete(db) }
             try AuditTrail.append(
                 db, at: now, actor: actor, action: member ? "client.joined-environment" : "client.left-environment",
-                subject: "client \(client.displayName)", details: ["environment": environment.name])
+                client: client, details: ["environment": environment.name])
         }
     }
 }

@@ -162,17 +162,19 @@ public struct DemoBuilder: Sendable {
                 let writer = try BulkWriter(db)
                 let created = Timestamp.databaseText(now)
                 var count = 0
+                var rowIds: [Int64] = []
                 for (remote, idpId, memberships, team) in slice {
-                    try writer.insert(remote, identityProviderId: idpId, origin: .discovered, environmentIds: memberships,
-                                      ownerTeam: team, contact: "\(team)@example.com", at: created, db: db)
+                    rowIds.append(try writer.insert(
+                        remote, identityProviderId: idpId, origin: .discovered, environmentIds: memberships,
+                        ownerTeam: team, contact: "\(team)@example.com", at: created, db: db))
                     count += remote.secrets.count
                 }
                 if chunk == 0 {
                     // A few named records in the trail, so the audit screen has something to show.
-                    for (remote, _, _, _) in slice.prefix(12) {
+                    for ((remote, _, _, _), rowId) in zip(slice.prefix(12), rowIds) {
                         try AuditTrail.append(
                             db, at: now, actor: Self.actor, action: "client.recorded",
-                            subject: "client \(remote.displayName)",
+                            subject: "client \(remote.displayName)", clientRowId: rowId,
                             details: ["clientId": remote.clientId, "secrets": String(remote.secrets.count)])
                     }
                 }

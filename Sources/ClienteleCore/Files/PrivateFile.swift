@@ -2,8 +2,10 @@ import Foundation
 
 /// Creating files that hold credentials or their metadata: owner-only from the first byte.
 public enum PrivateFile {
-    /// Creates `directory` (and parents) with mode 0700 where missing.
+    /// Creates `directory` (and parents) with mode 0700 where missing. An empty `directory` is the current one:
+    /// what `deletingLastPathComponent` leaves of a bare file name such as `--registry r.sqlite`.
     public static func makeDirectory(_ directory: String) throws {
+        if directory.isEmpty { return }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {

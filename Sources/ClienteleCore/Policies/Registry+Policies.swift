@@ -124,7 +124,7 @@ extension Registry {
             if let existing {
                 if let position, position != existing.position {
                     throw ClienteleError.invalidInput(
-                        "\(label) is already assigned in \(environment.name) at position \(existing.position); move it with --position alone, or reconfigure it without --position")
+                        "\(label) is already assigned in \(environment.name) at position \(existing.position); move it with `clientele policy move --to`, or reconfigure it without --position")
                 }
                 let changes = schema.fields.compactMap { field -> PolicyPlan.KeyChange? in
                     let old = existing.configuration[field.key]?.description
@@ -138,7 +138,8 @@ extension Registry {
                 return PolicyPlan(environment: environment, change: .update(old: existing, new: updated, changes: changes))
             }
             let last = current.count + 1
-            let target = try validPosition(position ?? last, maximum: last, environment: environment)
+            let target = try validPosition(
+                position ?? last, maximum: last, environment: environment, flag: "--position")
             return PolicyPlan(
                 environment: environment,
                 change: .add(
@@ -156,16 +157,18 @@ extension Registry {
             guard let existing else {
                 throw ClienteleError.notFound("\(label) is not assigned in \(environment.name); assign it first")
             }
-            let target = try validPosition(to, maximum: current.count, environment: environment)
+            let target = try validPosition(to, maximum: current.count, environment: environment, flag: "--to")
             if target == existing.position { return PolicyPlan(environment: environment, change: .nothing(existing)) }
             return PolicyPlan(environment: environment, change: .move(existing, from: existing.position, to: target))
         }
     }
 
-    private static func validPosition(_ position: Int, maximum: Int, environment: Environment) throws -> Int {
+    private static func validPosition(_ position: Int, maximum: Int, environment: Environment, flag: String) throws
+        -> Int
+    {
         guard (1...max(maximum, 1)).contains(position) else {
             throw ClienteleError.invalidInput(
-                "--position \(position) is outside 1…\(max(maximum, 1)) for \(environment.name)")
+                "\(flag) \(position) is outside 1…\(max(maximum, 1)) for \(environment.name)")
         }
         return position
     }

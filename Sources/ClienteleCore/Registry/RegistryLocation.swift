@@ -36,8 +36,10 @@ public enum RegistryLocation {
         environment["HOME"] ?? NSHomeDirectory()
     }
 
+    /// `~` expanded and a relative path made absolute, so files named beside the registry (its sandbox and
+    /// credentials files) and messages that name it stay right whatever the working directory.
     static func expand(_ path: String) -> String {
-        (path as NSString).expandingTildeInPath
+        AbsolutePath.of(path)
     }
 
     /// The sandbox IdP's state file beside a registry: `registry.sqlite` → `registry.sandbox-NAME.sqlite`.

@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 2
+    static let version = 3
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -123,12 +123,21 @@ enum RegistrySchema {
             }
             try db.execute(sql: "PRAGMA user_version = 1")
         }
-        migrator.registerMigration("v2: rotation leases name their process") { db in
+        migrator.registerMigration("v2: audit events name their client") { db in
+            // No foreign key: the trail outlives the client (`client.deleted` is written as its row goes), and
+            // client ids are AUTOINCREMENT, never reused, so a deleted client's events cannot come to name another.
+            try db.alter(table: "auditEvent") { t in t.add(column: "clientRowId", .integer) }
+            try db.create(index: "auditEvent_on_clientRowId", on: "auditEvent", columns: ["clientRowId", "id"])
+            try AuditClientBackfill.run(db)
+            try AuditTrail.startHashingClientRowIds(db)
+            try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        migrator.registerMigration("v3: rotation leases name their process") { db in
             // The owner token becomes random per claim; who holds it (host, pid, start time, boot, pid namespace)
             // is recorded beside it so a holder can be proven gone. A lease written by v1 ("host:pid:token") has
             // no holder recorded and is simply left to lapse.
             try db.alter(table: "rotation") { t in t.add(column: "leaseHolder", .jsonText) }
-            try db.execute(sql: "PRAGMA user_version = 2")
+            try db.execute(sql: "PRAGMA user_version = 3")
         }
         return migrator
     }

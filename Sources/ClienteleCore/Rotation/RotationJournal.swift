@@ -37,7 +37,7 @@ struct RotationJournal: Sendable {
                 var allDetails = details ?? [:]
                 allDetails["rotation"] = String(rotationId)
                 try AuditTrail.append(db, at: now, actor: actor.isEmpty ? rotation.actor : actor, action: action,
-                                      subject: "client \(client.displayName)", details: allDetails)
+                                      client: client, details: allDetails)
             }
             return rotation
         }

@@ -128,7 +128,7 @@ public final class RotationService: Sendable {
             rotation.newSecretDisplayName = "clientele rotation #\(rotation.id!)"
             try rotation.update(db)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "rotation.planned", subject: "client \(client.displayName)",
+                db, at: now, actor: actor, action: "rotation.planned", client: client,
                 details: [
                     "rotation": String(rotation.id!), "idp": preview.identityProvider.name,
                     "retiring": rotation.retiringKeyIds.joined(separator: ","),

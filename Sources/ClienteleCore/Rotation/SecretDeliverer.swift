@@ -74,14 +74,6 @@ public enum SecretFile {
         }
     }
 
-    /// `path` made absolute against the working folder, with `~` expanded.
-    public static func absolutePath(_ path: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
-        if expanded.hasPrefix("/") { return expanded }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            .appendingPathComponent(expanded).standardizedFileURL.path
-    }
-
     /// Reads back what a crashed run may already have delivered.
     static func read(_ path: String) -> SecretText? {
         guard let data = FileManager.default.contents(atPath: path),

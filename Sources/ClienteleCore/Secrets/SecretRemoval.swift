@@ -70,7 +70,7 @@ public struct SecretRemoval: Sendable {
         try registry.write { db in
             try SecretMetadata.markRemoved(db, clientRowId: preview.client.id!, keyIds: [preview.secret.keyId], at: now)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "secret.removed", subject: "client \(preview.client.displayName)",
+                db, at: now, actor: actor, action: "secret.removed", client: preview.client,
                 details: ["keyId": preview.secret.keyId, "hint": preview.secret.hint,
                           "idp": preview.identityProvider.name, "remainingLive": String(preview.remainingLive)])
         }

@@ -48,19 +48,22 @@ public struct SyncService: Sendable {
                                    arguments: [change.expiresAt, change.clientRowId, change.drift.keyId])
                     try AuditTrail.append(
                         db, at: now, actor: actor, action: "sync.secret-expiry-updated",
-                        subject: "client \(change.drift.client)",
+                        subject: "client \(change.drift.client)", clientRowId: change.clientRowId,
                         details: ["idp": idp.name, "keyId": change.drift.keyId,
                                   "expires": Timestamp.iso8601(change.expiresAt)])
                 }
-                for drift in plan.unknownSecrets {
+                // The drift lists and their record lists are built side by side, one entry each per secret.
+                for (drift, (clientRowId, _)) in zip(plan.unknownSecrets, plan.unknownSecretRecords) {
                     try AuditTrail.append(
                         db, at: now, actor: actor, action: "sync.secret-found-at-idp", subject: "client \(drift.client)",
+                        clientRowId: clientRowId,
                         details: ["idp": idp.name, "keyId": drift.keyId, "hint": drift.hint,
                                   "interruptedRotation": String(drift.fromInterruptedRotation)])
                 }
-                for drift in plan.goneSecrets {
+                for (drift, (clientRowId, _)) in zip(plan.goneSecrets, plan.goneSecretKeys) {
                     try AuditTrail.append(
                         db, at: now, actor: actor, action: "sync.secret-gone-at-idp", subject: "client \(drift.client)",
+                        clientRowId: clientRowId,
                         details: ["idp": idp.name, "keyId": drift.keyId])
                 }
                 try AuditTrail.append(

@@ -10,8 +10,13 @@ public struct DurationText: Sendable, Hashable, Codable, CustomStringConvertible
 
     private static let units: [(Character, Int64)] = [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
 
-    /// Parses one number followed by one unit. Returns nil for anything else, so callers can name the flag or key
-    /// the bad text came from.
+    /// The longest span Clientele accepts: a century. Past it a span means nothing an operator could want, and far
+    /// past it `now + span` leaves the dates SQLite and the four-digit years of ISO 8601 can hold, which made
+    /// `secrets expiring --within 99999999999d` answer "Nothing expires" instead of listing everything.
+    public static let longest = DurationText.days(36_500)
+
+    /// Parses one number followed by one unit, up to `longest`. Returns nil for anything else, so callers can name
+    /// the flag or key the bad text came from.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         if trimmed == "0" {
@@ -21,12 +26,12 @@ public struct DurationText: Sendable, Hashable, Codable, CustomStringConvertible
         guard let unitCharacter = trimmed.last,
             let unit = Self.units.first(where: { $0.0 == unitCharacter })?.1,
             let amount = Int64(trimmed.dropLast()), amount >= 0,
-            amount <= Int64.max / unit
+            amount <= Self.longest.seconds / unit
         else { return nil }
         seconds = amount * unit
     }
 
-    public static let formatHint = "a number followed by s, m, h, d or w (for example 30d)"
+    public static let formatHint = "a number followed by s, m, h, d or w (for example 30d), at most \(longest)"
 
     public var timeInterval: TimeInterval { TimeInterval(seconds) }
 

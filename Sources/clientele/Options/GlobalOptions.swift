@@ -45,13 +45,25 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// Parses a duration flag with a message that says what a duration looks like.
-func parseDuration(flag _: String) -> @Sendable (String) throws -> DurationText {
+/// Parses a duration flag with a message that says what a duration looks like. `allowsZero: false` is for spans
+/// where 0 means nothing sensible (a secret's lifetime: a secret that expires as it is made).
+func parseDuration(flag _: String, allowsZero: Bool = true) -> @Sendable (String) throws -> DurationText {
     { text in
         guard let duration = DurationText(parsing: text) else {
             // ArgumentParser prefixes "The value '30x' is invalid for '--within <within>'", naming value and flag.
             throw ClienteleError.invalidInput("use \(DurationText.formatHint)")
         }
+        if !allowsZero && duration.seconds == 0 {
+            throw ClienteleError.invalidInput("use a span longer than 0 (for example 90d)")
+        }
         return duration
+    }
+}
+
+/// Checks a count flag (`--limit`): a positive number no larger than `maximum`, or one line naming the flag.
+func checkCount(_ value: Int?, flag: String, maximum: Int = 1_000_000_000) throws {
+    guard let value else { return }
+    guard (1...maximum).contains(value) else {
+        throw ValidationError("\(flag) must be between 1 and \(maximum) (it was \(value))")
     }
 }

@@ -20,6 +20,8 @@ extension ClienteleCommand {
             @Option(help: "Show at most this many.")
             var limit = 50
 
+            func validate() throws { try checkCount(limit, flag: "--limit") }
+
             func run() async throws {
                 let registry = try global.openRegistry()
                 let events = try registry.auditEvents(mentioning: filter, limit: limit)

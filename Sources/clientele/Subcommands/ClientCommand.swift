@@ -27,6 +27,8 @@ extension ClienteleCommand {
             @Option(help: "Show at most this many.")
             var limit: Int?
 
+            func validate() throws { try checkCount(limit, flag: "--limit") }
+
             func run() async throws {
                 let registry = try global.openRegistry()
                 let thresholds = try global.configuration().expiry

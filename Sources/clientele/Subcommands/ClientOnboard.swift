@@ -37,7 +37,7 @@ extension ClienteleCommand.ClientCommand {
         func run() async throws {
             let registry = try global.openRegistry()
             let provider = try registry.identityProvider(named: idp)
-            let delivery: SecretDelivery = secretFile.map { .file(path: absolute($0)) }
+            let delivery: SecretDelivery = secretFile.map { .file(path: AbsolutePath.of($0)) }
                 ?? secretCommand.map { .command($0) } ?? .terminal
             let client = try await ClientOnboarding(registry: registry, adapters: global.adapters(for: registry)).register(
                 name: name, idp: provider, environments: environments, lifetime: lifetime, delivery: delivery,
@@ -81,7 +81,7 @@ extension ClienteleCommand.ClientCommand {
             let provider = try registry.identityProvider(named: idp)
             var registration: RegistrationAccess?
             if let tokenFile = registrationAccessTokenFile, let uri = registrationClientUri {
-                guard case .secret(let token) = try CredentialSource.file(absolute(tokenFile)).load(idpName: provider.name)
+                guard case .secret(let token) = try CredentialSource.file(AbsolutePath.of(tokenFile)).load(idpName: provider.name)
                 else {
                     throw ClienteleError.invalidInput("registration access token file \(tokenFile) is empty")
                 }

@@ -35,7 +35,7 @@ extension ClienteleCommand {
         }
 
         func run() async throws {
-            let path = registry.map { ($0 as NSString).expandingTildeInPath } ?? DemoBuilder.defaultPath()
+            let path = registry.map { AbsolutePath.of($0) } ?? DemoBuilder.defaultPath()
             let clock = try ClienteleClock.fromEnvironment()
             let builder = DemoBuilder(registryPath: path, clients: clients, seed: seed, clock: clock)
             if reset { try builder.removeExisting() }

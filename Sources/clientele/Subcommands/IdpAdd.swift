@@ -65,8 +65,8 @@ extension ClienteleCommand.Idp {
         func run() async throws {
             let registry = try global.openRegistry()
             let source: CredentialSource = secretEnv.map { .environmentVariable($0) }
-                ?? secretFile.map { .file(absolute($0)) } ?? secretCommand.map { .command($0) }
-                ?? .certificate(certificateFile: absolute(certificate!), privateKeyFile: absolute(key!))
+                ?? secretFile.map { .file(AbsolutePath.of($0)) } ?? secretCommand.map { .command($0) }
+                ?? .certificate(certificateFile: AbsolutePath.of(certificate!), privateKeyFile: AbsolutePath.of(key!))
             let idp = try registry.addIdentityProvider(
                 IdentityProvider(
                     name: name, kind: .entra,
@@ -115,7 +115,7 @@ extension ClienteleCommand.Idp {
                 IdentityProvider(
                     name: name, kind: .oidc,
                     settings: IdentityProviderSettings(issuer: issuer, scopes: scopes.isEmpty ? nil : scopes),
-                    credentialSource: initialAccessTokenFile.map { .file(absolute($0)) } ?? .none,
+                    credentialSource: initialAccessTokenFile.map { .file(AbsolutePath.of($0)) } ?? .none,
                     createdAt: registry.clock.now),
                 actor: global.actorName)
             print("Added OIDC provider \(printable(idp.name)). Next: clientele idp check \(idp.name)")
@@ -153,8 +153,3 @@ extension ClienteleCommand.Idp {
 
 extension SandboxProfile: ExpressibleByArgument {}
 
-func absolute(_ path: String) -> String {
-    let expanded = (path as NSString).expandingTildeInPath
-    if expanded.hasPrefix("/") { return expanded }
-    return FileManager.default.currentDirectoryPath + "/" + expanded
-}

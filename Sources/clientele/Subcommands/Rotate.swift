@@ -23,7 +23,8 @@ extension ClienteleCommand {
                 transform: parseDuration(flag: "--grace"))
         var grace: DurationText?
 
-        @Option(help: "The new secret's lifetime (default 365d, capped by the IdP).", transform: parseDuration(flag: "--lifetime"))
+        @Option(help: "The new secret's lifetime (default 365d, capped by the IdP).",
+                transform: parseDuration(flag: "--lifetime", allowsZero: false))
         var lifetime: DurationText?
 
         @Option(help: ArgumentHelp("Write the new secret to this new file (mode 0600; an existing file is refused).",
@@ -50,7 +51,7 @@ extension ClienteleCommand {
             let service = RotationService(registry: registry, adapters: global.adapters(for: registry),
                                           defaults: settings.rotationDefaults, onWait: tellWaits)
             // Absolute, so `rotations advance` from cron (another folder) finds the file this rotation reserved.
-            let delivery: SecretDelivery? = secretFile.map { .file(path: SecretFile.absolutePath($0)) }
+            let delivery: SecretDelivery? = secretFile.map { .file(path: AbsolutePath.of($0)) }
                 ?? secretCommand.map { .command($0) }
             var request = RotationRequest(client: client, grace: grace, lifetime: lifetime, delivery: delivery,
                                           confirmed: yes)
