@@ -4,8 +4,6 @@ import Foundation
 /// The console's one update function: state + action → next state and the effects to run. Pure apart from the
 /// `inout` state, so every behaviour is testable without a terminal or a database.
 public enum ConsoleUpdate {
-    public static let defaultGrace = DurationText.days(7)
-
     /// What to load when the console opens.
     public static func start(_ state: AppState) -> [Effect] {
         [.loadHeader, .loadClients(firstPage: firstPageSize(state), all: true), .pollRevision]
@@ -42,7 +40,7 @@ public enum ConsoleUpdate {
             state.detail.cursor.clamp(count: detail.secrets.count, page: Layout.tableRows(state.size))
             return []
         case .expiringLoaded(let secrets):
-            state.expiring.load(secrets, now: state.now, page: Layout.tableRows(state.size))
+            state.expiring.load(secrets, now: state.now, thresholds: state.thresholds, page: Layout.tableRows(state.size))
             return []
         case .matrixLoaded(let environments, let assignments):
             state.matrix.environments = environments
@@ -56,6 +54,8 @@ public enum ConsoleUpdate {
             state.rotations.cursor.clamp(count: listings.count, page: Layout.tableRows(state.size))
             return []
         case .auditLoaded(let events, let query):
+            // Loads run side by side as the operator types; an answer for an older filter text is stale.
+            guard query == state.audit.filter.text else { return [] }
             state.audit.events = events
             state.audit.loadedQuery = query
             state.audit.cursor.clamp(count: events.count, page: Layout.tableRows(state.size))
@@ -72,6 +72,8 @@ public enum ConsoleUpdate {
         case .rotationPreviewed(let preview, _):
             guard case .rotate(var dialog) = state.modal, dialog.clientRowId == preview.client.id else { return [] }
             dialog.preview = preview
+            // Where the IdP keeps one secret there is no grace to set: the focus starts on delivery instead.
+            if !dialog.offersGrace && dialog.focus == .grace { dialog.focus = .delivery }
             state.modal = .rotate(dialog)
             return []
         case .secretReady(let secret, let clientName):
@@ -131,23 +133,25 @@ public enum ConsoleUpdate {
             state.modal = .message(MessageState(title: title, lines: lines))
             state.status = StatusLine(lines.first ?? title, kind: .success)
             return reloadAfterChange(state)
-        case .failed(let message):
-            return fail(&state, message)
+        case .failed(let failure):
+            return fail(&state, failure)
         }
     }
 
-    static func fail(_ state: inout AppState, _ message: String) -> [Effect] {
-        switch state.modal {
-        case .rotate(var dialog):
+    /// A failure goes to the dialog whose request failed, and only there; anything else reads it on the status line.
+    static func fail(_ state: inout AppState, _ failure: Failure) -> [Effect] {
+        let message = failure.message
+        switch (failure.origin, state.modal) {
+        case (.rotationPreview(let id), .rotate(var dialog)) where dialog.clientRowId == id:
             dialog.error = message
             state.modal = .rotate(dialog)
-        case .policyForm(var form):
+        case (.policyPlan, .policyForm(var form)):
             form.error = message
             state.modal = .policyForm(form)
-        case .secret(var reveal):
+        case (.secretFile, .secret(var reveal)):
             reveal.error = message
             state.modal = .secret(reveal)
-        case .progress, .plan, .confirm:
+        case (.change, .progress), (.change, .plan), (.change, .confirm):
             state.modal = .message(MessageState(title: "Error", lines: [message], isError: true))
         default:
             state.status = StatusLine(message, kind: .error)
@@ -172,7 +176,7 @@ public enum ConsoleUpdate {
         switch screen {
         case .clients: return []
         case .detail: return state.detail.clientRowId.map { [.loadDetail($0)] } ?? []
-        case .expiring: return [.loadExpiring]
+        case .expiring: return [.loadExpiring(within: state.thresholds.notice)]
         case .matrix: return [.loadMatrix]
         case .rotations: return [.loadRotations]
         case .audit: return [.loadAudit(query: state.audit.filter.text)]
@@ -415,9 +419,11 @@ public enum ConsoleUpdate {
             state.status = StatusLine("select a client to rotate")
             return []
         }
+        let grace = state.configuration.defaultGrace
         state.modal = .rotate(RotateDialogState(
-            clientRowId: id, clientName: currentClientName(state, id), grace: defaultGrace))
-        return [.previewRotation(clientRowId: id, grace: defaultGrace)]
+            clientRowId: id, clientName: currentClientName(state, id), grace: grace,
+            lifetime: state.configuration.defaultLifetime))
+        return [.previewRotation(clientRowId: id, grace: grace)]
     }
 
     /// Asks the core what removing the selected secret means; the confirmation opens when the answer comes back.

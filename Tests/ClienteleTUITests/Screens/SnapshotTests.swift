@@ -6,7 +6,7 @@ import Testing
 /// Every screen and the main dialogs, rendered from the demo registry at three sizes and compared with the files
 /// under Snapshots/. Review changes to those files like code.
 @Suite(.serialized) struct SnapshotTests {
-    static let sizes = [Size(width: 80, height: 24), Size(width: 120, height: 40), Size(width: 40, height: 12)]
+    static let sizes = [Size(width: 80, height: 24), Size(width: 120, height: 40), Layout.minimum]
 
     static func driver(_ size: Size, readonly: Bool = false) async throws -> Driver {
         let fixture = try await SharedDemo.fixture()

@@ -118,54 +118,92 @@ enum DialogRender {
         }
     }
 
-    static func drawRotate(_ buffer: inout CellBuffer, _ dialog: RotateDialogState, _ state: AppState) {
-        let rect = frame(&buffer, title: "Rotate \(dialog.clientName)", width: 72, height: 16)
-        let inner = rect.width - 4
-        var y = rect.y + 1
-        let x = rect.x + 2
+    /// One row of the rotate dialog: text (already wrapped to the dialog), a field, or a spacer that goes first
+    /// when the terminal is short.
+    enum RotateRow {
+        case text(String, StyleRole)
+        case grace, delivery, target
+        case spacer
+    }
+
+    static func rotateRows(_ dialog: RotateDialogState, inner: Int) -> [RotateRow] {
+        var rows: [RotateRow] = []
+        func add(_ text: String, _ role: StyleRole) {
+            rows += wrap([text], width: inner).map { .text($0, role) }
+        }
         if let preview = dialog.preview {
             let retiring = preview.retiring.map { "\(String($0.keyId.prefix(8))) (\($0.hint)…)" }
-            buffer.put("IdP \(preview.identityProvider.name): " + (preview.overlap ? "old and new secrets overlap"
-                : "one secret at a time (no overlap)"), x: x, y: y, role: preview.overlap ? .dim : .warning, maxWidth: inner)
-            y += 1
-            buffer.put("Retires: " + (retiring.isEmpty ? "nothing" : retiring.joined(separator: ", ")), x: x, y: y,
-                       role: .dim, maxWidth: inner)
-            y += 1
-            buffer.put("New secret expires \(ExpiryText.day(preview.newSecretExpiresAt))"
-                + (preview.resuming.map { "; resumes open rotation #\($0.id ?? 0)" } ?? ""), x: x, y: y, role: .dim,
-                maxWidth: inner)
+            add("IdP \(preview.identityProvider.name): " + (preview.overlap ? "old and new secrets overlap"
+                : "one secret at a time (no overlap)"), preview.overlap ? .dim : .warning)
+            add("Retires: " + (retiring.isEmpty ? "nothing" : retiring.joined(separator: ", ")), .dim)
+            add("New secret expires \(ExpiryText.day(preview.newSecretExpiresAt))"
+                + (preview.resuming.map { "; resumes open rotation #\($0.id ?? 0)" } ?? ""), .dim)
         } else {
-            buffer.put("Reading the client's secrets…", x: x, y: y, role: .dim)
+            add("Reading the client's secrets…", .dim)
         }
-        y += 2
-        let labelWidth = 10
-        buffer.put("Grace", x: x, y: y, role: dialog.focus == .grace ? .accent : .normal)
-        dialog.grace.draw(into: &buffer, x: x + labelWidth, y: y, width: 12, focused: dialog.focus == .grace)
-        buffer.put("old secret stays valid this long (0s = none)", x: x + labelWidth + 14, y: y, role: .dim,
-                   maxWidth: inner - labelWidth - 14)
-        y += 2
-        buffer.put("Delivery", x: x, y: y, role: dialog.focus == .delivery ? .accent : .normal)
-        var dx = x + labelWidth
-        for option in RotateDialogState.Delivery.allCases {
-            let chosen = option == dialog.delivery
-            let role: StyleRole = chosen ? (dialog.focus == .delivery ? .buttonFocused : .selected) : .dim
-            dx += buffer.put((chosen ? "(•) " : "( ) ") + option.label, x: dx, y: y, role: role, maxWidth: rect.maxX - dx - 1)
-            dx += 2
+        rows.append(.spacer)
+        if dialog.offersGrace {
+            rows.append(.grace)
+        } else {
+            add("No grace period: the old secret stops working when the new one is issued.", .warning)
         }
-        y += 2
+        rows += [.spacer, .delivery, .spacer]
         if dialog.delivery != .showOnce {
-            buffer.put(dialog.delivery == .file ? "File" : "Command", x: x, y: y,
-                       role: dialog.focus == .target ? .accent : .normal)
-            dialog.target.draw(into: &buffer, x: x + labelWidth, y: y, width: inner - labelWidth,
-                               focused: dialog.focus == .target)
+            rows.append(.target)
         } else {
-            buffer.put("The secret is shown once, masked until you reveal it.", x: x, y: y, role: .dim, maxWidth: inner)
+            add("The secret is shown once, masked until you reveal it.", .dim)
         }
-        y += 2
         if let error = dialog.error {
-            buffer.put(error, x: x, y: y, role: .error, maxWidth: inner)
-        } else if let reason = dialog.noOverlapReason {
-            buffer.put("! " + reason, x: x, y: y, role: .danger, maxWidth: inner)
+            rows.append(.spacer)
+            add(error, .error)
+        } else if dialog.offersGrace, let reason = dialog.noOverlapReason {
+            rows.append(.spacer)
+            add("! " + reason, .danger)
+        }
+        return rows
+    }
+
+    static func drawRotate(_ buffer: inout CellBuffer, _ dialog: RotateDialogState, _ state: AppState) {
+        let width = min(72, buffer.size.width - 4)
+        let inner = width - 4
+        var rows = rotateRows(dialog, inner: inner)
+        // Border, a blank line before the buttons and the buttons' row take four.
+        let available = buffer.size.height - 2 - 4
+        while rows.count > available, let spacer = rows.lastIndex(where: { if case .spacer = $0 { true } else { false } }) {
+            rows.remove(at: spacer)
+        }
+        let rect = frame(&buffer, title: "Rotate \(dialog.clientName)", width: 72, height: rows.count + 4)
+        let x = rect.x + 2
+        let labelWidth = 10
+        for (offset, row) in rows.enumerated() {
+            let y = rect.y + 1 + offset
+            guard y < rect.maxY - 2 else { break }
+            switch row {
+            case .text(let text, let role):
+                buffer.put(text, x: x, y: y, role: role, maxWidth: inner)
+            case .grace:
+                buffer.put("Grace", x: x, y: y, role: dialog.focus == .grace ? .accent : .normal)
+                dialog.grace.draw(into: &buffer, x: x + labelWidth, y: y, width: 12, focused: dialog.focus == .grace)
+                buffer.put("old secret stays valid this long (0s = none)", x: x + labelWidth + 14, y: y, role: .dim,
+                           maxWidth: inner - labelWidth - 14)
+            case .delivery:
+                buffer.put("Delivery", x: x, y: y, role: dialog.focus == .delivery ? .accent : .normal)
+                var dx = x + labelWidth
+                for option in RotateDialogState.Delivery.allCases {
+                    let chosen = option == dialog.delivery
+                    let role: StyleRole = chosen ? (dialog.focus == .delivery ? .buttonFocused : .selected) : .dim
+                    dx += buffer.put((chosen ? "(•) " : "( ) ") + option.label, x: dx, y: y, role: role,
+                                     maxWidth: rect.maxX - dx - 1)
+                    dx += 2
+                }
+            case .target:
+                buffer.put(dialog.delivery == .file ? "File" : "Command", x: x, y: y,
+                           role: dialog.focus == .target ? .accent : .normal)
+                dialog.target.draw(into: &buffer, x: x + labelWidth, y: y, width: inner - labelWidth,
+                                   focused: dialog.focus == .target)
+            case .spacer:
+                break
+            }
         }
         drawButtons(&buffer, [("Rotate", dialog.focus == .rotate, dialog.noOverlapReason == nil ? .button : .danger),
                               ("Cancel", dialog.focus == .cancel, .button)], x: x, y: rect.maxY - 2)
