@@ -62,6 +62,41 @@ struct KeymapTests {
         #expect(lines.first.map { $0.components(separatedBy: "(asks first)").count - 1 } == 1)
     }
 
+    /// Dialog keys are bindings too: `?` help lists them, and a dialog obeys the keymap rather than its own cases.
+    @Test func dialogKeysAreInTheKeymapAndInHelp() {
+        var state = AppState(size: Size(width: 120, height: 60), now: DemoClock.now, readonly: false, registryPath: "r")
+        state.modal = .help(scroll: 0)
+        let text = BoxText.words(in: ConsoleRender.render(state), titled: "Help")
+        #expect(text.contains("In dialogs"))
+        for dialog in DialogContext.allCases {
+            #expect(text.contains(dialog.title + " " + state.keymap.dialogHints(for: dialog, all: true)),
+                    "help lacks \(dialog.title)'s keys: \(text)")
+        }
+        // A keymap without dialog bindings leaves Esc doing nothing in a dialog: the keys come from the keymap.
+        var bare = AppState(size: Size(width: 80, height: 24), now: DemoClock.now, readonly: false, registryPath: "r")
+        bare.keymap = Keymap(readonly: false, dialogBindings: [])
+        bare.modal = .message(MessageState(title: "t", lines: ["l"]))
+        _ = ConsoleUpdate.update(&bare, .key(.escape))
+        #expect(bare.modal?.name == "message")
+        state.modal = .message(MessageState(title: "t", lines: ["l"]))
+        _ = ConsoleUpdate.update(&state, .key(.escape))
+        #expect(state.modal == nil)
+    }
+
+    @Test func noTwoDialogBindingsShareAKeyInOneDialog() {
+        for dialog in DialogContext.allCases {
+            var seen: [KeyEvent: DialogCommand] = [:]
+            for binding in Keymap.dialogStandard where binding.dialogs.contains(dialog) {
+                for key in binding.keys {
+                    if let other = seen[key], other != binding.command {
+                        Issue.record("\(key.label) in \(dialog) is bound to \(other) and \(binding.command)")
+                    }
+                    seen[key] = binding.command
+                }
+            }
+        }
+    }
+
     /// What each state-changing binding may lead to, directly or after its dialog. A binding that changes state
     /// must be listed, every effect listed must count as a change (so `--readonly` refuses it), and no other
     /// binding may produce a change.

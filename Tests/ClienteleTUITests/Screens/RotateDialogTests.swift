@@ -22,19 +22,7 @@ import Testing
         return driver
     }
 
-    /// The words inside the dialog's box, row after row, so a sentence wrapped over two rows reads as one.
-    static func dialogWords(_ frame: CellBuffer) -> String {
-        let lines = frame.textLines.map { Array($0) }
-        guard let top = lines.firstIndex(where: { String($0).contains("┌─ Rotate") }),
-            let left = lines[top].firstIndex(of: "┌"), let right = lines[top].lastIndex(of: "┐")
-        else { return "" }
-        var rows: [String] = []
-        for line in lines[(top + 1)...] {
-            if line[left] == "└" { break }
-            rows.append(String(line[(left + 1)..<right]))
-        }
-        return rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
-    }
+    static func dialogWords(_ frame: CellBuffer) -> String { BoxText.words(in: frame, titled: "Rotate") }
 
     static func dialog(_ driver: Driver) throws -> RotateDialogState {
         guard case .rotate(let dialog) = driver.state.modal else { throw ValidationMessage("no rotate dialog") }
