@@ -100,8 +100,10 @@ final class Driver {
     }
 
     /// Runs the loop until every key is taken, every answer is in and applied, and the screen is drawn. Work that
-    /// waits on the operator (a rotation's show-once step) is left running; `settle` waits for it.
-    func quiesce(timeout: Double = 10) async {
+    /// waits on the operator (a rotation's show-once step) is left running; `settle` waits for it. The deadline is
+    /// generous because effects share the cooperative pool with every test running beside this one; it only
+    /// matters when something never answers, and then the test says so.
+    func quiesce(timeout: Double = 60) async {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             loop.step(waitMilliseconds: 0)
@@ -111,11 +113,12 @@ final class Driver {
             }
             try? await Task.sleep(nanoseconds: 1_000_000)
         }
+        Issue.record("the console did not settle within \(timeout) s: \(runner.inFlight) effects still running")
     }
 
     /// Runs the loop until `condition` holds (or a few seconds pass), then lets every answer in.
     @discardableResult
-    func settle(timeout: Double = 10, until condition: (AppState) -> Bool) async -> Bool {
+    func settle(timeout: Double = 60, until condition: (AppState) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             loop.step(waitMilliseconds: 0)
