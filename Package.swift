@@ -55,6 +55,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Measures the console for scripts/bench; its own executable so benchmark code never ships in `clientele`.
+        .executableTarget(
+            name: "ConsoleBenchmark",
+            dependencies: ["ClienteleCore", "ClienteleTUI"]
+        ),
         .testTarget(
             name: "ClienteleCoreTests",
             dependencies: ["ClienteleCore"]
@@ -67,6 +72,10 @@ let package = Package(
             name: "ClienteleTUITests",
             dependencies: ["ClienteleTUI", "ClienteleCore"],
             exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "ConsoleBenchmarkTests",
+            dependencies: ["ConsoleBenchmark", "ClienteleCore", "ClienteleTUI"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -271,3 +271,33 @@ def test_clientele_demo_opens_the_console_on_a_new_demo_registry(tmp_path):
         assert registry.exists()
     finally:
         console.close()
+
+
+def test_console_reads_the_configuration_file_the_cli_reads(open_console, demo, tmp_path):
+    config = tmp_path / "config" / "clientele"
+    config.mkdir(parents=True)
+    (config / "config.yaml").write_text("rotation:\n  grace: 3d\nexpiry:\n  critical: 45d\n  warning: 60d\n  notice: 120d\n")
+    console = open_console(width=120, height=40, extra_env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
+    console.wait_for("60 clients")
+    console.keys("3")
+    console.wait_for("Within 45 days")
+    console.keys("1")
+    console.wait_for("Name▲")
+    console.keys("r")
+    screen = console.wait_for("Retires:")
+    # Whichever client is first: an Entra one offers the configured grace, an OIDC one offers none at all.
+    assert "Grace     3d" in screen or "No grace period" in screen, screen
+    assert "7d▏" not in screen, screen
+    console.keys("Escape", "q")
+    assert console.wait_exit() == 0
+
+
+def test_a_bad_configuration_file_is_one_line_before_the_screen_opens(open_console, demo, tmp_path):
+    config = tmp_path / "config" / "clientele"
+    config.mkdir(parents=True)
+    (config / "config.yaml").write_text("rotation:\n  grace: soon\n")
+    console = open_console(extra_env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert console.wait_exit() != 0
+    screen = console.screen()
+    assert "config file" in screen and "rotation.grace" in screen and "'soon'" in screen, screen
+    assert "Name▲" not in screen

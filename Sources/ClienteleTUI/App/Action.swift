@@ -27,6 +27,6 @@ public enum Action: Sendable {
     case policyApplied(PolicyPlan)
     case progress(done: Int, total: Int, note: String)
     case longWorkFinished(title: String, lines: [String])
-    /// An effect failed; the message is the core's one-line error.
-    case failed(String)
+    /// An effect failed: the core's one-line error, and which kind of effect it was, so it reaches the right place.
+    case failed(Failure)
 }

@@ -12,7 +12,10 @@ public struct AppState: Sendable {
     public var history: [ScreenID] = []
     public var header: HeaderInfo
     public var revision: Int64?
-    public var thresholds = ExpiryThresholds.standard
+    /// The operator's settings, from the same file the CLI reads: expiry thresholds, default grace and lifetime.
+    public var configuration: ClienteleConfiguration
+    /// For showing the registry's path as `~/…`; passed in so `render` never reads the environment.
+    public var homeDirectory: String?
 
     public var clients = ClientsState()
     public var detail = DetailState()
@@ -26,13 +29,21 @@ public struct AppState: Sendable {
     /// Set once the operator asked to quit; the loop ends after drawing nothing more.
     public var quitting = false
 
-    public init(size: Size, now: Date, readonly: Bool, registryPath: String) {
+    public init(size: Size, now: Date, readonly: Bool, registryPath: String,
+                configuration: ClienteleConfiguration = ClienteleConfiguration(), homeDirectory: String? = nil)
+    {
         self.size = size
+        self.configuration = configuration
+        self.homeDirectory = homeDirectory
         self.now = now
         self.readonly = readonly
         self.keymap = Keymap(readonly: readonly)
         self.header = HeaderInfo(registryPath: registryPath)
     }
+}
+
+extension AppState {
+    public var thresholds: ExpiryThresholds { configuration.expiry }
 }
 
 /// A one-line message above the footer.

@@ -33,7 +33,8 @@ public enum Console {
                 let runner = EffectRunner(registry: registry, adapters: adapters, actor: options.actor,
                                           readonly: options.readonly, inbox: inbox)
                 var state = AppState(size: terminal.size, now: registry.clock.now, readonly: options.readonly,
-                                     registryPath: options.registryPath)
+                                     registryPath: options.registryPath, configuration: options.configuration,
+                                     homeDirectory: options.environment["HOME"])
                 if let warning = resolution.warning { state.status = StatusLine(warning, kind: .error) }
                 let loop = ConsoleLoop(state: state, terminal: terminal, runner: runner, inbox: inbox,
                                        clock: registry.clock, pollInterval: options.pollInterval)

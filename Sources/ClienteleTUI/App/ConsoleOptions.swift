@@ -14,10 +14,14 @@ public struct ConsoleOptions: Sendable {
     public var environment: [String: String]
     /// Where standard error goes while the console owns the screen.
     public var logPath: String
+    /// The settings file the CLI reads too (expiry thresholds, default grace and lifetime).
+    public var configuration: ClienteleConfiguration
 
     public init(registryPath: String, readonly: Bool = false, theme: String? = nil, actor: String,
-                pollInterval: Double = 1, environment: [String: String] = ProcessInfo.processInfo.environment)
+                pollInterval: Double = 1, configuration: ClienteleConfiguration = ClienteleConfiguration(),
+                environment: [String: String] = ProcessInfo.processInfo.environment)
     {
+        self.configuration = configuration
         self.logPath = RegistryLocation.consoleLog(environment)
         self.registryPath = registryPath
         self.readonly = readonly

@@ -49,7 +49,7 @@ public enum ConsoleRender {
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), role: .footer)
         var x = buffer.put(" Clientele ", x: 0, y: 0, role: .footerKey)
         let header = state.header
-        let registry = abbreviateHome(header.registryPath)
+        let registry = abbreviateHome(header.registryPath, home: state.homeDirectory)
         var parts = ["\(header.clients) clients", "\(header.secretsInService) secrets"]
         if header.openRotations > 0 { parts.append("\(header.openRotations) rotating") }
         let idps = header.identityProviders.isEmpty ? "" : "IdPs: " + header.identityProviders.joined(separator: ", ")
@@ -66,8 +66,8 @@ public enum ConsoleRender {
         if !right.isEmpty { buffer.put(right, x: width - DisplayWidth.of(right), y: 0, role: .danger) }
     }
 
-    static func abbreviateHome(_ path: String) -> String {
-        guard let home = ProcessInfo.processInfo.environment["HOME"], home.count > 1, path.hasPrefix(home + "/") else {
+    static func abbreviateHome(_ path: String, home: String?) -> String {
+        guard let home, home.count > 1, path.hasPrefix(home + "/") else {
             return path
         }
         return "~" + path.dropFirst(home.count)

@@ -1,11 +1,11 @@
 import ClienteleCore
 import Foundation
 
-/// The console's one update function: state + action → next state and the effects to run. Pure apart from the
-/// `inout` state, so every behaviour is testable without a terminal or a database.
+/// The console's update: state + action → next state and the effects to run. Pure apart from the `inout` state, so
+/// every behaviour is testable without a terminal or a database. Each screen's and dialog's part lives beside its
+/// state and render (`Screens/<Screen>/<Screen>Update.swift`); this file routes to them and keeps what is shared:
+/// navigation, reloads after a change, and where failures go.
 public enum ConsoleUpdate {
-    public static let defaultGrace = DurationText.days(7)
-
     /// What to load when the console opens.
     public static func start(_ state: AppState) -> [Effect] {
         [.loadHeader, .loadClients(firstPage: firstPageSize(state), all: true), .pollRevision]
@@ -30,95 +30,23 @@ public enum ConsoleUpdate {
         case .headerLoaded(let header):
             state.header = header
             return []
-        case .clientsLoaded(let index):
-            state.clients.load(index, page: Layout.tableRows(state.size))
-            return []
-        case .clientsLoading(let done, let total):
-            if state.clients.isLoadingRest { state.clients.loadProgress = Double(done) / Double(max(total, 1)) }
-            return []
-        case .detailLoaded(let detail):
-            guard detail.client.id == state.detail.clientRowId else { return [] }
-            state.detail.detail = detail
-            state.detail.cursor.clamp(count: detail.secrets.count, page: Layout.tableRows(state.size))
-            return []
-        case .expiringLoaded(let secrets):
-            state.expiring.load(secrets, now: state.now, page: Layout.tableRows(state.size))
-            return []
+        case .clientsLoaded(let index): return ClientsUpdate.loaded(&state, index)
+        case .clientsLoading(let done, let total): return ClientsUpdate.loading(&state, done: done, total: total)
+        case .detailLoaded(let detail): return DetailUpdate.loaded(&state, detail)
+        case .expiringLoaded(let secrets): return ExpiringUpdate.loaded(&state, secrets)
         case .matrixLoaded(let environments, let assignments):
-            state.matrix.environments = environments
-            state.matrix.assignments = assignments
-            state.matrix.loaded = true
-            state.matrix.clamp()
-            return []
-        case .rotationsLoaded(let listings):
-            state.rotations.listings = listings
-            state.rotations.loaded = true
-            state.rotations.cursor.clamp(count: listings.count, page: Layout.tableRows(state.size))
-            return []
-        case .auditLoaded(let events, let query):
-            state.audit.events = events
-            state.audit.loadedQuery = query
-            state.audit.cursor.clamp(count: events.count, page: Layout.tableRows(state.size))
-            return []
-        case .auditVerified(let verification):
-            state.audit.verification = verification
-            switch verification {
-            case .intact(let events):
-                state.status = StatusLine("audit trail intact: \(events) events verified", kind: .success)
-            case .broken(let eventId, _, let reason):
-                state.status = StatusLine("audit trail broken at #\(eventId): \(reason)", kind: .error)
-            }
-            return []
-        case .rotationPreviewed(let preview, _):
-            guard case .rotate(var dialog) = state.modal, dialog.clientRowId == preview.client.id else { return [] }
-            dialog.preview = preview
-            state.modal = .rotate(dialog)
-            return []
-        case .secretReady(let secret, let clientName):
-            state.modal = .secret(SecretRevealState(clientName: clientName, secret: secret))
-            return []
-        case .secretFileWritten(let path):
-            if case .secret(var reveal) = state.modal {
-                reveal.writtenTo = path
-                reveal.path = nil
-                reveal.error = nil
-                state.modal = .secret(reveal)
-            }
-            return []
-        case .rotationFinished(let outcome):
-            let failed: Bool
-            if case .failed = outcome.status { failed = true } else { failed = false }
-            state.modal = .message(MessageState(
-                title: failed ? "Rotation failed" : "Rotation", lines: [outcome.summary], isError: failed))
-            state.status = StatusLine(outcome.summary, kind: failed ? .error : .success)
-            return reloadAfterChange(state)
-        case .secretRemovalPreviewed(let preview):
-            state.status = nil
-            guard state.modal == nil else { return [] }
-            state.modal = .confirm(ConfirmState(
-                title: "Remove secret \(preview.secret.hint)… of \(preview.client.displayName)?",
-                lines: preview.consequences + ["This cannot be undone. To replace a secret without an outage, rotate (r)."],
-                confirmLabel: "Remove", onConfirm: [.removeSecret(clientRowId: preview.client.id ?? 0, keyId: preview.secret.keyId)]))
-            return []
-        case .secretRemoved(let removed):
-            state.modal = nil
-            let left = removed.remainingLive
-            state.status = StatusLine(
-                "removed secret \(removed.secret.hint)… of \(removed.client.displayName) at \(removed.identityProvider.name); \(left) working secret\(left == 1 ? "" : "s") left",
-                kind: left == 0 ? .error : .success)
-            return reloadAfterChange(state)
-        case .policyPlanned(let plan, let request):
-            let destructive: Bool
-            if case .remove = plan.change { destructive = true } else { destructive = false }
-            state.modal = .plan(PlanPreviewState(
-                title: destructive ? "Unassign \(request.policy.rawValue) from \(plan.environment.name)?"
-                    : "Plan for \(plan.environment.name)",
-                lines: plan.lines, request: request, destructive: destructive))
-            return []
-        case .policyApplied(let plan):
-            state.modal = nil
-            state.status = StatusLine(plan.lines.first ?? "applied", kind: .success)
-            return reloadAfterChange(state)
+            return MatrixUpdate.loaded(&state, environments: environments, assignments: assignments)
+        case .rotationsLoaded(let listings): return RotationsUpdate.loaded(&state, listings)
+        case .auditLoaded(let events, let query): return AuditUpdate.loaded(&state, events, query: query)
+        case .auditVerified(let verification): return AuditUpdate.verified(&state, verification)
+        case .rotationPreviewed(let preview, _): return RotateDialogUpdate.previewed(&state, preview)
+        case .secretReady(let secret, let clientName): return SecretRevealUpdate.ready(&state, secret, clientName: clientName)
+        case .secretFileWritten(let path): return SecretRevealUpdate.written(&state, path: path)
+        case .rotationFinished(let outcome): return RotateDialogUpdate.finished(&state, outcome)
+        case .secretRemovalPreviewed(let preview): return SecretRemovalUpdate.previewed(&state, preview)
+        case .secretRemoved(let removed): return SecretRemovalUpdate.removed(&state, removed)
+        case .policyPlanned(let plan, let request): return MatrixUpdate.planned(&state, plan, request)
+        case .policyApplied(let plan): return MatrixUpdate.applied(&state, plan)
         case .progress(let done, let total, let note):
             if case .progress(var progress) = state.modal {
                 progress.done = done
@@ -131,23 +59,25 @@ public enum ConsoleUpdate {
             state.modal = .message(MessageState(title: title, lines: lines))
             state.status = StatusLine(lines.first ?? title, kind: .success)
             return reloadAfterChange(state)
-        case .failed(let message):
-            return fail(&state, message)
+        case .failed(let failure):
+            return fail(&state, failure)
         }
     }
 
-    static func fail(_ state: inout AppState, _ message: String) -> [Effect] {
-        switch state.modal {
-        case .rotate(var dialog):
+    /// A failure goes to the dialog whose request failed, and only there; anything else reads it on the status line.
+    static func fail(_ state: inout AppState, _ failure: Failure) -> [Effect] {
+        let message = failure.message
+        switch (failure.origin, state.modal) {
+        case (.rotationPreview(let id), .rotate(var dialog)) where dialog.clientRowId == id:
             dialog.error = message
             state.modal = .rotate(dialog)
-        case .policyForm(var form):
+        case (.policyPlan, .policyForm(var form)):
             form.error = message
             state.modal = .policyForm(form)
-        case .secret(var reveal):
+        case (.secretFile, .secret(var reveal)):
             reveal.error = message
             state.modal = .secret(reveal)
-        case .progress, .plan, .confirm:
+        case (.change, .progress), (.change, .plan), (.change, .confirm):
             state.modal = .message(MessageState(title: "Error", lines: [message], isError: true))
         default:
             state.status = StatusLine(message, kind: .error)
@@ -172,7 +102,7 @@ public enum ConsoleUpdate {
         switch screen {
         case .clients: return []
         case .detail: return state.detail.clientRowId.map { [.loadDetail($0)] } ?? []
-        case .expiring: return [.loadExpiring]
+        case .expiring: return [.loadExpiring(within: state.thresholds.notice)]
         case .matrix: return [.loadMatrix]
         case .rotations: return [.loadRotations]
         case .audit: return [.loadAudit(query: state.audit.filter.text)]
@@ -202,26 +132,8 @@ public enum ConsoleUpdate {
             return []
         }
         if state.modal != nil { return ModalUpdate.handleKey(&state, key) }
-        let page = Layout.tableRows(state.size)
-        if state.screen == .clients && state.clients.filterEditing {
-            if state.clients.updateFilter(key, page: page) { return [] }
-        }
-        if state.screen == .audit && state.audit.filterEditing {
-            switch key {
-            case .enter:
-                state.audit.filterEditing = false
-                return [.loadAudit(query: state.audit.filter.text)]
-            case .escape:
-                state.audit.filterEditing = false
-                state.audit.filter = TextField()
-                return [.loadAudit(query: "")]
-            default:
-                let before = state.audit.filter.text
-                if state.audit.filter.handle(key) {
-                    return state.audit.filter.text == before ? [] : [.loadAudit(query: state.audit.filter.text)]
-                }
-            }
-        }
+        if state.screen == .clients, let effects = ClientsUpdate.filterKey(&state, key) { return effects }
+        if state.screen == .audit, let effects = AuditUpdate.filterKey(&state, key) { return effects }
         guard let command = state.keymap.command(for: key, on: state.screen) else { return [] }
         return perform(&state, command)
     }
@@ -247,55 +159,29 @@ public enum ConsoleUpdate {
             move(&state, command, page: page)
             return []
         case .open:
-            return open(&state)
+            switch state.screen {
+            case .clients: return ClientsUpdate.open(&state)
+            case .expiring: return ExpiringUpdate.open(&state)
+            case .rotations: return RotationsUpdate.open(&state)
+            case .detail, .matrix, .audit: return []
+            }
         case .filter:
             if state.screen == .clients { state.clients.filterEditing = true }
             if state.screen == .audit { state.audit.filterEditing = true }
             return []
         case .sort:
-            state.clients.cycleSort(page: page)
-            state.status = StatusLine("sorted by \(state.clients.sort.label)")
-            return []
+            return ClientsUpdate.sort(&state)
         case .reverseSort:
             state.clients.reverseSort(page: page)
             return []
-        case .rotate:
-            return startRotation(&state)
-        case .removeSecret:
-            return startSecretRemoval(&state)
-        case .toggle:
-            return toggleMatrixCell(&state)
-        case .edit:
-            guard let environment = state.matrix.selectedEnvironment else { return [] }
-            let existing = state.matrix.assignment(environment: environment, policy: state.matrix.selectedPolicy)
-            state.modal = .policyForm(PolicyFormState(
-                policy: state.matrix.selectedPolicy, environment: environment.name, existing: existing?.configuration))
-            return []
-        case .advance:
-            guard let listing = state.rotations.selected, listing.rotation.isOpen else {
-                state.status = StatusLine("select an open rotation to advance")
-                return []
-            }
-            state.modal = .progress(ProgressState(title: "Advancing rotation #\(listing.rotation.id ?? 0)", total: 1))
-            return [.advanceRotation(listing.rotation.id ?? 0)]
-        case .advanceAll:
-            state.modal = .progress(ProgressState(title: "Advancing all open rotations"))
-            return [.advanceAll]
-        case .endGrace:
-            guard let listing = state.rotations.selected, listing.rotation.step == .grace, let id = listing.rotation.id
-            else {
-                state.status = StatusLine("select a rotation in its grace period")
-                return []
-            }
-            state.modal = .confirm(ConfirmState(
-                title: "End the grace period of rotation #\(id)?",
-                lines: ["The old secret of \(listing.clientName) is removed at the IdP now.",
-                        "Callers still using it will fail."],
-                confirmLabel: "End grace", onConfirm: [.endGrace(id)]))
-            return []
-        case .verify:
-            state.status = StatusLine("verifying the audit trail…")
-            return [.verifyAudit]
+        case .rotate: return RotateDialogUpdate.start(&state)
+        case .removeSecret: return SecretRemovalUpdate.start(&state)
+        case .toggle: return MatrixUpdate.toggle(&state)
+        case .edit: return MatrixUpdate.edit(&state)
+        case .advance: return RotationsUpdate.advance(&state)
+        case .advanceAll: return RotationsUpdate.advanceAll(&state)
+        case .endGrace: return RotationsUpdate.endGrace(&state)
+        case .verify: return AuditUpdate.verify(&state)
         case .reload:
             state.clients.loadStopped = false
             return reloadAfterChange(state)
@@ -331,23 +217,8 @@ public enum ConsoleUpdate {
     }
 
     static func back(_ state: inout AppState) -> [Effect] {
-        if state.screen == .clients && state.clients.isLoadingRest {
-            state.clients.loadStopped = true
-            state.clients.loadProgress = nil
-            state.status = StatusLine(
-                "stopped loading: the first \(state.clients.index?.count ?? 0) clients by name are shown; ctrl-r loads them all")
-            return [.cancelClientLoad]
-        }
-        if state.screen == .clients && (!state.clients.filter.text.isEmpty || state.clients.environment != nil) {
-            state.clients.filter = TextField()
-            state.clients.environment = nil
-            state.clients.rebuild(page: Layout.tableRows(state.size))
-            return []
-        }
-        if state.screen == .audit && !state.audit.filter.text.isEmpty {
-            state.audit.filter = TextField()
-            return [.loadAudit(query: "")]
-        }
+        if state.screen == .clients, let effects = ClientsUpdate.back(&state) { return effects }
+        if state.screen == .audit, let effects = AuditUpdate.back(&state) { return effects }
         if let previous = state.history.popLast() {
             state.screen = previous
             return loadEffects(for: previous, state: state)
@@ -369,26 +240,6 @@ public enum ConsoleUpdate {
         }
     }
 
-    static func open(_ state: inout AppState) -> [Effect] {
-        switch state.screen {
-        case .clients:
-            guard let row = state.clients.selectedRow else { return [] }
-            return openDetail(&state, row.id)
-        case .expiring:
-            guard let secret = state.expiring.selected else { return [] }
-            guard let id = secret.clientRowId else {
-                state.status = StatusLine("Clientele's own admin credential at \(secret.identityProvider): renew it at the IdP, then `clientele idp` records it")
-                return []
-            }
-            return openDetail(&state, id)
-        case .rotations:
-            guard let listing = state.rotations.selected else { return [] }
-            return openDetail(&state, listing.rotation.clientRowId)
-        default:
-            return []
-        }
-    }
-
     /// The client the operator means on the current screen.
     static func currentClientRowId(_ state: AppState) -> Int64? {
         switch state.screen {
@@ -404,59 +255,5 @@ public enum ConsoleUpdate {
         if let secret = state.expiring.selected, secret.clientRowId == id { return secret.client }
         if let row = state.clients.selectedRow, row.id == id { return row.displayName }
         return "#\(id)"
-    }
-
-    static func startRotation(_ state: inout AppState) -> [Effect] {
-        if state.screen == .expiring, let secret = state.expiring.selected, secret.clientRowId == nil {
-            state.status = StatusLine("\(secret.client) is renewed at the IdP, not rotated here")
-            return []
-        }
-        guard let id = currentClientRowId(state) else {
-            state.status = StatusLine("select a client to rotate")
-            return []
-        }
-        state.modal = .rotate(RotateDialogState(
-            clientRowId: id, clientName: currentClientName(state, id), grace: defaultGrace))
-        return [.previewRotation(clientRowId: id, grace: defaultGrace)]
-    }
-
-    /// Asks the core what removing the selected secret means; the confirmation opens when the answer comes back.
-    static func startSecretRemoval(_ state: inout AppState) -> [Effect] {
-        let target: (clientRowId: Int64, keyId: String)?
-        switch state.screen {
-        case .detail:
-            let secrets = state.detail.detail?.secrets ?? []
-            guard let id = state.detail.clientRowId, state.detail.cursor.selected < secrets.count else { return [] }
-            let secret = secrets[state.detail.cursor.selected]
-            if secret.state == .removed {
-                state.status = StatusLine("secret \(secret.hint)… is already removed")
-                return []
-            }
-            target = (id, secret.keyId)
-        case .expiring:
-            guard let secret = state.expiring.selected else { return [] }
-            guard let id = secret.clientRowId, let keyId = secret.keyId else {
-                state.status = StatusLine("\(secret.client) is Clientele's own admin credential: it is managed at the IdP")
-                return []
-            }
-            target = (id, keyId)
-        default:
-            target = nil
-        }
-        guard let target else { return [] }
-        state.status = StatusLine("checking what removing it means…")
-        return [.previewSecretRemoval(clientRowId: target.clientRowId, keyId: target.keyId)]
-    }
-
-    static func toggleMatrixCell(_ state: inout AppState) -> [Effect] {
-        guard let environment = state.matrix.selectedEnvironment else { return [] }
-        let policy = state.matrix.selectedPolicy
-        if let existing = state.matrix.assignment(environment: environment, policy: policy) {
-            // Unassigning goes through the plan, shown as a confirmation whose default is Cancel.
-            return [.planPolicy(PolicyChangeRequest(
-                policy: policy, environment: environment.name, api: existing.api, intent: .unassign))]
-        }
-        state.modal = .policyForm(PolicyFormState(policy: policy, environment: environment.name, existing: nil))
-        return []
     }
 }

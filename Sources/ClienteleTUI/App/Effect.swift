@@ -9,7 +9,8 @@ public enum Effect: Sendable {
     /// Stops loading the whole index (Esc while a large registry loads); the first page stays.
     case cancelClientLoad
     case loadDetail(Int64)
-    case loadExpiring
+    /// Every credential expiring within the notice threshold.
+    case loadExpiring(within: DurationText)
     case loadMatrix
     case loadRotations
     case loadAudit(query: String)
@@ -30,12 +31,31 @@ public enum Effect: Sendable {
     case endGrace(Int64)
     case cancelLongWork
 
-    /// Whether it changes the registry or an IdP; refused under `--readonly`.
+    /// Whether it changes the registry or an IdP; refused under `--readonly`. No default: a new effect must be
+    /// placed here before it compiles, so it cannot slip past `--readonly` by being forgotten.
     public var changesState: Bool {
         switch self {
         case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace: return true
+        // Writes the operator's own new file, not the registry or an IdP, from a dialog only a rotation opens.
         case .writeSecretFile: return false
-        default: return false
+        case .loadHeader, .loadClients, .cancelClientLoad, .loadDetail, .loadExpiring, .loadMatrix, .loadRotations,
+            .loadAudit, .verifyAudit, .pollRevision, .previewRotation, .previewSecretRemoval, .acknowledgeSecret,
+            .planPolicy, .cancelLongWork:
+            return false
+        }
+    }
+
+    /// Where a failure of this effect belongs, so it reaches the dialog that asked for it and no other.
+    public var origin: Failure.Origin {
+        switch self {
+        case .loadHeader, .loadClients, .cancelClientLoad, .loadDetail, .loadExpiring, .loadMatrix, .loadRotations,
+            .loadAudit, .verifyAudit, .pollRevision, .acknowledgeSecret, .cancelLongWork:
+            return .background
+        case .previewRotation(let clientRowId, _): return .rotationPreview(clientRowId: clientRowId)
+        case .previewSecretRemoval: return .removalPreview
+        case .writeSecretFile: return .secretFile
+        case .planPolicy: return .policyPlan
+        case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace: return .change
         }
     }
 }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// The one place where the console reaches the core. Each effect runs off the UI thread and posts its result as
 /// an action. `--readonly` is enforced here, for every effect, whatever the keymap offered.
-public final class EffectRunner: Sendable {
+public final class EffectRunner: EffectPerforming, Sendable {
     let registry: Registry
     let service: RotationService
     let removal: SecretRemoval
@@ -15,6 +15,19 @@ public final class EffectRunner: Sendable {
     private let longWork = Mutex<Task<Void, Never>?>(nil)
     /// The load of the whole client index, kept so Esc can stop it and a newer load can replace it.
     private let clientLoad = Mutex<Task<Void, Never>?>(nil)
+    private let answering = Mutex(0)
+
+    /// Effects under way that answer by themselves (loads, previews, a plan, a removal). Work that may wait on
+    /// the operator (a rotation at its show-once step, advancing rotations) is not counted, so a test can wait
+    /// for this to reach zero and know every answer is in the inbox.
+    public var inFlight: Int { answering.withLock { $0 } }
+
+    static func waitsOnOperator(_ effect: Effect) -> Bool {
+        switch effect {
+        case .rotate, .advanceRotation, .advanceAll, .endGrace: return true
+        default: return false
+        }
+    }
 
     public init(registry: Registry, adapters: any IdentityProviderAdapters, actor: String, readonly: Bool,
                 inbox: ActionInbox)
@@ -45,7 +58,7 @@ public final class EffectRunner: Sendable {
 
     public func perform(_ effect: Effect) {
         if readonly && effect.changesState {
-            inbox.post(.failed("read-only console: changes are switched off (started with --readonly)"))
+            inbox.post(.failed(Failure(effect.origin, "read-only console: changes are switched off (started with --readonly)")))
             return
         }
         switch effect {
@@ -59,13 +72,15 @@ public final class EffectRunner: Sendable {
         case .cancelClientLoad:
             clientLoad.withLock { $0?.cancel() }
         case .loadClients:
+            answering.withLock { $0 += 1 }
             let task = Task.detached { [self] in
+                defer { answering.withLock { $0 -= 1 } }
                 do {
                     try await run(effect)
                 } catch is CancellationError {
                     // Stopped by Esc (the state already says so) or replaced by a newer load.
                 } catch {
-                    inbox.post(.failed(Self.describe(error)))
+                    inbox.post(.failed(Failure(effect.origin, Self.describe(error))))
                 }
             }
             clientLoad.withLock { previous in
@@ -73,11 +88,14 @@ public final class EffectRunner: Sendable {
                 previous = task
             }
         default:
+            let counted = !Self.waitsOnOperator(effect)
+            if counted { answering.withLock { $0 += 1 } }
             Task.detached { [self] in
+                defer { if counted { answering.withLock { $0 -= 1 } } }
                 do {
                     try await run(effect)
                 } catch {
-                    inbox.post(.failed(Self.describe(error)))
+                    inbox.post(.failed(Failure(effect.origin, Self.describe(error))))
                 }
             }
         }
@@ -116,8 +134,8 @@ public final class EffectRunner: Sendable {
             inbox.post(.clientsLoaded(index))
         case .loadDetail(let id):
             inbox.post(.detailLoaded(try registry.clientDetail(id)))
-        case .loadExpiring:
-            inbox.post(.expiringLoaded(try registry.expiringSecrets(within: ExpiringState.window)))
+        case .loadExpiring(let window):
+            inbox.post(.expiringLoaded(try registry.expiringSecrets(within: window)))
         case .loadMatrix:
             inbox.post(.matrixLoaded(environments: try registry.environments(), assignments: try registry.allAssignments()))
         case .loadRotations:
@@ -187,7 +205,7 @@ public final class EffectRunner: Sendable {
             inbox.post(.longWorkFinished(
                 title: "Advance all", lines: open.isEmpty ? ["no open rotations"] : lines))
         } catch {
-            inbox.post(.failed(Self.describe(error)))
+            inbox.post(.failed(Failure(.change, Self.describe(error))))
         }
     }
 }

@@ -1,12 +1,18 @@
 /// The console's one keymap. Key handling, the footer and the help overlay all read it.
 public struct Keymap: Sendable {
     public let bindings: [KeyBinding]
+    /// Keys inside dialogs. None changes state by itself: a dialog that leads to a change is opened by a binding
+    /// that does, and `--readonly` has already removed that one.
+    public let dialogBindings: [DialogKeyBinding]
     public let readonly: Bool
 
     /// The single place `--readonly` takes effect on keys: bindings that change state are removed, so they neither
     /// work nor appear in the footer or help. (The effect runner refuses writes too, as a second line.)
-    public init(readonly: Bool, bindings: [KeyBinding] = Keymap.standard) {
+    public init(readonly: Bool, bindings: [KeyBinding] = Keymap.standard,
+                dialogBindings: [DialogKeyBinding] = Keymap.dialogStandard)
+    {
         self.readonly = readonly
+        self.dialogBindings = dialogBindings
         self.bindings = readonly ? bindings.filter { !$0.changesState } : bindings
     }
 
@@ -15,6 +21,21 @@ public struct Keymap: Sendable {
     }
 
     public func bindings(for screen: ScreenID) -> [KeyBinding] { bindings.filter { $0.applies(to: screen) } }
+
+    public func dialogCommand(for key: KeyEvent, in dialog: DialogContext) -> DialogCommand? {
+        dialogBindings.first { $0.dialogs.contains(dialog) && $0.keys.contains(key) }?.command
+    }
+
+    public func dialogBindings(for dialog: DialogContext) -> [DialogKeyBinding] {
+        dialogBindings.filter { $0.dialogs.contains(dialog) }
+    }
+
+    /// A dialog's own hint line, from the same bindings (`tab next · enter rotate · esc cancel`); with `all`, every
+    /// binding, as `?` help lists them.
+    public func dialogHints(for dialog: DialogContext, all: Bool = false) -> String {
+        dialogBindings(for: dialog).filter { all || $0.inHint }.map { "\($0.label) \($0.help)" }
+            .joined(separator: " · ")
+    }
 
     /// `key label` pairs for the footer, screen-specific ones first.
     public func footerHints(for screen: ScreenID) -> [(key: String, help: String)] {
@@ -43,7 +64,7 @@ public struct Keymap: Sendable {
         KeyBinding(.reverseSort, [.character("S")], label: "S", help: "reverse the sort order", screens: [.clients]),
         KeyBinding(.rotate, [.character("r")], label: "r", help: "rotate the selected client's secret", hint: "rotate",
                    screens: [.clients, .detail, .expiring], changesState: true, inFooter: true),
-        KeyBinding(.removeSecret, [.character("x")], label: "x", help: "remove the selected secret at the IdP (asks first)",
+        KeyBinding(.removeSecret, [.character("x")], label: "x", help: "remove the selected secret at the IdP",
                    hint: "remove", screens: [.detail, .expiring], destructive: true, inFooter: true),
         KeyBinding(.toggle, [.enter, .character(" ")], label: "enter", help: "assign or unassign the policy", hint: "toggle",
                    screens: [.matrix], changesState: true, inFooter: true),

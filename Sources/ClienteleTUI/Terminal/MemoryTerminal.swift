@@ -1,25 +1,34 @@
-/// A terminal in memory: scripted keys in, frames out. Tests drive the real loop with it.
-public final class MemoryTerminal: Terminal {
+/// A terminal in memory: scripted keys in, cells out. Tests drive the real `ConsoleLoop` with it and read `screen`,
+/// which holds only what the loop's writes put there, so a wrong difference shows up as a wrong screen.
+public final class MemoryTerminal: TerminalBackend {
     public var size: Size
     public var pendingKeys: [KeyEvent]
-    public private(set) var frames: [CellBuffer] = []
+    /// What a real terminal would show after the writes so far.
+    public private(set) var screen: CellBuffer
+    /// How many cells each write carried, oldest first.
+    public private(set) var writeCounts: [Int] = []
+    public private(set) var clears = 0
     public private(set) var closed = false
-    public private(set) var invalidations = 0
 
     public init(size: Size, keys: [KeyEvent] = []) {
         self.size = size
         self.pendingKeys = keys
+        self.screen = CellBuffer(size: size)
     }
 
     public func readKey(timeoutMilliseconds: Int) -> KeyEvent? {
         pendingKeys.isEmpty ? nil : pendingKeys.removeFirst()
     }
 
-    public func draw(_ frame: CellBuffer) { frames.append(frame) }
+    public func write(_ cells: [CellWrite]) {
+        for write in cells { screen[write.x, write.y] = write.cell }
+        writeCounts.append(cells.count)
+    }
 
-    public func invalidate() { invalidations += 1 }
+    public func clear() {
+        screen = CellBuffer(size: size)
+        clears += 1
+    }
 
     public func close() { closed = true }
-
-    public var lastFrame: CellBuffer? { frames.last }
 }

@@ -1,12 +1,11 @@
 import CNCurses
 import Foundation
 
-/// The real terminal, through ncursesw. The only file that imports CNCurses. It copies frames cell by cell and lets
-/// ncurses send only what changed; it never decides what to draw.
+/// The real terminal, through ncursesw. The only file that imports CNCurses. It writes the cells the loop hands it
+/// (already only what changed); it never decides what to draw.
 ///
 /// Not thread-safe: ncurses has global state, so the console creates, reads and draws from one thread only.
-public final class NCursesTerminal: Terminal {
-    private var previous: CellBuffer?
+public final class NCursesTerminal: TerminalBackend {
     private var attributes: [attr_t] = []
     private var pairs: [Int16] = []
     private var isOpen = false
@@ -120,31 +119,22 @@ public final class NCursesTerminal: Terminal {
         }
     }
 
-    public func draw(_ frame: CellBuffer) {
-        let window = clientele_stdscr()
-        let fresh = previous == nil || previous!.size != frame.size
-        if fresh { werase(window) }
-        let width = frame.size.width
-        for y in 0..<frame.size.height {
-            for x in 0..<width {
-                let cell = frame.cells[y * width + x]
-                if !fresh, let previous, previous.cells[y * width + x] == cell { continue }
-                if cell.isContinuation { continue }
-                let role = Int(cell.role.rawValue)
-                var scalars = Array(cell.text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) })
-                scalars.append(0)
-                scalars.withUnsafeBufferPointer { buffer in
-                    _ = clientele_put_cell(Int32(y), Int32(x), buffer.baseAddress, attributes[role], pairs[role])
-                }
+    public func write(_ cells: [CellWrite]) {
+        for write in cells where !write.cell.isContinuation {
+            let role = Int(write.cell.role.rawValue)
+            var scalars = Array(write.cell.text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) })
+            scalars.append(0)
+            scalars.withUnsafeBufferPointer { buffer in
+                _ = clientele_put_cell(Int32(write.y), Int32(write.x), buffer.baseAddress, attributes[role], pairs[role])
             }
         }
-        previous = frame
-        wnoutrefresh(window)
+        wnoutrefresh(clientele_stdscr())
         doupdate()
     }
 
-    public func invalidate() {
-        previous = nil
+    public func clear() {
+        werase(clientele_stdscr())
+        // The next refresh repaints the whole tty, mending whatever else wrote to it.
         clearok(clientele_stdscr(), true)
     }
 

@@ -25,26 +25,13 @@ extension ClienteleCommand {
                 throw ClienteleError.invalidInput(
                     "the console needs a terminal; for scripts use the subcommands (see `clientele --help`)")
             }
+            // Read before the screen opens, so a bad file is one line on the terminal, as it is for the CLI.
+            let configuration = try global.configuration()
             let registry = try global.openRegistry(mapping: .none)
             try await Console.run(
                 registry: registry, adapters: global.adapters(for: registry),
                 options: ConsoleOptions(registryPath: registry.path, readonly: readonly, theme: theme,
-                                        actor: global.actorName))
-        }
-    }
-
-    /// Measures the console in-process on a registry, for `scripts/bench`.
-    struct ConsoleBenchmarkCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "console-benchmark", abstract: "Measure the console's frame times on a registry.",
-            shouldDisplay: false)
-
-        @OptionGroup var global: GlobalOptions
-
-        func run() async throws {
-            let registry = try global.openRegistry(mapping: .none)
-            let results = try await ConsoleBenchmark.run(registry: registry, adapters: global.adapters(for: registry))
-            for key in results.keys.sorted() { print("console \(key): \(String(format: "%.3f", results[key]!))") }
+                                        actor: global.actorName, configuration: configuration))
         }
     }
 }

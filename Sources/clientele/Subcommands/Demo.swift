@@ -50,10 +50,12 @@ extension ClienteleCommand {
                     built.clients, built.secrets, built.seconds)
             }
             if !buildOnly && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+                let configuration = try ClienteleConfiguration.load(explicit: nil)
                 let registry = try Registry.open(at: path, clock: clock, mapping: .none)
                 return try await Console.run(
                     registry: registry, adapters: StandardAdapters(registryPath: path, clock: clock),
-                    options: ConsoleOptions(registryPath: path, actor: AuditActor.resolve(nil)))
+                    options: ConsoleOptions(registryPath: path, actor: AuditActor.resolve(nil),
+                                            configuration: configuration))
             }
             print(summary)
             print("""

@@ -117,7 +117,10 @@ import Testing
         #expect(driver.state.modal == nil)
         #expect(try fixture.registry.revision() == revision)
 
-        await driver.press(.character("x"), .right, .enter)
+        // The confirmation opens when the core's answer comes back: keys typed before it reach the screen, as at a
+        // real terminal, so the test waits for it.
+        await driver.press(.character("x"))
+        await driver.press(.right, .enter)
         #expect(driver.state.modal == nil)
         #expect(driver.state.status?.text.contains("removed secret \(target.hint)") == true)
         let after = try fixture.registry.clientDetail(row.id).secrets.first { $0.keyId == target.keyId }
@@ -207,7 +210,8 @@ import Testing
         await driver.press(.enter)  // Enter on the default button cancels
         #expect(driver.state.modal == nil)
         #expect(try fixture.registry.assignments(in: "Sandbox").contains { $0.policy == .rateLimiting })
-        await driver.press(.enter, .right, .enter)
+        await driver.press(.enter)
+        await driver.press(.right, .enter)
         #expect(await driver.settle { $0.modal == nil })
         #expect(!(try fixture.registry.assignments(in: "Sandbox").contains { $0.policy == .rateLimiting }))
     }
@@ -222,8 +226,9 @@ import Testing
         #expect(driver.screenText.contains("READ-ONLY"))
         #expect(!driver.screenText.contains("r rotate"))
         // Even an effect that bypassed the keymap is refused where effects reach the core.
-        await driver.perform([.applyPolicy(PolicyChangeRequest(policy: .cors, environment: "Prod",
-                                                               intent: .assign(pairs: ["origins=*"], position: nil)))])
+        driver.runner.perform([.applyPolicy(PolicyChangeRequest(policy: .cors, environment: "Prod",
+                                                                intent: .assign(pairs: ["origins=*"], position: nil)))])
+        await driver.quiesce()
         #expect(driver.state.status?.text.contains("read-only") == true)
         #expect(!(try fixture.registry.assignments(in: "Prod").contains { $0.policy == .cors }))
     }
@@ -280,7 +285,7 @@ import Testing
         await driver.press(.character("5"))
         #expect(!driver.state.rotations.listings.isEmpty)
         #expect(driver.screenText.contains("grace"))
-        await driver.press(.character("A"))
+        driver.pressOnly(.character("A"))
         #expect(driver.modalName == "progress")
         #expect(await driver.settle { $0.modal?.name == "message" })
     }

@@ -215,18 +215,52 @@ struct UpdateTests {
         #expect(!ConsoleRender.render(state).textLines.joined().contains("s3cr3t-value-xyz"))
     }
 
-    @Test func failuresLandWhereTheOperatorIsLooking() {
+    @Test func failuresLandWhereTheyCameFrom() {
         var state = Self.state()
-        _ = ConsoleUpdate.update(&state, .failed("registry is busy"))
+        _ = ConsoleUpdate.update(&state, .failed(Failure(.background, "registry is busy")))
         #expect(state.status == StatusLine("registry is busy", kind: .error))
         state.modal = .progress(ProgressState(title: "Rotating…"))
-        _ = ConsoleUpdate.update(&state, .failed("IdP said no"))
+        _ = ConsoleUpdate.update(&state, .failed(Failure(.change, "IdP said no")))
         guard case .message(let message) = state.modal else { Issue.record("no message"); return }
         #expect(message.isError && message.lines == ["IdP said no"])
         state.modal = .policyForm(PolicyFormState(policy: .cors, environment: "Prod", existing: nil))
-        _ = ConsoleUpdate.update(&state, .failed("cors: bad"))
+        _ = ConsoleUpdate.update(&state, .failed(Failure(.policyPlan, "cors: bad")))
         guard case .policyForm(let form) = state.modal else { Issue.record("form closed"); return }
         #expect(form.error == "cors: bad")
+    }
+
+    /// A background poll failing while the rotate dialog is open belongs on the status line, not in the dialog;
+    /// so does a preview failure of another client's dialog.
+    @Test func aBackgroundFailureNeverLandsInTheRotateDialog() throws {
+        var state = Self.state()
+        let id = try #require(state.clients.selectedRow?.id)
+        _ = ConsoleUpdate.update(&state, .key(.character("r")))
+        _ = ConsoleUpdate.update(&state, .failed(Failure(.background, "database is locked")))
+        _ = ConsoleUpdate.update(&state, .failed(Failure(.rotationPreview(clientRowId: id + 1), "stale preview")))
+        guard case .rotate(let untouched) = state.modal else { Issue.record("dialog closed"); return }
+        #expect(untouched.error == nil)
+        #expect(state.status == StatusLine("stale preview", kind: .error))
+        _ = ConsoleUpdate.update(&state, .failed(Failure(.rotationPreview(clientRowId: id), "IdP unreachable")))
+        guard case .rotate(let dialog) = state.modal else { Issue.record("dialog closed"); return }
+        #expect(dialog.error == "IdP unreachable")
+    }
+
+    /// Every effect's origin follows from what it is: a load or poll is background, a confirmed change is a change.
+    @Test func effectsNameTheirOrigin() {
+        #expect(Effect.pollRevision.origin == .background)
+        #expect(Effect.loadExpiring(within: .days(90)).origin == .background)
+        #expect(Effect.previewRotation(clientRowId: 4, grace: .days(7)).origin == .rotationPreview(clientRowId: 4))
+        #expect(Effect.endGrace(1).origin == .change)
+        #expect(Effect.planPolicy(PolicyChangeRequest(policy: .cors, environment: "Prod", intent: .unassign)).origin
+            == .policyPlan)
+    }
+
+    @Test func renderAbbreviatesHomeFromTheStateNotTheEnvironment() {
+        var state = AppState(size: Size(width: 120, height: 30), now: DemoFixture.now, readonly: false,
+                             registryPath: "/home/op/data/registry.sqlite", homeDirectory: "/home/op")
+        #expect(ConsoleRender.render(state).textLines[0].contains("~/data/registry.sqlite"))
+        state.homeDirectory = nil
+        #expect(ConsoleRender.render(state).textLines[0].contains("/home/op/data/registry.sqlite"))
     }
 
     @Test func policyFormValidatesWithTheCoreSchema() {

@@ -1,3 +1,4 @@
+import ClienteleCore
 import Testing
 @testable import ClienteleTUI
 
@@ -49,6 +50,86 @@ struct KeymapTests {
             #expect(text.contains(binding.help), "help lacks \(binding.help)")
         }
         #expect(text.contains("(asks first)"))
+    }
+
+    /// `x` used to read "remove the selected secret at the IdP (asks first)  (asks first)".
+    @Test func helpMarksADestructiveKeyOnce() {
+        var state = AppState(size: Size(width: 100, height: 40), now: DemoClock.now, readonly: false, registryPath: "r")
+        state.screen = .detail
+        state.modal = .help(scroll: 0)
+        let lines = ConsoleRender.render(state).textLines.filter { $0.contains("remove the selected secret") }
+        #expect(lines.count == 1)
+        #expect(lines.first.map { $0.components(separatedBy: "(asks first)").count - 1 } == 1)
+    }
+
+    /// Dialog keys are bindings too: `?` help lists them, and a dialog obeys the keymap rather than its own cases.
+    @Test func dialogKeysAreInTheKeymapAndInHelp() {
+        var state = AppState(size: Size(width: 120, height: 60), now: DemoClock.now, readonly: false, registryPath: "r")
+        state.modal = .help(scroll: 0)
+        let text = BoxText.words(in: ConsoleRender.render(state), titled: "Help")
+        #expect(text.contains("In dialogs"))
+        for dialog in DialogContext.allCases {
+            #expect(text.contains(dialog.title + " " + state.keymap.dialogHints(for: dialog, all: true)),
+                    "help lacks \(dialog.title)'s keys: \(text)")
+        }
+        // A keymap without dialog bindings leaves Esc doing nothing in a dialog: the keys come from the keymap.
+        var bare = AppState(size: Size(width: 80, height: 24), now: DemoClock.now, readonly: false, registryPath: "r")
+        bare.keymap = Keymap(readonly: false, dialogBindings: [])
+        bare.modal = .message(MessageState(title: "t", lines: ["l"]))
+        _ = ConsoleUpdate.update(&bare, .key(.escape))
+        #expect(bare.modal?.name == "message")
+        state.modal = .message(MessageState(title: "t", lines: ["l"]))
+        _ = ConsoleUpdate.update(&state, .key(.escape))
+        #expect(state.modal == nil)
+    }
+
+    @Test func noTwoDialogBindingsShareAKeyInOneDialog() {
+        for dialog in DialogContext.allCases {
+            var seen: [KeyEvent: DialogCommand] = [:]
+            for binding in Keymap.dialogStandard where binding.dialogs.contains(dialog) {
+                for key in binding.keys {
+                    if let other = seen[key], other != binding.command {
+                        Issue.record("\(key.label) in \(dialog) is bound to \(other) and \(binding.command)")
+                    }
+                    seen[key] = binding.command
+                }
+            }
+        }
+    }
+
+    /// What each state-changing binding may lead to, directly or after its dialog. A binding that changes state
+    /// must be listed, every effect listed must count as a change (so `--readonly` refuses it), and no other
+    /// binding may produce a change.
+    static let changes: [KeyCommand: [Effect]] = [
+        .rotate: [.rotate(RotationRequest(client: "#1", grace: .days(7), delivery: .terminal))],
+        .removeSecret: [.removeSecret(clientRowId: 1, keyId: "k")],
+        .toggle: [.applyPolicy(PolicyChangeRequest(policy: .cors, environment: "Prod", intent: .unassign))],
+        .edit: [.applyPolicy(PolicyChangeRequest(policy: .cors, environment: "Prod", intent: .unassign))],
+        .advance: [.advanceRotation(1)],
+        .advanceAll: [.advanceAll],
+        .endGrace: [.endGrace(1)],
+    ]
+
+    @Test func everyStateChangingBindingIsTiedToEffectsThatChangeState() {
+        let changing = Set(Keymap.standard.filter(\.changesState).map(\.command))
+        #expect(changing == Set(Self.changes.keys))
+        for (command, effects) in Self.changes {
+            for effect in effects { #expect(effect.changesState, "\(command) leads to \(effect), not counted as a change") }
+        }
+    }
+
+    /// Every other binding, pressed on every screen with data loaded, produces no effect that changes state.
+    @Test func noOtherBindingProducesAChange() {
+        for binding in Keymap.standard where !binding.changesState {
+            for screen in ScreenID.allCases where binding.applies(to: screen) {
+                for key in binding.keys {
+                    var state = UpdateTests.state()
+                    state.screen = screen
+                    let effects = ConsoleUpdate.update(&state, .key(key))
+                    #expect(!effects.contains { $0.changesState }, "\(key.label) on \(screen) gave \(effects)")
+                }
+            }
+        }
     }
 }
 

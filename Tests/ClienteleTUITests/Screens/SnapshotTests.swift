@@ -3,10 +3,10 @@ import Foundation
 import Testing
 @testable import ClienteleTUI
 
-/// Every screen and the main dialogs, rendered from the demo registry at three sizes and compared with the files
+/// Every screen and the main dialogs, rendered from the demo registry at three sizes (the 60×15 minimum among them) and compared with the files
 /// under Snapshots/. Review changes to those files like code.
 @Suite(.serialized) struct SnapshotTests {
-    static let sizes = [Size(width: 80, height: 24), Size(width: 120, height: 40), Size(width: 40, height: 12)]
+    static let sizes = [Size(width: 80, height: 24), Size(width: 120, height: 40), Layout.minimum]
 
     static func driver(_ size: Size, readonly: Bool = false) async throws -> Driver {
         let fixture = try await SharedDemo.fixture()
@@ -75,6 +75,12 @@ import Testing
         await driver.press(.character("4"), .enter)
         await driver.type("abc")
         Snapshot.assertMatches(driver.frame, "Dialogs/policy-form-invalid")
+    }
+
+    /// Below the minimum every screen is the same one: snapshotted once, at one size.
+    @Test func tooSmall() async throws {
+        let driver = try await Self.driver(Size(width: 40, height: 12))
+        Snapshot.assertMatches(driver.frame, "TooSmall/clients")
     }
 
     @Test(arguments: sizes) func readonly(size: Size) async throws {

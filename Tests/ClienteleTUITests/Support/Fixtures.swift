@@ -1,5 +1,6 @@
 import ClienteleCore
 import Foundation
+import Testing
 @testable import ClienteleTUI
 
 /// A demo registry in a temporary folder, at a fixed instant, so every test sees the same clients and dates.
@@ -24,69 +25,121 @@ struct DemoFixture {
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
-/// Drives the real update function and the real effect runner against a registry, one action at a time, so tests
-/// read like an operator's session: press keys, wait for results, look at the screen.
-final class Driver {
-    var state: AppState
-    let inbox = ActionInbox()
+/// Remembers every effect the loop asked for, then hands it to the real runner.
+final class RecordingPerformer: EffectPerforming {
     let runner: EffectRunner
     private(set) var performed: [Effect] = []
 
-    init(_ fixture: DemoFixture, size: Size = Size(width: 80, height: 24), readonly: Bool = false) {
-        state = AppState(size: size, now: DemoFixture.now, readonly: readonly, registryPath: "demo/registry.sqlite")
+    init(_ runner: EffectRunner) { self.runner = runner }
+
+    func perform(_ effects: [Effect]) {
+        performed += effects
+        runner.perform(effects)
+    }
+}
+
+/// Drives the real `ConsoleLoop`, with the real update, effect runner and render, on the in-memory terminal, so
+/// tests read like an operator's session: press keys, wait for results, look at the screen. The screen is what the
+/// loop's writes put on the terminal, so the frame difference is exercised by every test.
+final class Driver {
+    let inbox = ActionInbox()
+    let runner: EffectRunner
+    let recorder: RecordingPerformer
+    let terminal: MemoryTerminal
+    let loop: ConsoleLoop
+
+    init(_ fixture: DemoFixture, size: Size = Size(width: 80, height: 24), readonly: Bool = false,
+         configuration: ClienteleConfiguration = ClienteleConfiguration())
+    {
+        let state = AppState(size: size, now: DemoFixture.now, readonly: readonly, registryPath: "demo/registry.sqlite",
+                             configuration: configuration)
         runner = EffectRunner(registry: fixture.registry, adapters: fixture.adapters, actor: "tester",
                               readonly: readonly, inbox: inbox)
+        recorder = RecordingPerformer(runner)
+        terminal = MemoryTerminal(size: size)
+        // No polling by the clock: tests send ticks themselves.
+        loop = ConsoleLoop(state: state, terminal: terminal, runner: recorder, inbox: inbox, clock: DemoFixture.clock,
+                           pollInterval: .infinity)
     }
 
+    var state: AppState {
+        get { loop.state }
+        set { loop.state = newValue }
+    }
+
+    var performed: [Effect] { recorder.performed }
+
     func start() async {
-        await perform(ConsoleUpdate.start(state))
+        loop.start()
+        await quiesce()
     }
 
     func send(_ action: Action) async {
-        let effects = ConsoleUpdate.update(&state, action)
-        await perform(effects)
+        loop.apply(action)
+        await quiesce()
     }
 
+    /// Keys one at a time, each waiting for its answers, as an operator who looks at the screen between keys.
     func press(_ keys: KeyEvent...) async {
-        for key in keys { await send(.key(key)) }
-    }
-
-    func type(_ text: String) async {
-        for character in text { await send(.key(.character(character))) }
-    }
-
-    /// Loads run inline; work that may wait on the operator (rotations, long work) runs in the background, and
-    /// `settle` picks up its results.
-    func perform(_ effects: [Effect]) async {
-        for effect in effects {
-            performed.append(effect)
-            switch effect {
-            case .rotate, .advanceRotation, .advanceAll, .endGrace, .acknowledgeSecret, .cancelLongWork:
-                runner.perform(effect)
-            default:
-                if runner.readonly && effect.changesState {
-                    runner.perform(effect)
-                } else {
-                    do { try await runner.run(effect) } catch { inbox.post(.failed(EffectRunner.describe(error))) }
-                }
-            }
-            for action in inbox.drain() { await send(action) }
+        for key in keys {
+            terminal.pendingKeys.append(key)
+            await quiesce()
         }
     }
 
-    /// Applies background results until `condition` holds (or a few seconds pass).
-    @discardableResult
-    func settle(timeout: Double = 10, until condition: (AppState) -> Bool) async -> Bool {
+    /// One key, applied in one round of the loop, before any answer to it can come back.
+    func pressOnly(_ key: KeyEvent) {
+        terminal.pendingKeys.append(key)
+        loop.step(waitMilliseconds: 0)
+    }
+
+    /// Text as one burst (a fast typist, a paste): the loop applies it before the next frame.
+    func type(_ text: String) async {
+        terminal.pendingKeys += text.map { KeyEvent.character($0) }
+        await quiesce()
+    }
+
+    /// Runs the loop until every key is taken, every answer is in and applied, and the screen is drawn. Work that
+    /// waits on the operator (a rotation's show-once step) is left running; `settle` waits for it. The deadline is
+    /// generous because effects share the cooperative pool with every test running beside this one; it only
+    /// matters when something never answers, and then the test says so.
+    func quiesce(timeout: Double = 60) async {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            for action in inbox.drain() { await send(action) }
-            if condition(state) { return true }
-            try? await Task.sleep(nanoseconds: 10_000_000)
+            loop.step(waitMilliseconds: 0)
+            if terminal.pendingKeys.isEmpty && runner.inFlight == 0 && inbox.isEmpty {
+                loop.step(waitMilliseconds: 0)
+                if inbox.isEmpty && runner.inFlight == 0 { return }
+            }
+            try? await Task.sleep(nanoseconds: 1_000_000)
+        }
+        Issue.record("the console did not settle within \(timeout) s: \(runner.inFlight) effects still running")
+    }
+
+    /// Runs the loop until `condition` holds (or a few seconds pass), then lets every answer in.
+    @discardableResult
+    func settle(timeout: Double = 60, until condition: (AppState) -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            loop.step(waitMilliseconds: 0)
+            if condition(state) {
+                await quiesce()
+                return true
+            }
+            try? await Task.sleep(nanoseconds: 5_000_000)
         }
         return condition(state)
     }
 
-    var frame: CellBuffer { ConsoleRender.render(state) }
+    /// What the terminal shows. After `quiesce` it is the last state drawn; the test also checks it is what
+    /// rendering the state from scratch gives, so a missed cell in the difference fails the test that saw it.
+    var frame: CellBuffer {
+        loop.step(waitMilliseconds: 0)
+        let rendered = ConsoleRender.render(state)
+        #expect(terminal.screen == rendered, "the terminal's cells differ from a fresh render of the state")
+        return terminal.screen
+    }
+
     var screenText: String { frame.textLines.joined(separator: "\n") }
 
     var modalName: String? { state.modal?.name }

@@ -36,3 +36,53 @@ extension ClientsState {
         rebuild(page: page)
     }
 }
+
+/// The clients list's part of the update: its loads, its keys and where Enter goes.
+enum ClientsUpdate {
+    static func loaded(_ state: inout AppState, _ index: ClientIndex) -> [Effect] {
+        state.clients.load(index, page: Layout.tableRows(state.size))
+        return []
+    }
+
+    static func loading(_ state: inout AppState, done: Int, total: Int) -> [Effect] {
+        if state.clients.isLoadingRest { state.clients.loadProgress = Double(done) / Double(max(total, 1)) }
+        return []
+    }
+
+    /// Keys the filter field takes while it is being edited; nil when it did not take the key.
+    static func filterKey(_ state: inout AppState, _ key: KeyEvent) -> [Effect]? {
+        guard state.clients.filterEditing, state.clients.updateFilter(key, page: Layout.tableRows(state.size)) else {
+            return nil
+        }
+        return []
+    }
+
+    static func sort(_ state: inout AppState) -> [Effect] {
+        state.clients.cycleSort(page: Layout.tableRows(state.size))
+        state.status = StatusLine("sorted by \(state.clients.sort.label)")
+        return []
+    }
+
+    /// Esc on the list: stops a load first, then clears the filter and environment; nil when there is neither.
+    static func back(_ state: inout AppState) -> [Effect]? {
+        if state.clients.isLoadingRest {
+            state.clients.loadStopped = true
+            state.clients.loadProgress = nil
+            state.status = StatusLine(
+                "stopped loading: the first \(state.clients.index?.count ?? 0) clients by name are shown; ctrl-r loads them all")
+            return [.cancelClientLoad]
+        }
+        if !state.clients.filter.text.isEmpty || state.clients.environment != nil {
+            state.clients.filter = TextField()
+            state.clients.environment = nil
+            state.clients.rebuild(page: Layout.tableRows(state.size))
+            return []
+        }
+        return nil
+    }
+
+    static func open(_ state: inout AppState) -> [Effect] {
+        guard let row = state.clients.selectedRow else { return [] }
+        return ConsoleUpdate.openDetail(&state, row.id)
+    }
+}

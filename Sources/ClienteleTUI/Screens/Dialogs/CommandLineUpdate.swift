@@ -6,11 +6,11 @@ enum CommandLineUpdate {
     static let words = ["clients", "client", "env", "expiring", "policies", "rotations", "audit", "help", "quit"]
 
     static func handleKey(_ state: inout AppState, _ command: inout CommandLineState, _ key: KeyEvent) -> [Effect] {
-        switch key {
-        case .escape:
+        switch state.keymap.dialogCommand(for: key, in: .command) {
+        case .close?:
             state.modal = nil
             return []
-        case .tab:
+        case .complete?:
             let options = completions(command.field.text, state: state)
             if let completed = commonPrefix(options), completed.count > command.field.text.count {
                 command.field = TextField(completed)
@@ -18,7 +18,7 @@ enum CommandLineUpdate {
             command.completions = completions(command.field.text, state: state)
             state.modal = .command(command)
             return []
-        case .enter:
+        case .submit?:
             return execute(&state, &command)
         default:
             command.field.handle(key)

@@ -14,9 +14,9 @@ enum DialogRender {
         case .plan(let plan):
             drawChoice(&buffer, title: plan.title, lines: plan.lines, confirmLabel: plan.destructive ? "Unassign" : "Apply",
                        focus: plan.focus, danger: plan.destructive)
-        case .policyForm(let form): drawForm(&buffer, form)
-        case .secret(let reveal): drawSecret(&buffer, reveal)
-        case .progress(let progress): drawProgress(&buffer, progress)
+        case .policyForm(let form): drawForm(&buffer, form, state.keymap)
+        case .secret(let reveal): drawSecret(&buffer, reveal, state.keymap)
+        case .progress(let progress): drawProgress(&buffer, progress, state.keymap)
         case .message(let message):
             let wrapped = wrap(message.lines, width: min(70, buffer.size.width - 2) - 4)
             let rect = frame(&buffer, title: message.title, width: 70, height: wrapped.count + 4,
@@ -26,7 +26,8 @@ enum DialogRender {
                 buffer.put(line, x: rect.x + 2, y: y, role: message.isError ? .error : .normal, maxWidth: rect.width - 4)
                 y += 1
             }
-            buffer.put("enter close", x: rect.x + 2, y: rect.maxY - 2, role: .dim)
+            buffer.put(state.keymap.dialogHints(for: .message), x: rect.x + 2, y: rect.maxY - 2, role: .dim,
+                       maxWidth: rect.width - 4)
         }
     }
 
@@ -90,16 +91,28 @@ enum DialogRender {
             lines.append(("  \(TextFit.pad(binding.label, width: 10)) \(binding.help)", .normal))
         }
         lines.append(("", .normal))
+        lines.append(("In dialogs", .header))
+        for dialog in DialogContext.allCases {
+            lines.append(("  \(TextFit.pad(dialog.title, width: 24)) \(state.keymap.dialogHints(for: dialog, all: true))",
+                          .normal))
+        }
+        lines.append(("", .normal))
         lines.append(("In lists: j/k move, enter opens, esc goes back along the breadcrumbs.", .dim))
         lines.append((":clients :client NAME :env NAME :expiring :policies :rotations :audit :q", .dim))
         if state.readonly { lines.append(("Read-only: keys that change anything are switched off.", .danger)) }
+        // Long lines (a dialog's keys) wrap rather than stop at the edge; help scrolls.
+        let inner = min(76, buffer.size.width - 2) - 4
+        lines = lines.flatMap { line in
+            DisplayWidth.of(line.0) <= inner ? [line] : wrap([line.0], width: inner - 2).map { ("  " + $0, line.1) }
+        }
         let rect = frame(&buffer, title: "Help", width: 76, height: lines.count + 3)
         let visible = rect.height - 3
         let start = min(scroll, max(0, lines.count - visible))
         for (offset, line) in lines.dropFirst(start).prefix(visible).enumerated() {
             buffer.put(line.0, x: rect.x + 2, y: rect.y + 1 + offset, role: line.1, maxWidth: rect.width - 4)
         }
-        buffer.put("esc close  ↑↓ scroll", x: rect.x + 2, y: rect.maxY - 2, role: .dim, maxWidth: rect.width - 4)
+        buffer.put(state.keymap.dialogHints(for: .help), x: rect.x + 2, y: rect.maxY - 2, role: .dim,
+                   maxWidth: rect.width - 4)
     }
 
     static func drawCommand(_ buffer: inout CellBuffer, _ command: CommandLineState, _ state: AppState) {
@@ -118,58 +131,96 @@ enum DialogRender {
         }
     }
 
-    static func drawRotate(_ buffer: inout CellBuffer, _ dialog: RotateDialogState, _ state: AppState) {
-        let rect = frame(&buffer, title: "Rotate \(dialog.clientName)", width: 72, height: 16)
-        let inner = rect.width - 4
-        var y = rect.y + 1
-        let x = rect.x + 2
+    /// One row of the rotate dialog: text (already wrapped to the dialog), a field, or a spacer that goes first
+    /// when the terminal is short.
+    enum RotateRow {
+        case text(String, StyleRole)
+        case grace, delivery, target
+        case spacer
+    }
+
+    static func rotateRows(_ dialog: RotateDialogState, inner: Int) -> [RotateRow] {
+        var rows: [RotateRow] = []
+        func add(_ text: String, _ role: StyleRole) {
+            rows += wrap([text], width: inner).map { .text($0, role) }
+        }
         if let preview = dialog.preview {
             let retiring = preview.retiring.map { "\(String($0.keyId.prefix(8))) (\($0.hint)…)" }
-            buffer.put("IdP \(preview.identityProvider.name): " + (preview.overlap ? "old and new secrets overlap"
-                : "one secret at a time (no overlap)"), x: x, y: y, role: preview.overlap ? .dim : .warning, maxWidth: inner)
-            y += 1
-            buffer.put("Retires: " + (retiring.isEmpty ? "nothing" : retiring.joined(separator: ", ")), x: x, y: y,
-                       role: .dim, maxWidth: inner)
-            y += 1
-            buffer.put("New secret expires \(ExpiryText.day(preview.newSecretExpiresAt))"
-                + (preview.resuming.map { "; resumes open rotation #\($0.id ?? 0)" } ?? ""), x: x, y: y, role: .dim,
-                maxWidth: inner)
+            add("IdP \(preview.identityProvider.name): " + (preview.overlap ? "old and new secrets overlap"
+                : "one secret at a time (no overlap)"), preview.overlap ? .dim : .warning)
+            add("Retires: " + (retiring.isEmpty ? "nothing" : retiring.joined(separator: ", ")), .dim)
+            add("New secret expires \(ExpiryText.day(preview.newSecretExpiresAt))"
+                + (preview.resuming.map { "; resumes open rotation #\($0.id ?? 0)" } ?? ""), .dim)
         } else {
-            buffer.put("Reading the client's secrets…", x: x, y: y, role: .dim)
+            add("Reading the client's secrets…", .dim)
         }
-        y += 2
-        let labelWidth = 10
-        buffer.put("Grace", x: x, y: y, role: dialog.focus == .grace ? .accent : .normal)
-        dialog.grace.draw(into: &buffer, x: x + labelWidth, y: y, width: 12, focused: dialog.focus == .grace)
-        buffer.put("old secret stays valid this long (0s = none)", x: x + labelWidth + 14, y: y, role: .dim,
-                   maxWidth: inner - labelWidth - 14)
-        y += 2
-        buffer.put("Delivery", x: x, y: y, role: dialog.focus == .delivery ? .accent : .normal)
-        var dx = x + labelWidth
-        for option in RotateDialogState.Delivery.allCases {
-            let chosen = option == dialog.delivery
-            let role: StyleRole = chosen ? (dialog.focus == .delivery ? .buttonFocused : .selected) : .dim
-            dx += buffer.put((chosen ? "(•) " : "( ) ") + option.label, x: dx, y: y, role: role, maxWidth: rect.maxX - dx - 1)
-            dx += 2
+        rows.append(.spacer)
+        if dialog.offersGrace {
+            rows.append(.grace)
+        } else {
+            add("No grace period: the old secret stops working when the new one is issued.", .warning)
         }
-        y += 2
+        rows += [.spacer, .delivery, .spacer]
         if dialog.delivery != .showOnce {
-            buffer.put(dialog.delivery == .file ? "File" : "Command", x: x, y: y,
-                       role: dialog.focus == .target ? .accent : .normal)
-            dialog.target.draw(into: &buffer, x: x + labelWidth, y: y, width: inner - labelWidth,
-                               focused: dialog.focus == .target)
+            rows.append(.target)
         } else {
-            buffer.put("The secret is shown once, masked until you reveal it.", x: x, y: y, role: .dim, maxWidth: inner)
+            add("The secret is shown once, masked until you reveal it.", .dim)
         }
-        y += 2
         if let error = dialog.error {
-            buffer.put(error, x: x, y: y, role: .error, maxWidth: inner)
-        } else if let reason = dialog.noOverlapReason {
-            buffer.put("! " + reason, x: x, y: y, role: .danger, maxWidth: inner)
+            rows.append(.spacer)
+            add(error, .error)
+        } else if dialog.offersGrace, let reason = dialog.noOverlapReason {
+            rows.append(.spacer)
+            add("! " + reason, .danger)
+        }
+        return rows
+    }
+
+    static func drawRotate(_ buffer: inout CellBuffer, _ dialog: RotateDialogState, _ state: AppState) {
+        let width = min(72, buffer.size.width - 4)
+        let inner = width - 4
+        var rows = rotateRows(dialog, inner: inner)
+        // Border, a blank line before the buttons and the buttons' row take four.
+        let available = buffer.size.height - 2 - 4
+        while rows.count > available, let spacer = rows.lastIndex(where: { if case .spacer = $0 { true } else { false } }) {
+            rows.remove(at: spacer)
+        }
+        let rect = frame(&buffer, title: "Rotate \(dialog.clientName)", width: 72, height: rows.count + 4)
+        let x = rect.x + 2
+        let labelWidth = 10
+        for (offset, row) in rows.enumerated() {
+            let y = rect.y + 1 + offset
+            guard y < rect.maxY - 2 else { break }
+            switch row {
+            case .text(let text, let role):
+                buffer.put(text, x: x, y: y, role: role, maxWidth: inner)
+            case .grace:
+                buffer.put("Grace", x: x, y: y, role: dialog.focus == .grace ? .accent : .normal)
+                dialog.grace.draw(into: &buffer, x: x + labelWidth, y: y, width: 12, focused: dialog.focus == .grace)
+                buffer.put("old secret stays valid this long (0s = none)", x: x + labelWidth + 14, y: y, role: .dim,
+                           maxWidth: inner - labelWidth - 14)
+            case .delivery:
+                buffer.put("Delivery", x: x, y: y, role: dialog.focus == .delivery ? .accent : .normal)
+                var dx = x + labelWidth
+                for option in RotateDialogState.Delivery.allCases {
+                    let chosen = option == dialog.delivery
+                    let role: StyleRole = chosen ? (dialog.focus == .delivery ? .buttonFocused : .selected) : .dim
+                    dx += buffer.put((chosen ? "(•) " : "( ) ") + option.label, x: dx, y: y, role: role,
+                                     maxWidth: rect.maxX - dx - 1)
+                    dx += 2
+                }
+            case .target:
+                buffer.put(dialog.delivery == .file ? "File" : "Command", x: x, y: y,
+                           role: dialog.focus == .target ? .accent : .normal)
+                dialog.target.draw(into: &buffer, x: x + labelWidth, y: y, width: inner - labelWidth,
+                                   focused: dialog.focus == .target)
+            case .spacer:
+                break
+            }
         }
         drawButtons(&buffer, [("Rotate", dialog.focus == .rotate, dialog.noOverlapReason == nil ? .button : .danger),
                               ("Cancel", dialog.focus == .cancel, .button)], x: x, y: rect.maxY - 2)
-        buffer.put("tab next · ←→ choose · esc cancel", x: x + 26, y: rect.maxY - 2, role: .dim,
+        buffer.put(state.keymap.dialogHints(for: .rotate), x: x + 26, y: rect.maxY - 2, role: .dim,
                    maxWidth: rect.maxX - x - 27)
     }
 
@@ -187,7 +238,7 @@ enum DialogRender {
                     x: rect.x + 2, y: rect.maxY - 2)
     }
 
-    static func drawForm(_ buffer: inout CellBuffer, _ form: PolicyFormState) {
+    static func drawForm(_ buffer: inout CellBuffer, _ form: PolicyFormState, _ keymap: Keymap) {
         let schema = form.schema
         let title = (form.isReconfiguring ? "Reconfigure " : "Assign ") + "\(form.policy.rawValue) in \(form.environment)"
         let rect = frame(&buffer, title: title, width: 76, height: schema.fields.count * 2 + 8)
@@ -216,11 +267,11 @@ enum DialogRender {
         }
         drawButtons(&buffer, [("Preview", form.focus == form.previewButton, .button),
                               ("Cancel", form.focus == form.cancelButton, .button)], x: x, y: rect.maxY - 2)
-        buffer.put("tab next field · esc cancel", x: x + 27, y: rect.maxY - 2, role: .dim,
+        buffer.put(keymap.dialogHints(for: .policyForm), x: x + 27, y: rect.maxY - 2, role: .dim,
                    maxWidth: inner - 27)
     }
 
-    static func drawSecret(_ buffer: inout CellBuffer, _ reveal: SecretRevealState) {
+    static func drawSecret(_ buffer: inout CellBuffer, _ reveal: SecretRevealState, _ keymap: Keymap) {
         let rect = frame(&buffer, title: "New secret for \(reveal.clientName)", width: 72, height: 11, role: .warning)
         let x = rect.x + 2
         let inner = rect.width - 4
@@ -239,12 +290,11 @@ enum DialogRender {
             buffer.put("Written to \(written) (mode 0600)", x: x, y: rect.y + 6, role: .success, maxWidth: inner)
         }
         if let error = reveal.error { buffer.put(error, x: x, y: rect.y + 7, role: .error, maxWidth: inner) }
-        let keys = reveal.path != nil ? "enter write  esc back"
-            : (reveal.revealed ? "v hide" : "v reveal") + "  w write to a new file  enter done"
+        let keys = keymap.dialogHints(for: reveal.path != nil ? .secretPath : .secret)
         buffer.put(keys, x: x, y: rect.maxY - 2, role: .dim, maxWidth: inner)
     }
 
-    static func drawProgress(_ buffer: inout CellBuffer, _ progress: ProgressState) {
+    static func drawProgress(_ buffer: inout CellBuffer, _ progress: ProgressState, _ keymap: Keymap) {
         let rect = frame(&buffer, title: progress.title, width: 60, height: 7)
         let x = rect.x + 2
         let inner = rect.width - 4
@@ -257,6 +307,7 @@ enum DialogRender {
             buffer.put("working…", x: x, y: rect.y + 2, role: .accent)
         }
         buffer.put(progress.note, x: x, y: rect.y + 3, role: .dim, maxWidth: inner)
-        buffer.put(progress.cancelling ? "cancelling…" : "esc cancel", x: x, y: rect.maxY - 2, role: .dim)
+        buffer.put(progress.cancelling ? "cancelling…" : keymap.dialogHints(for: .progress), x: x, y: rect.maxY - 2,
+                   role: .dim)
     }
 }

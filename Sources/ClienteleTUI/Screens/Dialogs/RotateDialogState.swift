@@ -28,19 +28,30 @@ public struct RotateDialogState: Sendable {
     public var target = TextField()
     public var focus: Focus = .grace
     public var error: String?
+    /// The new secret's lifetime from the configuration; nil takes the core's default.
+    public var lifetime: DurationText?
 
-    public init(clientRowId: Int64, clientName: String, grace: DurationText) {
+    public init(clientRowId: Int64, clientName: String, grace: DurationText, lifetime: DurationText? = nil) {
         self.clientRowId = clientRowId
         self.clientName = clientName
         self.grace = TextField(grace.description)
+        self.lifetime = lifetime
     }
 
-    public var parsedGrace: DurationText? { DurationText(parsing: grace.text) }
+    /// Whether there is a grace period to set: not where the IdP keeps one secret, because the old one stops
+    /// working the moment the new one is issued. Offered until the preview says otherwise.
+    public var offersGrace: Bool {
+        guard let preview else { return true }
+        return preview.overlap && preview.capabilities.allowsOverlap
+    }
+
+    /// The grace the request carries: none where the IdP keeps one secret, whatever the field held.
+    public var parsedGrace: DurationText? { offersGrace ? DurationText(parsing: grace.text) : DurationText(seconds: 0) }
 
     /// Why this rotation leaves callers without overlap, if it does: then it needs a confirmation.
     public var noOverlapReason: String? {
         guard let preview else { return nil }
-        if !preview.overlap {
+        if !offersGrace {
             return "IdP '\(preview.identityProvider.name)' cannot keep two secrets: the old secret stops working the moment the new one is issued"
         }
         if parsedGrace?.seconds == 0 && !preview.retiring.isEmpty {
@@ -51,7 +62,7 @@ public struct RotateDialogState: Sendable {
 
     /// Fields in focus order; the target field only exists for file and command delivery.
     var focusOrder: [Focus] {
-        delivery == .showOnce ? [.grace, .delivery, .rotate, .cancel] : Focus.allCases
+        Focus.allCases.filter { ($0 != .grace || offersGrace) && ($0 != .target || delivery != .showOnce) }
     }
 
     mutating func moveFocus(_ step: Int) {
@@ -77,7 +88,7 @@ public struct RotateDialogState: Sendable {
             guard !target.isEmpty else { return .failure(ValidationMessage("enter the command that receives the secret")) }
             delivery = .command(target)
         }
-        return .success(RotationRequest(client: "#\(clientRowId)", grace: grace, delivery: delivery,
+        return .success(RotationRequest(client: "#\(clientRowId)", grace: grace, lifetime: lifetime, delivery: delivery,
                                         confirmed: confirmed))
     }
 }

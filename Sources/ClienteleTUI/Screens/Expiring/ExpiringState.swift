@@ -1,7 +1,7 @@
 import ClienteleCore
 import Foundation
 
-/// Every credential expiring within 90 days, grouped by urgency.
+/// Every credential expiring within the notice threshold (90 days unless configured), grouped by urgency.
 public struct ExpiringState: Sendable {
     public enum Row: Sendable {
         case group(String, count: Int, role: StyleRole)
@@ -14,19 +14,18 @@ public struct ExpiringState: Sendable {
 
     public init() {}
 
-    public static let window = DurationText.days(90)
-
-    /// Groups secrets (already sorted soonest first) under expired / ≤7 / ≤30 / ≤90 days headings.
-    public mutating func load(_ secrets: [ExpiringSecret], now: Date, page: Int) {
-        let groups: [(String, StyleRole, (Int) -> Bool)] = [
-            ("Expired", .expired, { $0 < 0 }), ("Within 7 days", .critical, { $0 >= 0 && $0 < 7 }),
-            ("Within 30 days", .warning, { $0 >= 7 && $0 < 30 }), ("Within 90 days", .notice, { $0 >= 30 }),
+    /// Groups secrets (already sorted soonest first) under expired and the operator's three thresholds (by default
+    /// ≤7 / ≤30 / ≤90 days), the same classes the CLI's `secrets expiring` reports.
+    public mutating func load(_ secrets: [ExpiringSecret], now: Date, thresholds: ExpiryThresholds, page: Int) {
+        let groups: [(String, StyleRole, ExpiryClass)] = [
+            ("Expired", .expired, .expired), ("Within \(Self.words(thresholds.critical))", .critical, .critical),
+            ("Within \(Self.words(thresholds.warning))", .warning, .warning),
+            ("Within \(Self.words(thresholds.notice))", .notice, .notice),
         ]
+        let classes = secrets.map { thresholds.classify($0.expiresAt, now: now) }
         rows = []
         for (title, role, test) in groups {
-            let members = secrets.filter { secret in
-                secret.expiresAt <= now ? test(-1) : test(daysLeft(until: secret.expiresAt, from: now))
-            }
+            let members = zip(secrets, classes).filter { $0.1 == test }.map(\.0)
             guard !members.isEmpty else { continue }
             rows.append(.group(title, count: members.count, role: role))
             rows.append(contentsOf: members.map { .item($0) })
@@ -34,6 +33,11 @@ public struct ExpiringState: Sendable {
         loaded = true
         if case .group = rows.first, cursor.selected == 0 { cursor.selected = 1 }
         cursor.clamp(count: rows.count, page: page)
+    }
+
+    /// `7 days` reads better in a heading than `7d`; other units keep their short form.
+    static func words(_ duration: DurationText) -> String {
+        duration.seconds % 86_400 == 0 ? "\(duration.seconds / 86_400) days" : duration.description
     }
 
     public var selected: ExpiringSecret? {

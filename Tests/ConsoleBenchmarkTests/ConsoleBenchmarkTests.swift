@@ -1,7 +1,8 @@
 import ClienteleCore
 import Foundation
 import Testing
-@testable import ClienteleTUI
+import ClienteleTUI
+@testable import ConsoleBenchmark
 
 struct ConsoleBenchmarkTests {
     /// On the small demo: the benchmark runs the real code and reports every figure scripts/bench reads.
@@ -15,8 +16,14 @@ struct ConsoleBenchmarkTests {
                 registry: registry, adapters: StandardAdapters(registryPath: path, clock: .wall))
             for key in results.keys.sorted() { print("bench \(key) = \(String(format: "%.2f", results[key]!))") }
         } else {
-            let fixture = try await SharedDemo.fixture()
-            results = try await ConsoleBenchmark.run(registry: fixture.registry, adapters: fixture.adapters)
+            let directory = NSTemporaryDirectory() + "clientele-bench-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = directory + "/registry.sqlite"
+            let clock = ClienteleClock.fixed(Timestamp.parse("2026-11-23T12:00:00Z")!)
+            _ = try await DemoBuilder(registryPath: path, clients: 60, seed: 7, clock: clock).build()
+            results = try await ConsoleBenchmark.run(
+                registry: try Registry.open(at: path, clock: clock), adapters: StandardAdapters(registryPath: path, clock: clock))
             #expect(results["clients"] == 60)
         }
         for key in ["first_frame_ms", "filter_p50_ms", "filter_p99_ms", "render_200x60_p50_ms", "peak_rss_mb",

@@ -1,12 +1,13 @@
 import ClienteleCore
+import ClienteleTUI
 import Foundation
 
 /// Measures the console in-process with its real update and render code, for scripts/bench. Figures are
-/// milliseconds except `peak_rss_mb` and counts.
-public enum ConsoleBenchmark {
-    public static let frameSize = Size(width: 200, height: 60)
+/// milliseconds except `peak_rss_mb` and counts. Its own executable, so none of this ships in `clientele`.
+enum ConsoleBenchmark {
+    static let frameSize = Size(width: 200, height: 60)
 
-    public static func run(registry: Registry, adapters: any IdentityProviderAdapters) async throws -> [String: Double] {
+    static func run(registry: Registry, adapters: any IdentityProviderAdapters) async throws -> [String: Double] {
         var results: [String: Double] = [:]
 
         // First frame: what the console does before its first draw — header counts and the first page by name.
