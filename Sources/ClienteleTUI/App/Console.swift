@@ -31,7 +31,8 @@ public enum Console {
                 }
                 let inbox = ActionInbox()
                 let runner = EffectRunner(registry: registry, adapters: adapters, actor: options.actor,
-                                          readonly: options.readonly, inbox: inbox)
+                                          readonly: options.readonly, inbox: inbox,
+                                          rotationDefaults: options.configuration.rotationDefaults)
                 var state = AppState(size: terminal.size, now: registry.clock.now, readonly: options.readonly,
                                      registryPath: options.registryPath, configuration: options.configuration,
                                      homeDirectory: options.environment["HOME"])

@@ -29,13 +29,13 @@ public final class EffectRunner: EffectPerforming, Sendable {
         }
     }
 
+    /// `rotationDefaults` are the configuration's, as the CLI's `rotate` takes them.
     public init(registry: Registry, adapters: any IdentityProviderAdapters, actor: String, readonly: Bool,
-                inbox: ActionInbox)
+                inbox: ActionInbox, rotationDefaults: RotationDefaults = .standard)
     {
         self.registry = registry
-        self.service = RotationService(registry: registry, adapters: adapters, onWait: { note in
-            inbox.post(.progress(done: 0, total: 1, note: note))
-        })
+        self.service = RotationService(registry: registry, adapters: adapters, defaults: rotationDefaults,
+                                       onWait: { note in inbox.post(.progress(done: 0, total: 1, note: note)) })
         self.removal = SecretRemoval(registry: registry, adapters: adapters)
         self.actor = actor
         self.readonly = readonly

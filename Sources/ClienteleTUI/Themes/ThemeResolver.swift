@@ -1,4 +1,5 @@
 import Foundation
+import ClienteleCore
 
 /// Finds and loads the theme to use: `--theme NAME|PATH`, else `$CLIENTELE_THEME`, else `dark`; `NO_COLOR`
 /// (https://no-color.org) forces monochrome whatever was chosen. A name is looked up as NAME.yaml in
@@ -40,7 +41,7 @@ public struct ThemeResolver: Sendable {
 
     func load(_ choice: String) -> Resolution {
         let isPath = choice.contains("/") || choice.hasSuffix(".yaml") || choice.hasSuffix(".yml")
-        let candidates = isPath ? [absolute(choice)] : searchDirectories().flatMap {
+        let candidates = isPath ? [AbsolutePath.of(choice, from: workingDirectory)] : searchDirectories().flatMap {
             ["\($0)/\(choice).yaml", "\($0)/\(choice).yml"]
         }
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
@@ -88,10 +89,6 @@ public struct ThemeResolver: Sendable {
         return names.sorted()
     }
 
-    private func absolute(_ path: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
-        return expanded.hasPrefix("/") ? expanded : workingDirectory + "/" + expanded
-    }
 
     public static func currentExecutable() -> String? {
         #if os(Linux)

@@ -47,7 +47,7 @@ import Testing
         guard case .success(let request) = try Self.dialog(driver).request(confirmed: false) else {
             Issue.record("refused"); return
         }
-        #expect(request.grace.seconds == 0)
+        #expect(request.grace?.seconds == 0)
     }
 
     @Test func aGraceFieldWhereTheIdPKeepsTwo() async throws {

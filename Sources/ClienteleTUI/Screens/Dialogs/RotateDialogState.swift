@@ -83,7 +83,7 @@ public struct RotateDialogState: Sendable {
             delivery = .terminal
         case .file:
             guard !target.isEmpty else { return .failure(ValidationMessage("enter the path of a new file for the secret")) }
-            delivery = .file(path: (target as NSString).expandingTildeInPath)
+            delivery = .file(path: AbsolutePath.of(target))
         case .command:
             guard !target.isEmpty else { return .failure(ValidationMessage("enter the command that receives the secret")) }
             delivery = .command(target)

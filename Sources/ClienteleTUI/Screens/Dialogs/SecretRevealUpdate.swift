@@ -31,7 +31,7 @@ enum SecretRevealUpdate {
                     reveal.error = "enter a path for the new file"
                     return []
                 }
-                return [.writeSecretFile(reveal.secret, path: (text as NSString).expandingTildeInPath)]
+                return [.writeSecretFile(reveal.secret, path: AbsolutePath.of(text))]
             default:
                 path.handle(key)
                 reveal.path = path
