@@ -12,13 +12,17 @@ public struct TextField: Equatable, Sendable {
     /// Applies an editing key; returns false for keys it does not handle (Enter, Esc, Tab…).
     @discardableResult
     public mutating func handle(_ key: KeyEvent) -> Bool {
+        cursor = min(max(cursor, 0), text.count)
         switch key {
         case .character(let character):
             // Control characters never enter a field, so nothing invisible reaches a path or a policy value.
             guard !character.unicodeScalars.contains(where: { SafeText.isControl($0) }) else { return true }
-            let index = text.index(text.startIndex, offsetBy: min(cursor, text.count))
+            let index = text.index(text.startIndex, offsetBy: cursor)
+            // A combining mark joins the character before it, so the text may not grow by one character: count
+            // what now stands before the cursor instead of adding one.
+            let head = String(text[..<index]) + String(character)
             text.insert(character, at: index)
-            cursor += 1
+            cursor = min(head.count, text.count)
         case .backspace:
             guard cursor > 0 else { return true }
             let index = text.index(text.startIndex, offsetBy: cursor - 1)
