@@ -114,6 +114,7 @@ import Testing
         ("expiry:\n  warning: soon\n", "config file c.yaml: key 'expiry.warning': 'soon' is not"),
         ("colours: {}\n", "config file c.yaml: unknown key 'colours'"),
         ("expiry:\n  critical: 40d\n", "critical (40d) ≤ warning (30d)"),
+        ("rotation:\n  lifetime: 0\n", "config file c.yaml: key 'rotation.lifetime': a new secret's lifetime must be longer than 0"),
     ])
     func rejectsNamingFileAndKey(yaml: String, expected: String) {
         do {

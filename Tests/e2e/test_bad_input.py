@@ -33,6 +33,8 @@ CASES = [
     (["rotate", "billing-api", "--lifetime", "0", "--secret-file", "/tmp/never"], "'0' is invalid for '--lifetime"),
     (["idp", "add", "entra", "--name", "corp", "--tenant", "t", "--client-id", "c", "--secret-env", "X",
       "--secret-replication-wait", "99999999999d"], "is invalid for '--secret-replication-wait"),
+    (["idp", "add", "entra", "--name", "corp", "--tenant", "t", "--client-id", "c", "--secret-env", "X",
+      "--secret-replication-wait", "2h"], "'2h' is invalid for '--secret-replication-wait <duration>': use at most 1h"),
     (["client", "list", "--limit", "0"], "--limit must be between 1 and"),
     (["client", "list", "--limit=-1"], "--limit must be between 1 and"),
     (["client", "list", "--limit", "99999999999999999999"], "is invalid for '--limit"),

@@ -85,7 +85,12 @@ public struct ClienteleConfiguration: Sendable, Hashable {
                 case ("expiry", "warning"): configuration.expiry.warning = duration
                 case ("expiry", "critical"): configuration.expiry.critical = duration
                 case ("rotation", "grace"): configuration.defaultGrace = duration
-                default: configuration.defaultLifetime = duration
+                default:
+                    guard duration.seconds > 0 else {
+                        throw ClienteleError.invalidInput(
+                            "config file \(source): key 'rotation.lifetime': a new secret's lifetime must be longer than 0")
+                    }
+                    configuration.defaultLifetime = duration
                 }
             }
         }

@@ -47,7 +47,10 @@ struct OutputOptions: ParsableArguments {
 
 /// Parses a duration flag with a message that says what a duration looks like. `allowsZero: false` is for spans
 /// where 0 means nothing sensible (a secret's lifetime: a secret that expires as it is made).
-func parseDuration(flag _: String, allowsZero: Bool = true) -> @Sendable (String) throws -> DurationText {
+/// `longest`, where a flag has a tighter bound than the century every duration has.
+func parseDuration(flag _: String, allowsZero: Bool = true, longest: DurationText? = nil)
+    -> @Sendable (String) throws -> DurationText
+{
     { text in
         guard let duration = DurationText(parsing: text) else {
             // ArgumentParser prefixes "The value '30x' is invalid for '--within <within>'", naming value and flag.
@@ -55,6 +58,9 @@ func parseDuration(flag _: String, allowsZero: Bool = true) -> @Sendable (String
         }
         if !allowsZero && duration.seconds == 0 {
             throw ClienteleError.invalidInput("use a span longer than 0 (for example 90d)")
+        }
+        if let longest, duration.seconds > longest.seconds {
+            throw ClienteleError.invalidInput("use at most \(longest)")
         }
         return duration
     }

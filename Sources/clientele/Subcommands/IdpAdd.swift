@@ -46,7 +46,9 @@ extension ClienteleCommand.Idp {
 
         @Option(help: ArgumentHelp(
             "How long a rotation keeps asking about a new secret Entra still refuses while it replicates (default 2m).",
-            valueName: "duration"), transform: parseDuration(flag: "--secret-replication-wait"))
+            valueName: "duration"),
+                // A rotation holds its lease and keeps asking for this long: replication takes seconds to minutes.
+                transform: parseDuration(flag: "--secret-replication-wait", longest: DurationText(seconds: 3600)))
         var secretReplicationWait: DurationText?
 
         func validate() throws {
