@@ -1,0 +1,1 @@
+"""A loopback stand-in for MuleSoft Anypoint: Access Management token, API Manager instances and policies."""
