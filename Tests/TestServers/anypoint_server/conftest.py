@@ -1,0 +1,27 @@
+"""One server per test module (started through scripts/anypoint-test-server --port 0 as Clientele's own
+tests will start it), with every response checked against the contract's OpenAPI fragments."""
+
+import pytest
+
+from anypoint_harness import SEEDED_APIS, ServerProcess
+from contract_validator import ContractValidator, validating
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = ServerProcess("--apis", SEEDED_APIS, "--seed", "anypoint-suite", "--quiet")
+    srv.validator = ContractValidator(srv.base_url)
+    with validating(srv.validator):
+        yield srv
+    srv.stop()
+
+
+@pytest.fixture(autouse=True)
+def _restore_server(request):
+    """Tests that inject faults or change knobs leave the module's server as they found it."""
+    yield
+    if "server" in request.fixturenames:
+        srv = request.getfixturevalue("server")
+        srv.control("DELETE", "/faults")
+        srv.control("POST", "/latency", {"ms": 0})
+        srv.control("POST", "/policy-list-shape", {"shape": "array"})
