@@ -94,7 +94,13 @@ class AccessManagement:
                              "grant_types": ["client_credentials"], "org_id": self.org.id})
         me["user"]["organizationId"] = self.org.id
         me["user"]["organization"].update({"id": self.org.id, "name": self.org.name})
-        prefs = me["user"]["organizationPreferences"].pop(old_org)
-        prefs["defaultEnvironment"] = next(iter(self.org.environments))
+        for key in ("memberOfOrganizations", "contributorOfOrganizations"):
+            for entry in me["user"][key]:
+                if entry.get("id") == old_org:
+                    entry.update({"id": self.org.id, "name": self.org.name})
+        # The upstream schema, generated from its example, requires the example organization's id as a key of
+        # organizationPreferences; it stays beside ours so the reply conforms.
+        prefs = {"defaultEnvironment": next(iter(self.org.environments))}
+        me["user"]["organizationPreferences"][old_org] = dict(prefs)
         me["user"]["organizationPreferences"][self.org.id] = prefs
         return me

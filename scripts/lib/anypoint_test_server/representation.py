@@ -51,14 +51,17 @@ def asset_row(org, api):
 
 
 def instance_detail(org, api):
+    """getEnvironmentApi; an instance never seen by a gateway has no lastActiveDate, so the key is left out
+    (the schema types it string, not nullable)."""
     body = instance(org, api)
-    body.pop("id")
-    body["id"] = api.id
+    del body["lastActiveDate"]
     body["apiId"] = api.id
     body["endpoint"] = {"audit": _audit(api.created), "type": "http", "uri": "http://127.0.0.1:9/upstream",
-                        "proxyUri": None, "isCloudHub": None, "deploymentType": "HY", "policiesVersion": None,
-                        "referencesUserDomain": None, "responseTimeout": None}
-    body["deployment"] = None
+                        "proxyUri": "http://0.0.0.0:8081/", "isCloudHub": None, "deploymentType": "HY",
+                        "policiesVersion": "v1", "referencesUserDomain": None, "responseTimeout": None}
+    body["deployment"] = {"audit": _audit(api.created), "applicationName": f"{api.asset_id}-gateway",
+                          "gatewayVersion": "1.9.0", "environmentId": api.environment_id, "type": "HY",
+                          "apiId": api.id}
     return body
 
 
