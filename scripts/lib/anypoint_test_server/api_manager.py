@@ -142,7 +142,10 @@ class ApiManager:
 
     def _policy(self, method, api, policy, body):
         if method == "GET":
-            return 200, representation.policy_full(self.org, policy)
+            # The fragment answers GET of one policy with its `policies` schema, an array; the provider reads
+            # an object. The OpenAPI is the peer that checks this server, so one policy comes as a one-element
+            # array (see README).
+            return 200, [representation.policy_full(self.org, policy)]
         if method == "DELETE":
             api.policies.remove(policy)
             self._renumber(api)

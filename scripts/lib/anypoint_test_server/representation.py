@@ -65,8 +65,16 @@ def instance_detail(org, api):
     return body
 
 
+def _without_null_pointcut(body):
+    # The fragment's `policies` schema types pointcutData as a non-nullable array (the request schema allows
+    # null); a policy on every path leaves the key out rather than break the documented reply.
+    if body["pointcutData"] is None:
+        del body["pointcutData"]
+    return body
+
+
 def policy_full(org, policy):
-    return {
+    return _without_null_pointcut({
         "audit": _audit(policy.created, policy.updated),
         "masterOrganizationId": org.id,
         "organizationId": org.id,
@@ -83,12 +91,12 @@ def policy_full(org, policy):
         "apiId": policy.api_id,
         "label": policy.label,
         "upstreamIds": policy.upstream_ids,
-    }
+    })
 
 
 def policy_compact(policy):
     """The other list entry shape (contract README shape 3): policyId, configuration, implementationAsset."""
-    return {
+    return _without_null_pointcut({
         "policyId": policy.id,
         "policyTemplateId": policy.asset_id,
         "type": "system",
@@ -100,4 +108,4 @@ def policy_compact(policy):
         "implementationAsset": {"assetId": f"{policy.asset_id}-flex", "groupId": policy.group_id,
                                 "version": policy.asset_version, "technology": "flexGateway"},
         "template": {"assetId": policy.asset_id, "groupId": policy.group_id, "assetVersion": policy.asset_version},
-    }
+    })
