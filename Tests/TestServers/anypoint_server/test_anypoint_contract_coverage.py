@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from contract_validator import ContractValidator, ContractViolation
+from contract_validator import CONTRACTS, FRAGMENTS, SHARED_CONTRACTS, ContractValidator, ContractViolation
 
 
 def _response(base, path, status, body, method="GET"):
@@ -34,3 +34,11 @@ def test_validator_rejects_a_wrong_listing_a_wrong_error_shape_and_an_unknown_pa
     v.check(_response(server.base_url, path + "/1/policies", 200, "[]"))
     v.check(_response(server.base_url, path, 401, '{"error": "Unauthorized", "message": "Unauthorized"}'))
     assert v.checked == 3
+
+
+def test_the_vendored_fragments_are_the_shared_contracts():
+    shared = next((d for d in SHARED_CONTRACTS if d.is_dir()), None)
+    if shared is None:
+        pytest.skip("shared/contracts is not beside this clone; the vendored copies are used as they are")
+    for name in FRAGMENTS:
+        assert (CONTRACTS / name).read_bytes() == (shared / name).read_bytes(), name
