@@ -5,6 +5,7 @@ import re
 import urllib.parse
 
 from . import policy_rules, representation
+from .client_access import ApiClientAccess
 from .errors import AnypointError
 from .organization import Policy
 from .timestamps import now_iso
@@ -13,7 +14,7 @@ PREFIX = "/apimanager/api/v1/organizations/"
 MAX_LIMIT = 250  # contract README: limit default 100, max 250
 LIST_SHAPES = ("array", "envelope", "compact")
 _ROUTE = re.compile(r"^/apimanager/api/v1/organizations/([^/]+)/environments/([^/]+)/apis"
-                    r"(?:/([^/]+)(?:/(policies)(?:/([^/]+))?)?)?/?$")
+                    r"(?:/([^/]+)(?:/(policies|contracts|tiers)(?:/([^/]+))?)?)?/?$")
 
 
 def _int_param(query, name, default, low, high):
@@ -35,16 +36,24 @@ def _id(text, what):
     return int(text)
 
 
+def _pager(query):
+    """offset/limit over a list, with the same bounds as the API listing."""
+    offset = _int_param(query, "offset", 0, 0, 2**31 - 1)
+    limit = _int_param(query, "limit", 100, 0, MAX_LIMIT)
+    return lambda rows: rows[offset:offset + limit]
+
+
 class ApiManager:
     def __init__(self, org):
         self.org = org
         self.list_shape = "array"
+        self.client_access = ApiClientAccess(org)
 
     def handle(self, method, path, raw_query, body):
         match = _ROUTE.match(path)
         if not match:
             raise AnypointError(404, f"Cannot {method} {path}")
-        org_id, env_id, api_text, policies, policy_text = match.groups()
+        org_id, env_id, api_text, collection, item_text = match.groups()
         org = self.org
         if org_id != org.id:
             raise AnypointError(403, "You do not have access to this organization")
@@ -59,20 +68,27 @@ class ApiManager:
             api = org.apis.get(_id(api_text, "environmentApiId"))
             if api is None or api.environment_id != env_id:
                 raise AnypointError(404, f"API {api_text} not found")
-            if policies is None:
+            if collection is None:
                 if method == "GET":
                     return 200, representation.instance_detail(org, api)
                 raise AnypointError(405, f"{method} is not allowed here")
-            if policy_text is None:
+            if collection == "tiers":
+                if item_text is not None:
+                    raise AnypointError(404, f"Cannot {method} {path}")
+                return self.client_access.tiers(method, api, _pager(query), body)
+            if collection == "contracts":
+                if item_text is None:
+                    return self.client_access.contracts(method, api, _pager(query), body)
+                return self.client_access.contract(method, api, item_text, body)
+            if item_text is None:
                 return self._policies(method, api, query, body)
-            policy = next((p for p in api.policies if p.id == _id(policy_text, "policyId")), None)
+            policy = next((p for p in api.policies if p.id == _id(item_text, "policyId")), None)
             if policy is None:
-                raise AnypointError(404, f"Policy {policy_text} not found")
+                raise AnypointError(404, f"Policy {item_text} not found")
             return self._policy(method, api, policy, body)
 
     def _list_apis(self, env_id, query):
-        offset = _int_param(query, "offset", 0, 0, 2**31 - 1)
-        limit = _int_param(query, "limit", 100, 0, MAX_LIMIT)
+        page = _pager(query)
         rows = self.org.apis_in(env_id)
         for name, attr in (("assetId", "asset_id"), ("groupId", "group_id"), ("assetVersion", "asset_version"),
                            ("instanceLabel", "instance_label")):
@@ -81,8 +97,7 @@ class ApiManager:
         if query.get("query"):
             needle = query["query"][-1].lower()
             rows = [a for a in rows if needle in a.asset_name.lower() or needle in a.instance_label.lower()]
-        page = rows[offset:offset + limit]
-        return {"total": len(rows), "assets": [representation.asset_row(self.org, a) for a in page]}
+        return {"total": len(rows), "assets": [representation.asset_row(self.org, a) for a in page(rows)]}
 
     def _policies(self, method, api, query, body):
         if method == "GET":

@@ -12,6 +12,7 @@ import threading
 
 from .access_management import AccessManagement
 from .api_manager import ApiManager
+from .exchange_applications import ExchangeApplications
 from .http_server import AnypointHTTPServer
 from .organization import Organization
 
@@ -64,8 +65,8 @@ def main(argv=None):
         access = AccessManagement(org, client_id, secret)
         del secret
         try:
-            server = AnypointHTTPServer(("127.0.0.1", args.port), access, ApiManager(org), args.latency_ms,
-                                        log_requests=not args.quiet)
+            server = AnypointHTTPServer(("127.0.0.1", args.port), access, ApiManager(org),
+                                        ExchangeApplications(org), args.latency_ms, log_requests=not args.quiet)
         except OSError as exc:
             sys.stderr.write(f"anypoint-test-server: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}\n")
             return 1

@@ -17,6 +17,7 @@ from graph_test_server.faults import Faults
 from . import control
 from .api_manager import PREFIX as API_MANAGER_PREFIX
 from .errors import AnypointError
+from .exchange_applications import PREFIX as EXCHANGE_PREFIX
 
 MAX_BODY = 16 * 1024 * 1024
 _HTML_OUTAGE = (b"<html><head><title>503 Service Temporarily Unavailable</title></head><body><center>"
@@ -28,9 +29,10 @@ class AnypointHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 1024
 
-    def __init__(self, address, access, api_manager, latency_ms=0, log_requests=True):
+    def __init__(self, address, access, api_manager, exchange, latency_ms=0, log_requests=True):
         self.access = access
         self.api_manager = api_manager
+        self.exchange = exchange
         self.latency_ms = latency_ms
         self.log_requests = log_requests
         self.faults = Faults()
@@ -112,16 +114,18 @@ class AnypointRequestHandler(BaseHTTPRequestHandler):
             if path.startswith("/accounts/api/"):
                 status, reply = server.access.handle(method, path, self.headers, body)
                 return status, reply, {}
-            if path.startswith(API_MANAGER_PREFIX):
-                server.access.check_bearer(self.headers.get("Authorization"))
-                parsed = None
-                if body.strip():
-                    try:
-                        parsed = json.loads(body.decode("utf-8"))
-                    except (ValueError, UnicodeDecodeError):
-                        raise AnypointError(400, "the body is not JSON") from None
-                status, reply = server.api_manager.handle(method, path, raw_query, parsed)
-                return status, reply, {}
+            for prefix, handler in ((API_MANAGER_PREFIX, server.api_manager),
+                                    (EXCHANGE_PREFIX, server.exchange)):
+                if path.startswith(prefix):
+                    server.access.check_bearer(self.headers.get("Authorization"))
+                    parsed = None
+                    if body.strip():
+                        try:
+                            parsed = json.loads(body.decode("utf-8"))
+                        except (ValueError, UnicodeDecodeError):
+                            raise AnypointError(400, "the body is not JSON") from None
+                    status, reply = handler.handle(method, path, raw_query, parsed)
+                    return status, reply, {}
             raise AnypointError(404, f"Cannot {method} {path}")
         except AnypointError as err:
             return err.status, err.body(), err.headers

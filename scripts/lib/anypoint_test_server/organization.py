@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 POLICY_GROUP = "68ef9520-24e9-4cf2-b2f5-620025690913"  # MuleSoft's own policy group (contract README)
 FIRST_API_ID = 18_000_001
 FIRST_POLICY_ID = 4_000_001
+FIRST_OTHER_ID = 700_001  # tiers, applications, contracts
 SEED_DATE = "2026-01-01T00:00:00.000Z"
 
 
@@ -52,6 +53,43 @@ class Policy:
     updated: object = None
 
 
+@dataclass
+class Tier:
+    id: int
+    api_id: int
+    name: str
+    description: object
+    status: str  # ACTIVE | DEPRECATED
+    auto_approve: bool
+    limits: list  # of {maximumRequests, timePeriodInMilliseconds}
+
+
+@dataclass
+class Application:
+    """An Exchange client application; Anypoint shows its client secret to the organization's admins."""
+    id: int
+    name: str
+    description: str
+    url: object
+    grant_types: list
+    redirect_uris: list
+    client_id: str
+    client_secret: str
+    created: str
+
+
+@dataclass
+class Contract:
+    id: int
+    api_id: int
+    application_id: int
+    tier_id: object  # None when the API has no tiers
+    status: str  # APPROVED | PENDING | REVOKED
+    created: str
+    approved_date: object = None
+    revoked_date: object = None
+
+
 class Organization:
     def __init__(self, seed, environment_names):
         self._random = random.Random(seed) if seed is not None else random.Random()
@@ -63,8 +101,12 @@ class Organization:
             env = Environment(self.new_uuid(), name, production=name.lower().startswith("prod"))
             self.environments[env.id] = env
         self.apis = {}  # id -> ApiInstance
+        self.tiers = {}  # id -> Tier
+        self.applications = {}  # id -> Application
+        self.contracts = {}  # id -> Contract
         self._next_api = FIRST_API_ID
         self._next_policy = FIRST_POLICY_ID
+        self._next_other = FIRST_OTHER_ID
 
     def new_uuid(self):
         return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
@@ -89,6 +131,11 @@ class Organization:
         with self.lock:
             self._next_policy += 1
             return self._next_policy - 1
+
+    def new_id(self):
+        with self.lock:
+            self._next_other += 1
+            return self._next_other - 1
 
     def seed(self, count):
         """`count` API instances in every environment: asset api-00001... at 1.0.x, labelled by environment."""
