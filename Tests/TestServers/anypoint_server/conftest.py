@@ -2,6 +2,7 @@
 tests will start it), with every response checked against the contract's OpenAPI fragments."""
 
 import pytest
+from anypoint_sdk import AnypointClient
 
 from anypoint_harness import SEEDED_APIS, ServerProcess
 from contract_validator import ContractValidator, validating
@@ -14,6 +15,15 @@ def server():
     with validating(srv.validator):
         yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    """anypoint-sdk's own client, with a token it fetched itself from the module's server."""
+    c = AnypointClient.from_client_credentials(server.client_id, server.client_secret, base_url=server.base_url,
+                                               timeout=10)
+    yield c
+    c.close()
 
 
 @pytest.fixture(autouse=True)

@@ -2,16 +2,7 @@
 contracts (anypoint-sdk, both of its contract paths: Exchange with a tier, API Manager without)."""
 
 import pytest
-from anypoint_sdk import AnypointClient
 from anypoint_sdk._http import HttpError
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    c = AnypointClient.from_client_credentials(server.client_id, server.client_secret, base_url=server.base_url,
-                                               timeout=10)
-    yield c
-    c.close()
 
 
 def _apps(server, rest=""):

@@ -11,14 +11,6 @@ from anypoint_sdk._http import HttpError
 from anypoint_harness import POLICY_GROUP, SEEDED_APIS
 
 
-@pytest.fixture(scope="module")
-def client(server):
-    c = AnypointClient.from_client_credentials(server.client_id, server.client_secret, base_url=server.base_url,
-                                               timeout=10)
-    yield c
-    c.close()
-
-
 def test_from_client_credentials_with_a_wrong_secret_fails_with_401(server):
     with pytest.raises(HttpError) as err:
         AnypointClient.from_client_credentials(server.client_id, "wrong-" + server.client_secret,
