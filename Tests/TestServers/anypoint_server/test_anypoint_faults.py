@@ -61,15 +61,15 @@ def test_delay_fault_and_latency_knob(server):
     started = time.monotonic()
     assert server.call("GET", server.env_url(), params={"limit": 1}).status_code == 200
     assert time.monotonic() - started >= 0.4
-    server.control("POST", "/latency", {"ms": 300})
+    server.control("POST", "/latency", {"ms": 500})
     started = time.monotonic()
     server.call("GET", server.env_url(), params={"limit": 1})
     server.call("GET", server.env_url(), params={"limit": 1})
-    assert time.monotonic() - started >= 0.6
+    assert time.monotonic() - started >= 1.0
     server.control("POST", "/latency", {"ms": 0})
     started = time.monotonic()
     server.call("GET", server.env_url(), params={"limit": 1})
-    assert time.monotonic() - started < 0.3
+    assert time.monotonic() - started < 0.45  # off again: far below one 500 ms sleep, even on a busy machine
 
 
 @pytest.mark.parametrize("spec, word", [({"kind": "explode"}, "'kind'"), ({"status": 200}, "'status'"),
