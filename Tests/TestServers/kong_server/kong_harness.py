@@ -22,6 +22,7 @@ class ServerProcess:
 
     def __init__(self, *args, start_timeout=60):
         self.log = tempfile.NamedTemporaryFile(prefix="kong-test-server-", suffix=".log", delete=False)
+        self._final_log = None
         self.proc = subprocess.Popen([str(SERVER_SCRIPT), "--port", "0", *map(str, args)],
                                      stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
         self.first_line, self.extra_stdout = self._first_line(start_timeout)
@@ -45,6 +46,8 @@ class ServerProcess:
         return first.decode(), rest
 
     def log_text(self):
+        if self._final_log is not None:
+            return self._final_log
         return Path(self.log.name).read_text(errors="replace")
 
     def stop(self, sig=signal.SIGTERM, timeout=15):
@@ -56,7 +59,11 @@ class ServerProcess:
                 self.proc.kill()
                 self.proc.wait()
         self.proc.stdout.close()
-        self.log.close()
+        if self._final_log is None:
+            # Keep the log in memory for assertions and leave nothing behind in /tmp.
+            self._final_log = self.log_text()
+            self.log.close()
+            Path(self.log.name).unlink(missing_ok=True)
         return self.proc.returncode
 
     # ---- raw HTTP ----------------------------------------------------------------------------
