@@ -147,3 +147,26 @@ def test_deck_retries_a_put_that_kong_answers_with_500(server, applied, tmp_path
     assert stats["by_route"]["PUT /plugins/{key}"] == 3
     _, _, plugin = server.admin("GET", f"/plugins/{applied['key-auth']['id']}")
     assert plugin["config"]["hide_credentials"] is True
+
+
+def test_deck_dump_and_diff_agree_on_every_credential_kind(server, tmp_path):
+    assert server.admin("PUT", "/consumers/cred-holder", {"custom_id": "c-1"})[0] == 200
+    for path, body in [("key-auth", {"key": "holder-key"}),
+                       ("oauth2", {"name": "holder", "client_id": "holder-client", "client_secret": "holder-s",
+                                   "redirect_uris": ["https://holder.test/cb"]}),
+                       ("jwt", {"key": "holder-iss", "secret": "holder-jwt-secret"}),
+                       ("basic-auth", {"username": "holder-user", "password": "holder-pw"}),
+                       ("acls", {"group": "silver"})]:
+        status, _, body = server.admin("POST", f"/consumers/cred-holder/{path}", body)
+        assert status == 201, body
+    path, state = _dump(server, tmp_path)
+    holder = next(c for c in state["consumers"] if c["username"] == "cred-holder")
+    assert [k["key"] for k in holder["keyauth_credentials"]] == ["holder-key"]
+    assert [(o["client_id"], o["client_secret"]) for o in holder["oauth2_credentials"]] == [
+        ("holder-client", "holder-s")]
+    assert [(j["key"], j["algorithm"]) for j in holder["jwt_secrets"]] == [("holder-iss", "HS256")]
+    assert [b["username"] for b in holder["basicauth_credentials"]] == ["holder-user"]
+    assert holder["basicauth_credentials"][0]["password"] != "holder-pw"  # Kong keeps only the hash
+    assert [a["group"] for a in holder["acls"]] == ["silver"]
+    result = _diff(server, path)
+    assert result.returncode == 0, result.stdout + result.stderr
