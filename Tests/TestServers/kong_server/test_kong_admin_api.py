@@ -141,3 +141,27 @@ def test_admin_token_is_required_and_checked(server):
     for token in (None, "wrong", server.token + "x"):
         status, _, body = server.admin("GET", "/services", token=token)
         assert status == 401 and body == {"message": "Invalid credentials. Token or User credentials required"}
+
+
+def test_nested_routes_belong_to_their_service(server):
+    status, _, route = server.admin("POST", "/services/api-00008/routes", {"name": "extra-8", "paths": ["/x8"]})
+    assert status == 201
+    _, _, service = server.admin("GET", "/services/api-00008")
+    assert route["service"] == {"id": service["id"]}
+    _, _, listed = server.admin("GET", "/services/api-00008/routes")
+    assert sorted(r["name"] for r in listed["data"]) == ["api-00008-route", "extra-8"]
+    assert server.admin("GET", "/services/api-00009/routes/extra-8")[0] == 404
+
+
+def test_parallel_writes_all_land(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def create(n):
+        return server.admin("POST", "/consumers", {"username": f"parallel-{n}"})[0]
+
+    with ThreadPoolExecutor(16) as pool:
+        assert list(pool.map(create, range(48))) == [201] * 48
+    _, counts = server.control("GET", "/counts")
+    _, _, page = server.admin("GET", "/consumers?size=1000")
+    assert sum(c["username"].startswith("parallel-") for c in page["data"] if c["username"]) == 48
+    assert counts["consumers"] >= 48
