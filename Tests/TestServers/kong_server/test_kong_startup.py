@@ -62,8 +62,13 @@ def test_log_names_query_options_but_never_their_values():
     srv = ServerProcess()
     try:
         srv.admin("GET", "/services?tags=very-private-tag")
+        srv.admin("PUT", "/consumers/someone", {})
+        srv.admin("POST", "/consumers/someone/key-auth", {"key": "secret-api-key-1"})
+        srv.admin("GET", "/key-auths/secret-api-key-1")
     finally:
         srv.stop()
     log = srv.log_text()
     assert "GET /services?tags 200" in log and "very-private-tag" not in log
+    assert "GET /key-auths/{key} 200" in log and "secret-api-key-1" not in log
+    assert "POST /consumers/{key}/key-auth 201" in log
     assert json.loads(srv.first_line)["version"] == "3.10.0"

@@ -1,6 +1,7 @@
 """The HTTP layer: one thread per connection, keep-alive, the admin token, latency, faults and statistics.
 
-Logs name method, path, the query's option names (never values) and status; never bodies or headers.
+Logs name method, the path with only ids kept, the query's option names (never values) and status; never
+bodies or headers: a path segment or a query value can be a credential.
 """
 
 import hmac
@@ -17,6 +18,7 @@ from graph_test_server.stats import Stats
 
 from . import control, errors
 from .admin_api import AdminApi, KONG_VERSION
+from .store import is_uuid
 
 MAX_BODY = 16 * 1024 * 1024
 TOKEN_HEADER = "Kong-Admin-Token"
@@ -56,9 +58,10 @@ class KongHTTPServer(ThreadingHTTPServer):
             sys.stderr.write(f"kong-test-server: connection error {type(exc).__name__}\n")
 
 
-def _route_name(method, path):
+def _route_name(method, path, keep_ids=False):
+    """`PUT /plugins/{key}`: entity keys left out, since a key-auth key or an oauth2 client id can name one."""
     parts = [p for p in path.strip("/").split("/") if p]
-    shape = [p if i % 2 == 0 else "{key}" for i, p in enumerate(parts)]
+    shape = [p if i % 2 == 0 or (keep_ids and is_uuid(p)) else "{key}" for i, p in enumerate(parts)]
     return f"{method} /" + "/".join(shape)
 
 
@@ -198,7 +201,8 @@ class KongRequestHandler(BaseHTTPRequestHandler):
         if not self.server.log_requests:
             return
         names = [urllib.parse.unquote(p.split("=", 1)[0]) for p in split.query.split("&") if p]
-        shown = split.path + ("?" + "&".join(names) if names else "")
+        shown = _route_name(method, urllib.parse.unquote(split.path), keep_ids=True).split(" ", 1)[1]
+        shown += "?" + "&".join(names) if names else ""
         sys.stderr.write(f"{time.strftime('%H:%M:%S')} {method} {shown} {status} "
                          f"{(time.monotonic() - started) * 1000:.0f}ms\n")
 
