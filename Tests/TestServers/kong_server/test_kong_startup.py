@@ -72,3 +72,15 @@ def test_log_names_query_options_but_never_their_values():
     assert "GET /key-auths/{key} 200" in log and "secret-api-key-1" not in log
     assert "POST /consumers/{key}/key-auth 201" in log
     assert json.loads(srv.first_line)["version"] == "3.10.0"
+
+
+def test_a_port_in_use_is_one_line_and_exit_1():
+    srv = ServerProcess("--quiet")
+    try:
+        port = srv.url.rsplit(":", 1)[1]
+        result = subprocess.run([str(SERVER_SCRIPT), "--port", port], capture_output=True, text=True, timeout=20)
+    finally:
+        srv.stop()
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [f"kong-test-server: cannot listen on 127.0.0.1:{port}: "
+                                                  "Address already in use"]

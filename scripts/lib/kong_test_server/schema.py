@@ -72,7 +72,7 @@ def check_value(field, value):
     return value, None
 
 
-def check_record(fields, data, partial=False, existing=None):
+def check_record(fields, data):
     """(record with defaults filled, errors dict or None). Unknown keys are errors, as in Kong."""
     by_name = {f["name"]: f for f in fields}
     out, errs = {}, {}
@@ -82,11 +82,6 @@ def check_record(fields, data, partial=False, existing=None):
     for f in fields:
         name = f["name"]
         value = data.get(name, _MISSING)
-        if value is _MISSING and partial and existing is not None and name in existing:
-            value = existing[name]
-            if f.get("type") == "record" and isinstance(value, dict):
-                out[name] = value
-                continue
         if value is _MISSING:
             if f.get("auto"):
                 out[name] = None  # filled by the store
