@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -15,7 +16,7 @@ final class RotationLease: Sendable {
     private let registry: Registry
     private let term: LeaseTerm
     private let lostTo = Mutex<String?>(nil)
-    private let heartbeat = Mutex<Task<Void, Never>?>(nil)
+    private let heartbeat = Mutex<DispatchSourceTimer?>(nil)
 
     private init(rotationId: Int64, owner: String, registry: Registry, term: LeaseTerm) {
         self.rotationId = rotationId
@@ -68,33 +69,43 @@ final class RotationLease: Sendable {
         return RotationLeaseLost(rotationId: rotationId, holder: holder)
     }
 
-    /// Renews the lease every third of its term until `release`.
+    /// Renews the lease every third of its term until `release`. The beat runs on a Dispatch timer of its own,
+    /// not on Swift's cooperative pool: work that blocks the pool's few threads (a synchronous registry write, a
+    /// busy machine) must not starve the renewal and let another process take over a live holder.
     func keepRenewed() {
         let interval = term.renewalInterval
-        let task = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
-                guard !Task.isCancelled, let self else { return }
-                do {
-                    if try !self.registry.renewRotationLease(self.rotationId, owner: self.owner, until: self.renewedUntil) {
-                        _ = self.markLost()
-                        return
-                    }
-                } catch {
-                    // A busy or unreadable registry: try again next beat; two misses still leave a third of the term.
-                    continue
-                }
-            }
+        heartbeat.withLock { slot in
+            let timer = DispatchSource.makeTimerSource(queue: Self.heartbeatQueue)
+            timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(Int(interval * 100)))
+            timer.setEventHandler { [weak self] in self?.beat() }
+            timer.resume()
+            slot = timer
         }
-        heartbeat.withLock { $0 = task }
+    }
+
+    private func beat() {
+        do {
+            if try !registry.renewRotationLease(rotationId, owner: owner, until: renewedUntil) {
+                _ = markLost()
+                stopHeartbeat()
+            }
+        } catch {
+            // A busy or unreadable registry: try again next beat; two misses still leave a third of the term.
+        }
+    }
+
+    private static let heartbeatQueue = DispatchQueue(label: "clientele.rotation-lease-heartbeat")
+
+    private func stopHeartbeat() {
+        heartbeat.withLock { timer in
+            timer?.cancel()
+            timer = nil
+        }
     }
 
     /// Stops renewing and frees the rotation for the next process (if this one still holds it).
     func release() {
-        heartbeat.withLock { task in
-            task?.cancel()
-            task = nil
-        }
+        stopHeartbeat()
         try? registry.releaseRotationLease(rotationId, owner: owner)
     }
 }
