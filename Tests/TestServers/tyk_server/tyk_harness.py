@@ -1,0 +1,119 @@
+"""Starting scripts/tyk-test-server and talking to it, every answer checked by openapi-core against Tyk's
+own OpenAPI document (contract/gateway-openapi-fragment.yaml, from Tyk's swagger.yml)."""
+
+import json
+import os
+import select
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
+from openapi_schema_validator import OAS30Validator
+
+REPO = Path(__file__).resolve().parents[3]
+SERVER_SCRIPT = REPO / "scripts" / "tyk-test-server"
+FRAGMENT = Path(__file__).resolve().parent / "contract" / "gateway-openapi-fragment.yaml"
+SEEDED_APIS = 2500
+_SPEC = yaml.safe_load(FRAGMENT.read_text())
+# Tyk's admin API declares no 429/503 anywhere; injected throttling and outages are checked against the
+# error schema every other Tyk error answer uses.
+_STATUS_MESSAGE = OAS30Validator(_SPEC["components"]["schemas"]["ApiStatusMessage"])
+
+
+def openapi_for(base_url):
+    """The fragment with the test server added as a server, so openapi-core finds the operations there."""
+    spec = dict(_SPEC)
+    spec["servers"] = [{"url": base_url}] + list(_SPEC.get("servers", []))
+    return OpenAPI.from_dict(spec)
+
+
+class ServerProcess:
+    """One server on loopback; its stderr goes to a file so a chatty log can never block it."""
+
+    def __init__(self, *args, start_timeout=60):
+        self.log = tempfile.NamedTemporaryFile(prefix="tyk-test-server-", suffix=".log", delete=False)
+        self._final_log = None
+        self.proc = subprocess.Popen([str(SERVER_SCRIPT), "--port", "0", *map(str, args)],
+                                     stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
+        self.info = json.loads(self._first_line(start_timeout))
+        self.base = self.info["admin_url"]
+        self.control_url = self.info["control"]
+        self.session = requests.Session()
+        self.openapi = openapi_for(self.base)
+        self.validated = 0
+
+    def _first_line(self, timeout):
+        deadline = time.monotonic() + timeout
+        buf = b""
+        while b"\n" not in buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"server did not start; log:\n{self.log_text()}")
+            ready, _, _ = select.select([self.proc.stdout], [], [], left)
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 65536)
+                if chunk:
+                    buf += chunk
+        first, _, rest = buf.partition(b"\n")
+        assert rest == b"", f"server printed more than one line on stdout: {rest!r}"
+        return first.decode()
+
+    @property
+    def secret(self):
+        return Path(self.info["secret_file"]).read_text()
+
+    def log_text(self):
+        if self._final_log is not None:
+            return self._final_log
+        return Path(self.log.name).read_text(errors="replace")
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        if self._final_log is None:
+            self._final_log = self.log_text()
+            self.log.close()
+            Path(self.log.name).unlink(missing_ok=True)
+        return self.proc.returncode
+
+    # ---- the Tyk API, peer-checked -----------------------------------------------------------
+
+    def tyk(self, method, path, body=None, raw=None, secret=None, headers=None, timeout=30):
+        """(status, parsed body) after openapi-core has validated the answer against the fragment."""
+        hdrs = {"X-Tyk-Authorization": self.secret if secret is None else secret, **(headers or {})}
+        if secret == "":
+            del hdrs["X-Tyk-Authorization"]
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        if data is not None:
+            hdrs["Content-Type"] = "application/json"
+        resp = self.session.request(method, self.base + path, data=data, headers=hdrs, timeout=timeout)
+        self.check(resp)
+        return resp.status_code, resp.json(), resp
+
+    def check(self, resp):
+        """Raises unless Tyk's OpenAPI document allows this answer to this request."""
+        if resp.status_code in (429, 502, 503, 504):
+            _STATUS_MESSAGE.validate(resp.json())
+        else:
+            self.openapi.validate_response(RequestsOpenAPIRequest(resp.request), RequestsOpenAPIResponse(resp))
+        self.validated += 1
+
+    def reload(self):
+        assert self.tyk("GET", "/tyk/reload?block=true")[:2] == (200, {"status": "ok", "message": ""})
+
+    def control(self, method, path, body=None):
+        resp = self.session.request(method, self.control_url + path, json=body, timeout=30)
+        return resp.status_code, (resp.json() if resp.content else None)
