@@ -95,3 +95,13 @@ def test_an_api_definition_carries_the_policy_kinds_fields(server):
     server.reload()
     got = server.tyk("GET", f"/tyk/apis/{api_id}")[1]
     assert got["CORS"] == cors and got["enable_jwt"] is True and got["global_rate_limit"] == {"rate": 10, "per": 1}
+
+
+def test_classic_apis_are_not_served_through_the_oas_routes(server):
+    assert server.tyk("GET", "/tyk/apis/oas")[:2] == (200, [])
+    some = server.tyk("GET", "/tyk/apis")[1][0]["api_id"]
+    for method in ("GET", "DELETE"):
+        status, body, _ = server.tyk(method, f"/tyk/apis/oas/{some}")
+        assert status == 400 and "Tyk classic format" in body["message"]
+    assert server.tyk("GET", "/tyk/apis/oas/none-such")[1] == {"status": "error", "message": "API not found"}
+    assert server.tyk("GET", f"/tyk/apis/{some}")[0] == 200  # still there

@@ -51,6 +51,20 @@ def list_apis(state):
         return tyk_json(200, [state.apis[k] for k in sorted(state.apis)])
 
 
+def list_oas_apis(state):
+    # Only Tyk OAS APIs are listed here, and this stand-in holds classic ones only.
+    return tyk_json(200, [])
+
+
+def refuse_classic_through_oas(state, api_id):
+    """A classic API addressed through /tyk/apis/oas/{apiID} (gateway/api.go ErrOASGetForOldAPI)."""
+    with state.lock:
+        known = api_id in state.apis
+    if not known:
+        raise TykError(404, NOT_FOUND)
+    raise TykError(400, "the requested API definition is in Tyk classic format, please use old api endpoint")
+
+
 def get_api(state, api_id):
     with state.lock:
         found = state.apis.get(api_id)

@@ -11,6 +11,9 @@ from .errors import BAD_SECRET, TykError, status_message, tyk_json
 _ID = "([^/]+)"
 # (method, pattern, handler(state, groups, body, query), statistics route)
 _ROUTES = [
+    ("GET", r"/tyk/apis/oas/?", lambda s, g, b, q: apis.list_oas_apis(s), "GET /tyk/apis/oas"),
+    *[(m, rf"/tyk/apis/oas/{_ID}", lambda s, g, b, q: apis.refuse_classic_through_oas(s, g[0]),
+       f"{m} /tyk/apis/oas/{{apiID}}") for m in ("GET", "PUT", "DELETE")],
     ("GET", r"/tyk/apis/?", lambda s, g, b, q: apis.list_apis(s), "GET /tyk/apis"),
     ("POST", r"/tyk/apis/?", lambda s, g, b, q: apis.create_api(s, b), "POST /tyk/apis"),
     ("GET", rf"/tyk/apis/{_ID}", lambda s, g, b, q: apis.get_api(s, g[0]), "GET /tyk/apis/{apiID}"),
