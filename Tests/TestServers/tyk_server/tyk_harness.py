@@ -2,12 +2,9 @@
 own OpenAPI document (contract/gateway-openapi-fragment.yaml, from Tyk's swagger.yml)."""
 
 import json
-import os
-import select
-import signal
 import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 import requests
@@ -15,6 +12,9 @@ import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_schema_validator import OAS30Validator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "graph_server"))
+import graph_harness  # noqa: E402  (its process handling: ready line, log file, clean stop)
 
 REPO = Path(__file__).resolve().parents[3]
 SERVER_SCRIPT = REPO / "scripts" / "tyk-test-server"
@@ -32,8 +32,8 @@ def openapi_for(base_url):
     return OpenAPI.from_dict(spec)
 
 
-class ServerProcess:
-    """One server on loopback; its stderr goes to a file so a chatty log can never block it."""
+class ServerProcess(graph_harness.ServerProcess):
+    """One server on loopback, started and stopped as the Graph suite starts its server."""
 
     def __init__(self, *args, start_timeout=60):
         self.log = tempfile.NamedTemporaryFile(prefix="tyk-test-server-", suffix=".log", delete=False)
@@ -47,46 +47,9 @@ class ServerProcess:
         self.openapi = openapi_for(self.base)
         self.validated = 0
 
-    def _first_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        buf = b""
-        while b"\n" not in buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"server did not start; log:\n{self.log_text()}")
-            ready, _, _ = select.select([self.proc.stdout], [], [], left)
-            if ready:
-                chunk = os.read(self.proc.stdout.fileno(), 65536)
-                if chunk:
-                    buf += chunk
-        first, _, rest = buf.partition(b"\n")
-        assert rest == b"", f"server printed more than one line on stdout: {rest!r}"
-        return first.decode()
-
     @property
     def secret(self):
         return Path(self.info["secret_file"]).read_text()
-
-    def log_text(self):
-        if self._final_log is not None:
-            return self._final_log
-        return Path(self.log.name).read_text(errors="replace")
-
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        if self._final_log is None:
-            self._final_log = self.log_text()
-            self.log.close()
-            Path(self.log.name).unlink(missing_ok=True)
-        return self.proc.returncode
 
     # ---- the Tyk API, peer-checked -----------------------------------------------------------
 

@@ -10,6 +10,8 @@ import sys
 import tempfile
 import threading
 
+from graph_test_server.cli import _write_private
+
 from .context import ServerContext
 from .gateway_state import GatewayState
 from .http_server import TykHTTPServer
@@ -31,13 +33,6 @@ def _args(argv):
     if args.apis < 0 or args.latency_ms < 0 or args.reload_delay_ms < 0:
         p.error("counts and delays must not be negative")
     return args
-
-
-def _write_private(path, data: bytes):
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(path, 0o600)  # the umask may have narrowed it, never widened; set it exactly
 
 
 def main(argv=None):
