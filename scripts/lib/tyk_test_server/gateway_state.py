@@ -2,7 +2,7 @@
 
 Tyk answers a write "ok" as soon as the file is on disk, but serves every read from memory, which
 changes only on `/tyk/reload`. Keeping both sets is what lets tests see the "written, not yet loaded"
-state. OAuth clients live in Redis in a real gateway: effective at once, no reload.
+state. OAuth clients and keys live in Redis in a real gateway: effective at once, no reload.
 """
 
 import copy
@@ -18,6 +18,8 @@ class GatewayState:
         self.policies: dict[str, dict] = {}
         # (api_id, client_id) -> client; secrets in clear, as Tyk's API hands them out.
         self.oauth_clients: dict[tuple[str, str], dict] = {}
+        # Sessions by key text (hash_keys off).
+        self.keys: dict[str, dict] = {}
         self.reloads = 0
 
     def reload(self):

@@ -1,7 +1,8 @@
 """The HTTP layer: the Graph server's (threads, keep-alive, body reading, a log without values or
 bodies), with Tyk's routing, Tyk's error shape for injected faults, and no Graph headers.
 
-The log never shows headers or bodies, so the admin secret and OAuth client secrets stay out of it.
+The log shows route templates, never paths, headers or bodies, so the admin secret, keys and OAuth client
+secrets stay out of it.
 """
 
 import socket
@@ -87,6 +88,14 @@ class TykRequestHandler(graph_http.GraphRequestHandler):
         ctx.stats.record(route, reply.status)
         self._send(reply, kind="tyk", truncate=bool(fault and fault.kind == "truncate"))
         self._log(method, split.path, split.query, reply.status, started)
+
+    def _log(self, method, raw_path, raw_query, status, started):
+        # The route template, not the path: with hash_keys off a key's own text is in its path.
+        template = tyk_api.route_name(method, urllib.parse.unquote(raw_path))
+        shown = template.split(" ", 1)[1] if not template.endswith("(unknown)") else "(unknown)"
+        if raw_path.startswith("/_control"):
+            shown = raw_path
+        super()._log(method, shown, raw_query, status, started)
 
     def _send(self, reply, kind, truncate=False):
         # The Graph handler's _send adds Graph's request-id headers; Tyk sends none of them.

@@ -26,7 +26,8 @@ _FIELDS = {
 _PARTITIONS = ("quota", "rate_limit", "complexity", "acl", "per_api")
 
 
-def _is(value, kind):
+def fits_go_type(value, kind):
+    """Whether a JSON value decodes into the Go field kind (user.Policy and user.SessionState share them)."""
     if value is None:
         return kind in ("strings", "object", "access_rights", "partitions")  # Go leaves them nil
     if kind == _BOOL:
@@ -53,8 +54,8 @@ def _is(value, kind):
 def _access_definition(entry):
     if not isinstance(entry, dict):
         return False
-    return (_is(entry.get("api_id", ""), _STR) and _is(entry.get("api_name", ""), _STR)
-            and _is(entry.get("versions"), "strings") and _is(entry.get("limit"), "object")
+    return (fits_go_type(entry.get("api_id", ""), _STR) and fits_go_type(entry.get("api_name", ""), _STR)
+            and fits_go_type(entry.get("versions"), "strings") and fits_go_type(entry.get("limit"), "object")
             and (entry.get("allowed_urls") is None or isinstance(entry["allowed_urls"], list)))
 
 
@@ -66,7 +67,7 @@ def _policy(raw: bytes) -> dict:
     if not isinstance(body, dict):
         raise TykError(400, MALFORMED)
     for name, kind in _FIELDS.items():
-        if name in body and not _is(body[name], kind):
+        if name in body and not fits_go_type(body[name], kind):
             raise TykError(400, MALFORMED)
     return body
 

@@ -4,6 +4,7 @@ import hmac
 import re
 
 from . import api_definitions as apis
+from . import keys
 from . import oauth_clients as clients
 from . import policies
 from .errors import BAD_SECRET, TykError, status_message, tyk_json
@@ -26,6 +27,12 @@ _ROUTES = [
      "PUT /tyk/policies/{polID}"),
     ("DELETE", rf"/tyk/policies/{_ID}", lambda s, g, b, q: policies.delete_policy(s, g[0]),
      "DELETE /tyk/policies/{polID}"),
+    ("GET", r"/tyk/keys/?", lambda s, g, b, q: keys.list_keys(s), "GET /tyk/keys"),
+    ("POST", r"/tyk/keys/create", lambda s, g, b, q: keys.create_random(s, b), "POST /tyk/keys/create"),
+    ("POST", rf"/tyk/keys/{_ID}", lambda s, g, b, q: keys.create_named(s, g[0], b), "POST /tyk/keys/{keyID}"),
+    ("PUT", rf"/tyk/keys/{_ID}", lambda s, g, b, q: keys.update(s, g[0], b), "PUT /tyk/keys/{keyID}"),
+    ("GET", rf"/tyk/keys/{_ID}", lambda s, g, b, q: keys.get(s, g[0]), "GET /tyk/keys/{keyID}"),
+    ("DELETE", rf"/tyk/keys/{_ID}", lambda s, g, b, q: keys.delete(s, g[0]), "DELETE /tyk/keys/{keyID}"),
     ("POST", r"/tyk/oauth/clients/create", lambda s, g, b, q: clients.create_client(s, b),
      "POST /tyk/oauth/clients/create"),
     ("GET", rf"/tyk/oauth/clients/{_ID}", lambda s, g, b, q: clients.list_clients(s, g[0]),
