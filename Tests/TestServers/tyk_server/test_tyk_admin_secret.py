@@ -16,11 +16,13 @@ def test_a_wrong_or_missing_secret_is_refused_in_tyks_shape(server, method, path
 
 
 def test_a_refused_write_changes_nothing(server):
-    before = len(server.tyk("GET", "/tyk/apis")[1])
-    server.tyk("POST", "/tyk/apis", {"name": "sneaky"}, secret="wrong")
-    server.tyk("GET", "/tyk/reload?block=true", secret="wrong")
     server.reload()
-    assert len(server.tyk("GET", "/tyk/apis")[1]) == before
+    before = server.control("GET", "/pending")[1]
+    server.tyk("POST", "/tyk/policies", {"id": "pol-sneaky"}, secret="wrong")
+    server.tyk("GET", "/tyk/reload?block=true", secret="wrong")
+    assert server.control("GET", "/pending")[1] == before  # no file written, no reload done
+    server.reload()
+    assert server.tyk("GET", "/tyk/policies/pol-sneaky")[0] == 404
 
 
 def test_hello_needs_no_secret(server):

@@ -14,12 +14,12 @@ def fault(server, **spec):
 
 @pytest.mark.parametrize("status, retry_after", [(429, 2), (503, 1), (500, None)])
 def test_a_status_fault_answers_in_tyks_error_shape_for_the_next_k_requests(server, status, retry_after):
-    fault(server, method="GET", path_regex="^/tyk/apis$", status=status, retry_after=retry_after, count=2)
+    fault(server, method="GET", path_regex="^/tyk/policies$", status=status, retry_after=retry_after, count=2)
     for _ in range(2):
-        got, body, resp = server.tyk("GET", "/tyk/apis", injected=True)
+        got, body, resp = server.tyk("GET", "/tyk/policies", injected=True)
         assert got == status and body["status"] == "error" and body["message"]
         assert resp.headers.get("Retry-After") == (str(retry_after) if retry_after is not None else None)
-    assert server.tyk("GET", "/tyk/apis")[0] == 200
+    assert server.tyk("GET", "/tyk/policies")[0] == 200
 
 
 def test_a_fault_is_not_processed(server):
@@ -43,8 +43,8 @@ def test_a_truncated_answer_is_cut_under_its_full_length(server):
 
 
 def test_a_non_json_answer_is_an_html_page(server):
-    fault(server, path_regex="^/tyk/apis$", kind="non_json", status=502)
-    resp = server.session.get(server.base + "/tyk/apis", headers={"X-Tyk-Authorization": server.secret})
+    fault(server, path_regex="^/tyk/policies$", kind="non_json", status=502)
+    resp = server.session.get(server.base + "/tyk/policies", headers={"X-Tyk-Authorization": server.secret})
     assert resp.status_code == 502 and resp.headers["Content-Type"].startswith("text/html")
     assert resp.text.startswith("<html>")
 

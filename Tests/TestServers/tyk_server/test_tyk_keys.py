@@ -4,7 +4,7 @@ import pytest
 
 
 def some_api(server):
-    return next(a for a in server.tyk("GET", "/tyk/apis")[1] if a["name"] == "api-00002")["api_id"]
+    return server.seeded("api-00002")["api_id"]
 
 
 def test_a_random_key_is_created_read_updated_listed_and_deleted(server):

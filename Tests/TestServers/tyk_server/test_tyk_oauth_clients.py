@@ -47,8 +47,7 @@ def test_generated_ids_and_secrets_differ_per_client(server):
 
 
 def test_clients_are_refused_on_apis_without_oauth2_or_not_yet_loaded(server):
-    plain = server.tyk("GET", "/tyk/apis")[1]
-    keyless = next(a for a in plain if a["name"] == "api-00001")
+    keyless = server.seeded("api-00001")
     status, body, _ = server.tyk("POST", "/tyk/oauth/clients/create", {"api_id": keyless["api_id"]})
     assert (status, body) == (400, {"status": "error", "message": "API is not OAuth2"})
     unloaded = server.tyk("POST", "/tyk/apis", new_definition("oauth-unloaded", use_oauth2=True))[1]["key"]
@@ -60,7 +59,7 @@ def test_clients_are_refused_on_apis_without_oauth2_or_not_yet_loaded(server):
 
 def test_a_client_through_a_policy_reaches_each_of_its_oauth_apis(server):
     api_id = oauth_api(server, "oauth-by-policy")
-    keyless = next(a for a in server.tyk("GET", "/tyk/apis")[1] if a["name"] == "api-00001")["api_id"]
+    keyless = server.seeded("api-00001")["api_id"]
     rights = {api_id: {"api_id": api_id}, keyless: {"api_id": keyless}}
     server.tyk("POST", "/tyk/policies", {"id": "pol-oauth", "access_rights": rights})
     server.tyk("POST", "/tyk/policies", {"id": "pol-keyless", "access_rights": {keyless: {"api_id": keyless}}})

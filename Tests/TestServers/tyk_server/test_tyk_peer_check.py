@@ -29,13 +29,13 @@ def test_a_policy_with_a_string_rate_is_refused_by_the_peer(server):
 
 
 def test_an_api_with_a_wrong_typed_field_is_refused_by_the_peer(server):
-    _, apis, resp = server.tyk("GET", "/tyk/apis")
+    _, _, resp = server.tyk("GET", "/tyk/apis/" + server.seeded("api-00001")["api_id"])
     with pytest.raises(OpenAPIError):
-        server.check(broken(resp, [{**apis[0], "use_keyless": "yes"}]))
+        server.check(broken(resp, {**server.seeded("api-00001"), "use_keyless": "yes"}))
 
 
 def test_an_undeclared_status_is_refused_by_the_peer(server):
-    _, body, resp = server.tyk("GET", "/tyk/apis")
+    _, _, resp = server.tyk("GET", "/tyk/policies")
     resp.status_code = 418
     with pytest.raises(OpenAPIError):
         server.check(resp)
