@@ -73,17 +73,28 @@ def test_a_grace_the_idp_cannot_honour_is_refused(demo, tmp_path):
 def test_a_delivery_command_that_outlives_the_lease_is_not_taken_over(demo, tmp_path):
     client = entra_client(demo)
     piped = tmp_path / "piped.secret"
-    holder = demo.start("rotate", client, "--grace", "1d", "--secret-command", f"sleep 4; cat > {piped}",
+    holder = demo.start("rotate", client, "--grace", "1d", "--secret-command", f"sleep 6; cat > {piped}",
                         env={"CLIENTELE_TEST_LEASE": "1"})
-    time.sleep(1)
-    for _ in range(4):
+    # Wait until the holder has planned its rotation, however slow the machine.
+    deadline = time.monotonic() + 60
+    while not demo.query("SELECT 1 FROM rotation r JOIN client c ON c.id = r.clientRowId WHERE c.displayName = ? "
+                         "AND r.step NOT IN ('done', 'failed', 'grace')", client):
+        assert holder.poll() is None and time.monotonic() < deadline, holder.communicate()
+        time.sleep(0.05)
+    checked = 0
+    while not piped.exists():
         advanced = demo.run("rotations", "advance", env={"CLIENTELE_TEST_LEASE": "1",
                                                          "CLIENTELE_TEST_NOW": "2026-11-23T12:30:00Z"})
         assert advanced.returncode == 0, advanced.stderr
+        if piped.exists():
+            break  # the command finished while cron ran: what cron saw is no longer a question of the lease
+        # The command has not written the secret yet, so the holder was at work throughout this run.
         assert "another Clientele process" in advanced.stdout, advanced.stdout
-        time.sleep(0.8)
+        checked += 1
+        time.sleep(0.5)
     out, err = holder.communicate(timeout=60)
     assert holder.returncode == 0, out + err
+    assert checked >= 2, "cron never ran while the command held the rotation"
     assert "new secret verified" in out
     demo.run("secrets", "test", client, "--secret-file", str(piped), check=0)
     withdrawn = demo.query("SELECT count(*) FROM auditEvent WHERE action IN ('rotation.secret-withdrawn', 'rotation.reissuing')")
