@@ -51,10 +51,7 @@ public final class RotationService: Sendable {
             throw ClienteleError.confirmationRequired("\(reason); confirm with --yes")
         }
         let delivery = request.delivery ?? .terminal
-        guard deliverer.canDeliver(delivery) else {
-            throw ClienteleError.invalidInput(
-                "no delivery for the new secret: standard output is not a terminal; pass --secret-file PATH or --secret-command CMD")
-        }
+        try deliverer.requireCanDeliver(delivery)
         if case .file(let path) = delivery { try SecretFile.reserve(path) }
         let rotation: Rotation
         do {
@@ -74,10 +71,7 @@ public final class RotationService: Sendable {
         deliverer: SecretDeliverer
     ) async throws -> RotationOutcome {
         let delivery = request.delivery ?? open.delivery
-        guard deliverer.canDeliver(delivery) else {
-            throw ClienteleError.invalidInput(
-                "no delivery for the new secret: standard output is not a terminal; pass --secret-file PATH or --secret-command CMD")
-        }
+        try deliverer.requireCanDeliver(delivery)
         let lease: RotationLease
         switch try RotationLease.claim(open.id!, owner: leaseOwner, registry: registry, term: leaseTerm) {
         case .claimed(let claimed, _): lease = claimed

@@ -21,6 +21,14 @@ public struct SecretDeliverer: Sendable {
         return true
     }
 
+    /// Refuses, before anything is recorded, a delivery nobody can receive here.
+    func requireCanDeliver(_ delivery: SecretDelivery) throws {
+        guard canDeliver(delivery) else {
+            throw ClienteleError.invalidInput(
+                "no delivery for the new secret: standard output is not a terminal; pass --secret-file PATH or --secret-command CMD")
+        }
+    }
+
     func deliver(_ secret: SecretText, for client: Client, via delivery: SecretDelivery) async throws {
         switch delivery {
         case .terminal:
