@@ -13,6 +13,8 @@ public enum ClienteleError: Error, Equatable, Sendable, CustomStringConvertible 
     case registry(String)
     /// The identity provider refused or failed; the message names the IdP and the client.
     case identityProvider(String)
+    /// A gateway refused or failed; the message names the gateway (and environment, policy and field where known).
+    case gateway(String)
     /// A step that would be unsafe without an explicit confirmation.
     case confirmationRequired(String)
     /// The action conflicts with current state (an open rotation, a read-only console).
@@ -23,7 +25,7 @@ public enum ClienteleError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .invalidInput(let message), .notFound(let message), .ambiguous(let message), .registry(let message),
-            .identityProvider(let message), .confirmationRequired(let message), .conflict(let message),
+            .identityProvider(let message), .gateway(let message), .confirmationRequired(let message), .conflict(let message),
             .delivery(let message):
             return message
         }

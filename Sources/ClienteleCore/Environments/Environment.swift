@@ -7,14 +7,20 @@ public struct Environment: Codable, Sendable, Hashable, Identifiable {
     public var name: String
     /// Anypoint's business group, or any grouping the gateway uses.
     public var businessGroup: String?
+    /// The kind of gateway it runs behind: the bound gateway's kind once one is bound (a registry from before
+    /// gateways were recorded keeps the kind it named, unbound, until `env set --gateway`).
     public var gateway: GatewayKind
     /// Display order: Sandbox before Prod.
     public var position: Int
     public var createdAt: Date
+    /// The gateway whose APIs this environment governs, once bound.
+    public var gatewayId: Int64?
+    /// Its own environment at that gateway: Kong tag, Tyk org id, Anypoint environment id.
+    public var gatewayEnvironment: String?
 
     public init(
         id: Int64? = nil, name: String, businessGroup: String? = nil, gateway: GatewayKind, position: Int,
-        createdAt: Date
+        createdAt: Date, gatewayId: Int64? = nil, gatewayEnvironment: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -22,17 +28,16 @@ public struct Environment: Codable, Sendable, Hashable, Identifiable {
         self.gateway = gateway
         self.position = position
         self.createdAt = createdAt
+        self.gatewayId = gatewayId
+        self.gatewayEnvironment = gatewayEnvironment
     }
-}
-
-public enum GatewayKind: String, Codable, Sendable, CaseIterable {
-    case anypoint, kong, tyk, none
 }
 
 extension Environment: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "environment"
     public static let memberships = hasMany(ClientMembership.self)
     public static let assignments = hasMany(PolicyAssignment.self).order(Column("position"))
+    public static let boundGateway = belongsTo(Gateway.self)
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 3
+    static let version = 4
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -138,6 +138,61 @@ enum RegistrySchema {
             // no holder recorded and is simply left to lapse.
             try db.alter(table: "rotation") { t in t.add(column: "leaseHolder", .jsonText) }
             try db.execute(sql: "PRAGMA user_version = 3")
+        }
+        migrator.registerMigration("v4: gateways") { db in
+            try db.create(table: "gateway") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("kind", .text).notNull().check(sql: "kind IN ('anypoint', 'kong', 'tyk')")
+                t.column("settings", .jsonText).notNull()
+                t.column("credentialSource", .jsonText).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            // Environments keep the gateway kind they named; binding one to a gateway makes it that gateway's kind.
+            try db.alter(table: "environment") { t in
+                t.add(column: "gatewayId", .integer).references("gateway", onDelete: .restrict)
+                t.add(column: "gatewayEnvironment", .text)
+            }
+            try db.create(table: "gatewayApi") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("gatewayId", .integer).notNull().references("gateway", onDelete: .cascade)
+                t.column("environmentId", .integer).notNull().references("environment", onDelete: .cascade)
+                t.column("remoteId", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("syncedAt", .datetime).notNull()
+                t.uniqueKey(["environmentId", "remoteId"])
+            }
+            // What each environment's gateway ran when last read (sync, drift, apply): the console's matrix shows
+            // it without asking the gateway on every frame.
+            try db.create(table: "gatewayObservation") { t in
+                t.primaryKey("environmentId", .integer).references("environment", onDelete: .cascade)
+                t.column("gatewayId", .integer).notNull().references("gateway", onDelete: .cascade)
+                t.column("observedAt", .datetime).notNull()
+                t.column("elements", .jsonText).notNull()
+                t.column("apiCount", .integer).notNull()
+                t.column("error", .text)
+            }
+            // An apply in progress, step by step, fenced by a lease exactly like a rotation.
+            try db.create(table: "policyApply") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("environmentId", .integer).notNull().references("environment", onDelete: .cascade)
+                t.column("gatewayId", .integer).notNull().references("gateway", onDelete: .cascade)
+                t.column("steps", .jsonText).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN ('running', 'done', 'failed')")
+                t.column("actor", .text).notNull()
+                t.column("lastError", .text)
+                t.column("leaseOwner", .text)
+                t.column("leaseUntil", .datetime)
+                t.column("leaseHolder", .jsonText)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX policyApply_one_open_per_environment ON policyApply(environmentId)
+                WHERE state = 'running'
+                """)
+            try db.execute(sql: "PRAGMA user_version = 4")
         }
         return migrator
     }

@@ -120,7 +120,7 @@ struct EntraFaultTests {
         let adapter = EntraIdentityProvider(
             idp: idp, credential: .secret(SecretText(server.adminSecret)),
             // A short timeout: AsyncHTTPClient retries a refused connection until the request's deadline.
-            http: IdentityProviderHTTPClient(idpName: idp.name, timeout: .seconds(2), sleep: { _ in }), clock: .wall)
+            http: PeerHTTPClient(peer: .identityProvider(idp.name), timeout: .seconds(2), sleep: { _ in }), clock: .wall)
         let line = await errorLine { _ = try await adapter.discoverClients() }
         #expect(line.hasPrefix("IdP entra-unreachable: getting a token"), "\(line)")
         #expect(line.contains("connection refused") && line.contains("client-request-id"), "\(line)")

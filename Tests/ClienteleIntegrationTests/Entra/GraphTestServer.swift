@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// One `scripts/graph-test-server` for a suite, with the control calls the Entra tests need. Control calls go
-/// through `IdentityProviderHTTPClient` too, so the tests need no second HTTP stack.
+/// through `PeerHTTPClient` too, so the tests need no second HTTP stack.
 final class GraphTestServer: Sendable {
     /// The server of the suite being run (set by `GraphServerTrait`).
     @TaskLocal static var current: GraphTestServer?
@@ -20,7 +20,7 @@ final class GraphTestServer: Sendable {
     let privateKeyPEM: String
     /// The server's temporary directory (admin secret, certificate, key).
     let filesDirectory: String
-    private let http = IdentityProviderHTTPClient(idpName: "graph-test-server control", maxAttempts: 1)
+    private let http = PeerHTTPClient(peer: .identityProvider("graph-test-server control"), maxAttempts: 1)
 
     init(arguments: [String]) throws {
         let process = try LoopbackServer(script: "graph-test-server", arguments: arguments + ["--quiet"])
@@ -59,8 +59,8 @@ final class GraphTestServer: Sendable {
         let credential: AdminCredential = certificate
             ? .certificate(certificatePEM: certificatePEM, privateKeyPEM: SecretText(privateKeyPEM))
             : .secret(SecretText(adminSecret))
-        let http = IdentityProviderHTTPClient(
-            idpName: name, maxAttempts: maxAttempts, timeout: .seconds(20), sleep: { sleeps.record($0) })
+        let http = PeerHTTPClient(
+            peer: .identityProvider(name), maxAttempts: maxAttempts, timeout: .seconds(20), sleep: { sleeps.record($0) })
         return EntraIdentityProvider(idp: identityProvider(name: name), credential: credential, http: http,
                                      clock: .wall, secretPropagation: secretPropagation)
     }
@@ -81,7 +81,7 @@ final class GraphTestServer: Sendable {
 
     @discardableResult
     func post(_ path: String, json: String = "{}") async throws -> Data {
-        var request = IdentityProviderRequest(method: .POST, url: control + path, body: Data(json.utf8),
+        var request = PeerRequest(method: .POST, url: control + path, body: Data(json.utf8),
                                               purpose: "control \(path)")
         request.headers.add(name: "Content-Type", value: "application/json")
         let response = try await http.send(request)
@@ -90,7 +90,7 @@ final class GraphTestServer: Sendable {
     }
 
     func get(_ path: String) async throws -> [String: Any] {
-        let response = try await http.send(IdentityProviderRequest(method: .GET, url: control + path,
+        let response = try await http.send(PeerRequest(method: .GET, url: control + path,
                                                                   purpose: "control \(path)"))
         return try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
     }
@@ -98,7 +98,7 @@ final class GraphTestServer: Sendable {
     func fault(_ json: String) async throws { try await post("/faults", json: json) }
 
     func clearFaults() async throws {
-        _ = try await http.send(IdentityProviderRequest(method: .DELETE, url: control + "/faults", purpose: "control"))
+        _ = try await http.send(PeerRequest(method: .DELETE, url: control + "/faults", purpose: "control"))
     }
 
     func setAdminSecret(_ state: String) async throws { try await post("/admin-secret", json: #"{"state":"\#(state)"}"#) }

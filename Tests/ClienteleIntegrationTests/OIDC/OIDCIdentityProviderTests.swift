@@ -203,8 +203,8 @@ struct OIDCIdentityProviderTests {
         let (kept, _) = try await fixture.adapter.register(displayName: "kept", secretLifetime: nil)
         let (gone, _) = try await fixture.adapter.register(displayName: "gone", secretLifetime: nil)
         let credential = try #require(try fixture.store.credential(idp: fixture.idpName, clientId: gone.clientId))
-        let response = try await IdentityProviderHTTPClient(idpName: "test").send(
-            IdentityProviderRequest(method: .DELETE, url: credential.registrationClientURI,
+        let response = try await PeerHTTPClient(peer: .identityProvider("test")).send(
+            PeerRequest(method: .DELETE, url: credential.registrationClientURI,
                                     headers: ["Authorization": "Bearer \(credential.registrationAccessToken.reveal())"],
                                     purpose: "deleting behind Clientele's back"))
         #expect(response.status == 200)

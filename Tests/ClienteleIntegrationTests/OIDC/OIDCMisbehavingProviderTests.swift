@@ -12,8 +12,8 @@ struct OIDCMisbehavingProviderTests {
         #expect(text.contains("odd-idp") && text.contains("client public1") && text.contains("without a client_secret"))
         #expect(text.contains("client-request-id") && !text.contains("rat-public1"))
         #expect(try fixture.store.clientIds(idp: "odd-idp").isEmpty)
-        let deleted = try await IdentityProviderHTTPClient(idpName: "test").send(
-            IdentityProviderRequest(method: .GET, url: "\(provider.base)/deleted", purpose: "asking what was deleted"))
+        let deleted = try await PeerHTTPClient(peer: .identityProvider("test")).send(
+            PeerRequest(method: .GET, url: "\(provider.base)/deleted", purpose: "asking what was deleted"))
         #expect(String(decoding: deleted.body, as: UTF8.self).contains("/good/register/public1"))
     }
 

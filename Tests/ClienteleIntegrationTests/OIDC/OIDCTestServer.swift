@@ -71,7 +71,7 @@ final class OIDCFixture: Sendable {
             name: idpName, kind: .oidc, settings: IdentityProviderSettings(issuer: issuer, scopes: ["api.read"], clientManagement: clientManagement),
             credentialSource: .none, createdAt: Date())
         adapter = OIDCIdentityProvider(
-            idp: idp, store: store, http: IdentityProviderHTTPClient(idpName: idpName, timeout: .seconds(timeout)),
+            idp: idp, store: store, http: PeerHTTPClient(peer: .identityProvider(idpName), timeout: .seconds(timeout)),
             clock: .wall, initialAccessToken: initialAccessToken)
     }
 

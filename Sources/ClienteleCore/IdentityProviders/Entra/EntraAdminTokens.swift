@@ -16,7 +16,7 @@ actor EntraAdminTokens {
     private var cached: Cached?
     private var pending: Task<Cached, any Error>?
 
-    init(idpName: String, endpoints: EntraEndpoints, credential: AdminCredential, http: IdentityProviderHTTPClient) {
+    init(idpName: String, endpoints: EntraEndpoints, credential: AdminCredential, http: PeerHTTPClient) {
         self.idpName = idpName
         self.endpoints = endpoints
         self.credential = credential
@@ -66,7 +66,7 @@ actor EntraAdminTokens {
         guard response.status == 200 else {
             throw EntraErrorLine.adminToken(response, idp: idpName, endpoints: endpoints, certificate: proof.isAssertion)
         }
-        let token = try response.decode(EntraTokenResponse.self, idp: idpName, purpose: purpose)
+        let token = try response.decode(EntraTokenResponse.self, purpose: purpose)
         guard !token.accessToken.isEmpty else {
             throw ClienteleError.identityProvider(
                 "IdP \(idpName): \(purpose): HTTP 200 with an empty access_token (client-request-id \(response.requestId))")

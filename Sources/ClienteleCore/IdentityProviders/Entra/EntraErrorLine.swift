@@ -6,7 +6,7 @@ import Foundation
 enum EntraErrorLine {
     /// A refused token request for Clientele's own app.
     static func adminToken(
-        _ response: IdentityProviderResponse, idp: String, endpoints: EntraEndpoints, certificate: Bool
+        _ response: PeerResponse, idp: String, endpoints: EntraEndpoints, certificate: Bool
     ) -> ClienteleError {
         let app = endpoints.adminClientId
         let prefix = "IdP \(idp): getting a token for Clientele's app \(app)"
@@ -45,7 +45,7 @@ enum EntraErrorLine {
 
     /// A Graph answer that is not the success the call wanted.
     static func graph(
-        _ response: IdentityProviderResponse, idp: String, purpose: String, client: String?
+        _ response: PeerResponse, idp: String, purpose: String, client: String?
     ) -> ClienteleError {
         let prefix = "IdP \(idp): \(purpose)"
         let detail = GraphErrorBody.parse(response.body)

@@ -18,7 +18,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
 
     let idp: IdentityProvider
     let credential: AdminCredential
-    let http: IdentityProviderHTTPClient
+    let http: PeerHTTPClient
     let clock: ClienteleClock
     let secretPropagation: TimeInterval
     private let setup: Result<Setup, ClienteleError>
@@ -29,7 +29,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
         let tokenEndpoint: EntraTokenEndpoint
     }
 
-    public init(idp: IdentityProvider, credential: AdminCredential, http: IdentityProviderHTTPClient, clock: ClienteleClock,
+    public init(idp: IdentityProvider, credential: AdminCredential, http: PeerHTTPClient, clock: ClienteleClock,
                 secretPropagation: TimeInterval = EntraIdentityProvider.defaultSecretPropagation)
     {
         self.idp = idp
@@ -66,7 +66,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
             guard response.status == 200 else {
                 throw EntraErrorLine.graph(response, idp: idp.name, purpose: purpose, client: nil)
             }
-            let decoded = try response.decode(GraphApplicationPage.self, idp: idp.name, purpose: purpose)
+            let decoded = try response.decode(GraphApplicationPage.self, purpose: purpose)
             clients.reserveCapacity(clients.count + decoded.value.count)
             for application in decoded.value {
                 clients.append(try remoteClient(application, response: response, purpose: purpose))
@@ -91,7 +91,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
             .GET, "\(setup.endpoints.application(reference))?\(EntraEndpoints.selectQuery)", purpose: purpose)
         switch response.status {
         case 200:
-            let application = try response.decode(GraphApplication.self, idp: idp.name, purpose: purpose)
+            let application = try response.decode(GraphApplication.self, purpose: purpose)
             return try remoteClient(application, response: response, purpose: purpose)
         case 404:
             return nil
@@ -111,7 +111,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
         guard response.status == 201 || response.status == 200 else {
             throw EntraErrorLine.graph(response, idp: idp.name, purpose: purpose, client: nil)
         }
-        let created = try response.decode(GraphApplication.self, idp: idp.name, purpose: purpose)
+        let created = try response.decode(GraphApplication.self, purpose: purpose)
         guard let objectId = created.id, let appId = created.appId else {
             throw ClienteleError.identityProvider(
                 "IdP \(idp.name): \(purpose): HTTP \(response.status) without the new application's id and appId (client-request-id \(response.requestId))")
@@ -158,7 +158,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
         guard response.status == 200 || response.status == 201 else {
             throw EntraErrorLine.graph(response, idp: idp.name, purpose: purpose, client: reference.clientId)
         }
-        let added = try response.decode(GraphPasswordCredential.self, idp: idp.name, purpose: purpose)
+        let added = try response.decode(GraphPasswordCredential.self, purpose: purpose)
         guard let keyId = added.keyId, let text = added.secretText, !text.isEmpty else {
             // A key whose text never reached us can never be used: withdraw it rather than leave it behind.
             var note = ""
@@ -223,7 +223,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
     public func verify(_ secret: SecretText, for reference: RemoteClientReference) async throws -> SecretVerification {
         let setup = try setup.get()
         let purpose = "verifying a secret of client \(reference.clientId)"
-        let response: IdentityProviderResponse
+        let response: PeerResponse
         do {
             response = try await setup.tokenEndpoint.request(
                 clientId: reference.clientId, proof: .secret(secret), purpose: purpose)
@@ -299,7 +299,7 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
 
     // MARK: - Mapping
 
-    private func remoteClient(_ application: GraphApplication, response: IdentityProviderResponse, purpose: String)
+    private func remoteClient(_ application: GraphApplication, response: PeerResponse, purpose: String)
         throws -> RemoteClient
     {
         func missing(_ what: String) -> ClienteleError {

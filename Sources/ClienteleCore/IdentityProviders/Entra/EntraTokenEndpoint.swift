@@ -13,11 +13,11 @@ struct EntraTokenEndpoint: Sendable {
     static let assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
     let endpoints: EntraEndpoints
-    let http: IdentityProviderHTTPClient
+    let http: PeerHTTPClient
 
     /// Posts the grant. Transport failures and exhausted 429/503 throw (the shared client's line); every other
     /// answer is returned for the caller to read, since what a refusal means depends on whose credential it was.
-    func request(clientId: String, proof: Proof, purpose: String) async throws -> IdentityProviderResponse {
+    func request(clientId: String, proof: Proof, purpose: String) async throws -> PeerResponse {
         var fields = [
             ("grant_type", "client_credentials"), ("client_id", clientId), ("scope", EntraEndpoints.graphScope),
         ]
@@ -29,7 +29,7 @@ struct EntraTokenEndpoint: Sendable {
             fields.append(("client_assertion", assertion))
         }
         // Token answers are small; a bound keeps a misbehaving endpoint from filling memory.
-        var request = IdentityProviderRequest.form(endpoints.tokenURL, fields: fields, purpose: purpose)
+        var request = PeerRequest.form(endpoints.tokenURL, fields: fields, purpose: purpose)
         request.maxResponseBytes = 256 * 1024
         return try await http.send(request)
     }

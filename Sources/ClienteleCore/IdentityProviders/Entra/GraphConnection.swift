@@ -6,10 +6,10 @@ import NIOHTTP1
 /// token and tries once more with a fresh one. Statuses other than that are returned for the adapter to read.
 struct GraphConnection: Sendable {
     let tokens: EntraAdminTokens
-    let http: IdentityProviderHTTPClient
+    let http: PeerHTTPClient
 
     func send(_ method: HTTPMethod, _ url: String, json body: (any Encodable & Sendable)? = nil, purpose: String)
-        async throws -> IdentityProviderResponse
+        async throws -> PeerResponse
     {
         let payload = try body.map { try JSONEncoder().encode($0) }
         let token = try await tokens.current()
@@ -21,10 +21,10 @@ struct GraphConnection: Sendable {
     }
 
     private func request(_ method: HTTPMethod, _ url: String, _ body: Data?, token: String, purpose: String)
-        -> IdentityProviderRequest
+        -> PeerRequest
     {
         var headers: HTTPHeaders = ["Accept": "application/json", "Authorization": "Bearer \(token)"]
         if body != nil { headers.add(name: "Content-Type", value: "application/json") }
-        return IdentityProviderRequest(method: method, url: url, headers: headers, body: body, purpose: purpose)
+        return PeerRequest(method: method, url: url, headers: headers, body: body, purpose: purpose)
     }
 }

@@ -16,14 +16,14 @@ enum OIDCDiscovery {
         return urls.filter { seen.insert($0).inserted }
     }
 
-    static func fetch(issuer: String, http: IdentityProviderHTTPClient, idpName: String) async throws
+    static func fetch(issuer: String, http: PeerHTTPClient, idpName: String) async throws
         -> OIDCDiscoveryDocument
     {
         var misses: [String] = []
         for url in candidateURLs(issuer: issuer) {
             let purpose = "reading the discovery document of \(issuer)"
             let response = try await http.send(
-                IdentityProviderRequest(method: .GET, url: url, headers: ["Accept": "application/json"], purpose: purpose,
+                PeerRequest(method: .GET, url: url, headers: ["Accept": "application/json"], purpose: purpose,
                                         maxResponseBytes: 1024 * 1024))
             // Only "not here" moves on to the next well-known location; anything else is this server's answer.
             guard response.status == 200 else {
@@ -34,7 +34,7 @@ enum OIDCDiscovery {
                 misses.append("\(url) answered HTTP \(response.status) (client-request-id \(response.requestId))")
                 continue
             }
-            let document = try response.decode(OIDCDiscoveryDocument.self, idp: idpName, purpose: purpose)
+            let document = try response.decode(OIDCDiscoveryDocument.self, purpose: purpose)
             // OIDC Discovery §4.3 / RFC 8414 §3.3: the document must name exactly the issuer it was fetched for,
             // or an attacker's metadata could send registrations and secrets elsewhere.
             guard document.issuer == issuer else {

@@ -13,7 +13,7 @@ struct OIDCErrorBody: Decodable {
 
     /// "HTTP 400 invalid_redirect_uri: redirect_uris is mandatory…" on one line, the server's text cut short:
     /// it is the server's wording, shown to help, not trusted to be brief.
-    static func summary(_ response: IdentityProviderResponse) -> String {
+    static func summary(_ response: PeerResponse) -> String {
         guard let body = try? JSONDecoder().decode(OIDCErrorBody.self, from: response.body) else {
             return "HTTP \(response.status)"
         }

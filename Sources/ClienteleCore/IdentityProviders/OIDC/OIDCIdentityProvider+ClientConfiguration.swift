@@ -15,20 +15,20 @@ extension OIDCIdentityProvider {
         try interpretRead(try await getConfiguration(credential), credential: credential)
     }
 
-    func getConfiguration(_ credential: RegistrationCredential) async throws -> IdentityProviderResponse {
+    func getConfiguration(_ credential: RegistrationCredential) async throws -> PeerResponse {
         try await http.send(
-            IdentityProviderRequest(method: .GET, url: credential.registrationClientURI,
+            PeerRequest(method: .GET, url: credential.registrationClientURI,
                                     headers: Self.bearer(credential.registrationAccessToken),
                                     purpose: readPurpose(credential.clientId), maxResponseBytes: 1024 * 1024))
     }
 
-    func interpretRead(_ response: IdentityProviderResponse, credential: RegistrationCredential) throws
+    func interpretRead(_ response: PeerResponse, credential: RegistrationCredential) throws
         -> ClientConfiguration?
     {
         switch response.status {
         case 200:
             let information = try response.decode(
-                OIDCClientInformation.self, idp: idp.name, purpose: readPurpose(credential.clientId))
+                OIDCClientInformation.self, purpose: readPurpose(credential.clientId))
             guard information.clientId == credential.clientId else {
                 throw failure("its registration client URI answered for client \(information.clientId)",
                               client: credential.clientId, requestId: response.requestId)

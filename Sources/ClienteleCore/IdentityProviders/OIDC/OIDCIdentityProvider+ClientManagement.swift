@@ -42,7 +42,7 @@ extension OIDCIdentityProvider {
         var headers = Self.bearer(credential.registrationAccessToken)
         headers.add(name: "Content-Type", value: "application/json")
         let updateResponse = try await http.send(
-            IdentityProviderRequest(method: .PUT, url: uri, headers: headers,
+            PeerRequest(method: .PUT, url: uri, headers: headers,
                                     body: try updateBody(configuration, credential: credential),
                                     purpose: "updating the throwaway probe client (RFC 7592 §2.2)",
                                     maxResponseBytes: 1024 * 1024))
@@ -50,7 +50,7 @@ extension OIDCIdentityProvider {
             supported: updateResponse.status == 200, detail: OIDCErrorBody.summary(updateResponse))
 
         let deleteResponse = try await http.send(
-            IdentityProviderRequest(method: .DELETE, url: uri, headers: Self.bearer(credential.registrationAccessToken),
+            PeerRequest(method: .DELETE, url: uri, headers: Self.bearer(credential.registrationAccessToken),
                                     purpose: "deleting the throwaway probe client (RFC 7592 §2.3)"))
         let deleted = [200, 204].contains(deleteResponse.status)
         let delete = ClientManagementSupport.Finding(

@@ -27,7 +27,7 @@ extension OIDCIdentityProvider {
         var headers = Self.bearer(credential.registrationAccessToken)
         headers.add(name: "Content-Type", value: "application/json")
         let response = try await http.send(
-            IdentityProviderRequest(method: .PUT, url: credential.registrationClientURI, headers: headers, body: body,
+            PeerRequest(method: .PUT, url: credential.registrationClientURI, headers: headers, body: body,
                                     purpose: purpose, maxResponseBytes: 1024 * 1024))
         switch response.status {
         case 200:
@@ -50,7 +50,7 @@ extension OIDCIdentityProvider {
             throw failure("the update was refused: \(OIDCErrorBody.summary(response)); the secret is unchanged",
                           client: clientId, requestId: response.requestId)
         }
-        let updated = try response.decode(OIDCClientInformation.self, idp: idp.name, purpose: purpose)
+        let updated = try response.decode(OIDCClientInformation.self, purpose: purpose)
         guard let text = updated.clientSecret, !text.isEmpty else {
             throw failure(
                 "the IdP accepted the update (HTTP 200) but returned no client_secret; check the client at the IdP: its old secret may no longer work",

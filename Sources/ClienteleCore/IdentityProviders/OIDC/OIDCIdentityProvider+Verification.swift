@@ -16,7 +16,7 @@ extension OIDCIdentityProvider {
         }
         var fields = [("grant_type", "client_credentials")]
         if let scope { fields.append(("scope", scope)) }
-        let response: IdentityProviderResponse
+        let response: PeerResponse
         do {
             response = try await http.send(
                 .form(tokenEndpoint, fields: fields, headers: Self.basic(clientId: reference.clientId, secret: secret),
@@ -40,7 +40,7 @@ extension OIDCIdentityProvider {
 
     /// RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
     static func basic(clientId: String, secret: SecretText) -> HTTPHeaders {
-        let pair = "\(IdentityProviderRequest.formEncode(clientId)):\(IdentityProviderRequest.formEncode(secret.reveal()))"
+        let pair = "\(PeerRequest.formEncode(clientId)):\(PeerRequest.formEncode(secret.reveal()))"
         return ["Authorization": "Basic \(Data(pair.utf8).base64EncodedString())"]
     }
 }

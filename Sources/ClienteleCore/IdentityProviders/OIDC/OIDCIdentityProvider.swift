@@ -13,7 +13,7 @@ import Synchronization
 public final class OIDCIdentityProvider: IdentityProviderAdapter {
     public let idp: IdentityProvider
     public let store: RegistrationCredentialStore
-    let http: IdentityProviderHTTPClient
+    let http: PeerHTTPClient
     let clock: ClienteleClock
     /// RFC 7591 §3: some providers register only for a bearer of this token.
     let initialAccessToken: SecretText?
@@ -27,7 +27,7 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
     /// How many RFC 7592 reads `discoverClients` keeps in flight.
     static let parallelReads = 8
 
-    public init(idp: IdentityProvider, store: RegistrationCredentialStore, http: IdentityProviderHTTPClient,
+    public init(idp: IdentityProvider, store: RegistrationCredentialStore, http: PeerHTTPClient,
                 clock: ClienteleClock, initialAccessToken: SecretText? = nil)
     {
         self.idp = idp
@@ -198,7 +198,7 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
             throw failure("\(purpose) was refused: \(OIDCErrorBody.summary(response))", client: nil,
                           requestId: response.requestId)
         }
-        let information = try response.decode(OIDCClientInformation.self, idp: idp.name, purpose: purpose)
+        let information = try response.decode(OIDCClientInformation.self, purpose: purpose)
         let clientId = information.clientId
         guard let uri = information.registrationClientURI, let token = information.registrationAccessToken else {
             throw failure(
@@ -231,9 +231,9 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
 
     /// The registration request itself: without redirect URIs, then (only if the provider demands them) again
     /// with the loopback one as a native client.
-    func postRegistration(displayName: String, purpose: String) async throws -> IdentityProviderResponse {
+    func postRegistration(displayName: String, purpose: String) async throws -> PeerResponse {
         let endpoint = try registrationEndpoint(try await discovery())
-        func post(withRedirectURI: Bool) async throws -> IdentityProviderResponse {
+        func post(withRedirectURI: Bool) async throws -> PeerResponse {
             let body = OIDCRegistrationRequest.clientCredentials(
                 name: displayName, scope: scope, withRedirectURI: withRedirectURI)
             return try await http.send(
@@ -245,7 +245,7 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
 
     /// RFC 7591 §3.2.2's error for a registration the provider refuses for its redirect URIs; nothing was
     /// registered, so asking again with one is safe.
-    static func demandsRedirectURIs(_ response: IdentityProviderResponse) -> Bool {
+    static func demandsRedirectURIs(_ response: PeerResponse) -> Bool {
         guard response.status == 400,
             let body = try? JSONDecoder().decode(OIDCErrorBody.self, from: response.body)
         else { return false }
@@ -257,7 +257,7 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
         guard let credential = try credential(for: reference.clientId) else { return }
         let purpose = "deleting client \(reference.clientId) (RFC 7592 §2.3)"
         let response = try await http.send(
-            IdentityProviderRequest(method: .DELETE, url: credential.registrationClientURI,
+            PeerRequest(method: .DELETE, url: credential.registrationClientURI,
                                     headers: Self.bearer(credential.registrationAccessToken), purpose: purpose))
         switch response.status {
         case 200, 204, 404, 410:  // RFC 7592 §2.3 says 204; glewlwyd answers 200. 404/410: already gone.
@@ -272,7 +272,7 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
 
     private func discardQuietly(_ credential: RegistrationCredential) async {
         _ = try? await http.send(
-            IdentityProviderRequest(method: .DELETE, url: credential.registrationClientURI,
+            PeerRequest(method: .DELETE, url: credential.registrationClientURI,
                                     headers: Self.bearer(credential.registrationAccessToken),
                                     purpose: "deleting client \(credential.clientId) again"))
     }
@@ -310,7 +310,7 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
                             displayName: displayName, createdAt: now, expiresAt: expiresAt)
     }
 
-    func refusedToken(_ clientId: String, _ response: IdentityProviderResponse) -> ClienteleError {
+    func refusedToken(_ clientId: String, _ response: PeerResponse) -> ClienteleError {
         failure(
             "the IdP refused the registration access token (HTTP 401): it was revoked or is wrong, or the client was deleted at the IdP (RFC 7592 §2.1 answers 401 for each); adopt the client again with a valid token",
             client: clientId, requestId: response.requestId)

@@ -5,11 +5,40 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
-/// The one way adapters talk HTTP: every request carries a fresh `client-request-id`; 429 and 503 are retried after
-/// `Retry-After` a bounded number of times; transport failures (refused, TLS, timeout) and exhausted retries become
-/// one line that names the IdP and the request id. Bodies are never logged: they can hold secrets.
-public struct IdentityProviderHTTPClient: Sendable {
-    public let idpName: String
+/// Who is at the other end of a request, as an operator names it: an identity provider or a gateway.
+public enum HTTPPeer: Sendable, Hashable, CustomStringConvertible {
+    case identityProvider(String)
+    case gateway(String)
+
+    public var name: String {
+        switch self {
+        case .identityProvider(let name), .gateway(let name): return name
+        }
+    }
+
+    /// "IdP entra-prod", "gateway kong-prod": the start of every error line about this peer.
+    public var description: String {
+        switch self {
+        case .identityProvider(let name): return "IdP \(name)"
+        case .gateway(let name): return "gateway \(name)"
+        }
+    }
+
+    /// An error line about this peer, of the kind the CLI reports for it.
+    public func failure(_ message: String) -> ClienteleError {
+        switch self {
+        case .identityProvider: return .identityProvider("\(self): \(message)")
+        case .gateway: return .gateway("\(self): \(message)")
+        }
+    }
+}
+
+/// The one way adapters (identity providers and gateways alike) talk HTTP: every request carries a fresh
+/// `client-request-id`; 429 and 503 are retried after `Retry-After` a bounded number of times; transport failures
+/// (refused, TLS, timeout) and exhausted retries become one line that names the peer and the request id. Bodies are
+/// never logged: they can hold secrets.
+public struct PeerHTTPClient: Sendable {
+    public let peer: HTTPPeer
     let client: HTTPClient
     let maxAttempts: Int
     /// A server asking for a longer wait than this is treated as down rather than slept on.
@@ -20,11 +49,11 @@ public struct IdentityProviderHTTPClient: Sendable {
     let sleep: @Sendable (TimeInterval) async throws -> Void
 
     public init(
-        idpName: String, client: HTTPClient = IdentityProviderHTTPClient.processClient, maxAttempts: Int = 4, longestRetryAfter: TimeInterval = 60,
-        timeout: TimeAmount = .seconds(30), logger: Logger = Logger(label: "clientele.idp.http"),
+        peer: HTTPPeer, client: HTTPClient = PeerHTTPClient.processClient, maxAttempts: Int = 4, longestRetryAfter: TimeInterval = 60,
+        timeout: TimeAmount = .seconds(30), logger: Logger = Logger(label: "clientele.http"),
         sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
-        self.idpName = idpName
+        self.peer = peer
         self.client = client
         self.maxAttempts = maxAttempts
         self.longestRetryAfter = longestRetryAfter
@@ -42,7 +71,7 @@ public struct IdentityProviderHTTPClient: Sendable {
 
     /// Sends `request`, retrying throttling and unavailability; any other status is returned for the adapter to
     /// interpret (it knows what a 404 or a 403 means at its IdP).
-    public func send(_ request: IdentityProviderRequest) async throws -> IdentityProviderResponse {
+    public func send(_ request: PeerRequest) async throws -> PeerResponse {
         let requestId = UUID().uuidString.lowercased()
         var attempt = 0
         while true {
@@ -61,25 +90,25 @@ public struct IdentityProviderHTTPClient: Sendable {
                 response = try await client.execute(outgoing, timeout: timeout)
                 body = Data(buffer: try await response.body.collect(upTo: request.maxResponseBytes))
             } catch {
-                throw ClienteleError.identityProvider(
-                    "IdP \(idpName): \(request.purpose) failed: \(Self.describeTransport(error, url: request.url)) (client-request-id \(requestId))")
+                throw peer.failure(
+                    "\(request.purpose) failed: \(Self.describeTransport(error, url: request.url)) (client-request-id \(requestId))")
             }
             let status = Int(response.status.code)
             logger.debug(
                 "\(request.method.rawValue) \(request.redactedURL) → \(status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms",
-                metadata: ["client-request-id": "\(requestId)", "idp": "\(idpName)"])
+                metadata: ["client-request-id": "\(requestId)", "peer": "\(peer)"])
             if status == 429 || status == 503 {
                 let wait = Self.retryAfter(response.headers) ?? min(pow(2, Double(attempt - 1)), 8)
                 guard attempt < maxAttempts, wait <= longestRetryAfter else {
-                    throw ClienteleError.identityProvider(
-                        "IdP \(idpName): \(request.purpose) was \(status == 429 ? "throttled" : "unavailable") (HTTP \(status)) "
+                    throw peer.failure(
+                        "\(request.purpose) was \(status == 429 ? "throttled" : "unavailable") (HTTP \(status)) "
                             + "after \(attempt) attempt\(attempt == 1 ? "" : "s"); try again later (client-request-id \(requestId))")
                 }
-                logger.info("IdP \(idpName) answered \(status); retrying in \(wait) s", metadata: ["client-request-id": "\(requestId)"])
+                logger.info("\(peer) answered \(status); retrying in \(wait) s", metadata: ["client-request-id": "\(requestId)"])
                 try await sleep(wait)
                 continue
             }
-            return IdentityProviderResponse(status: status, headers: response.headers, body: body, requestId: requestId)
+            return PeerResponse(peer: peer, status: status, headers: response.headers, body: body, requestId: requestId)
         }
     }
 
@@ -120,7 +149,7 @@ public struct IdentityProviderHTTPClient: Sendable {
     }
 }
 
-public struct IdentityProviderRequest: Sendable {
+public struct PeerRequest: Sendable {
     public var method: HTTPMethod
     public var url: String
     public var headers: HTTPHeaders
@@ -142,22 +171,22 @@ public struct IdentityProviderRequest: Sendable {
 
     /// A JSON request.
     public static func json<Body: Encodable>(_ method: HTTPMethod, _ url: String, body: Body, bearer: String?,
-                                             purpose: String) throws -> IdentityProviderRequest
+                                             purpose: String) throws -> PeerRequest
     {
         var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json"]
         if let bearer { headers.add(name: "Authorization", value: "Bearer \(bearer)") }
-        return IdentityProviderRequest(method: method, url: url, headers: headers, body: try JSONEncoder().encode(body),
+        return PeerRequest(method: method, url: url, headers: headers, body: try JSONEncoder().encode(body),
                                        purpose: purpose)
     }
 
     /// A form-encoded request (token endpoints).
     public static func form(_ url: String, fields: [(String, String)], headers extra: HTTPHeaders = [:],
-                            purpose: String) -> IdentityProviderRequest
+                            purpose: String) -> PeerRequest
     {
         var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"]
         headers.add(contentsOf: extra)
         let body = fields.map { "\(formEncode($0))=\(formEncode($1))" }.joined(separator: "&")
-        return IdentityProviderRequest(method: .POST, url: url, headers: headers, body: Data(body.utf8), purpose: purpose)
+        return PeerRequest(method: .POST, url: url, headers: headers, body: Data(body.utf8), purpose: purpose)
     }
 
     /// application/x-www-form-urlencoded: unreserved characters stay, everything else is percent-encoded.
@@ -171,23 +200,23 @@ public struct IdentityProviderRequest: Sendable {
     var redactedURL: String { url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url }
 }
 
-public struct IdentityProviderResponse: Sendable {
+public struct PeerResponse: Sendable {
+    public var peer: HTTPPeer
     public var status: Int
     public var headers: HTTPHeaders
     public var body: Data
     /// The `client-request-id` sent, for error lines and support tickets.
     public var requestId: String
 
-    /// Decodes a JSON body, or throws one line naming the IdP, what was asked and the request id.
-    public func decode<T: Decodable>(_ type: T.Type, idp: String, purpose: String) throws -> T {
+    /// Decodes a JSON body, or throws one line naming the peer, what was asked and the request id.
+    public func decode<T: Decodable>(_ type: T.Type, purpose: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch {
             let kind = body.isEmpty ? "an empty body"
                 : (try? JSONSerialization.jsonObject(with: body)) == nil ? "a body that is not JSON (or is cut short)"
                 : "JSON without the expected fields"
-            throw ClienteleError.identityProvider(
-                "IdP \(idp): \(purpose): HTTP \(status) with \(kind) (client-request-id \(requestId))")
+            throw peer.failure("\(purpose): HTTP \(status) with \(kind) (client-request-id \(requestId))")
         }
     }
 }
