@@ -42,8 +42,7 @@ extension Registry {
     }
 
     /// Claims an open rotation's lease for `owner` when it is free, expired, already `owner`'s, or held by a
-    /// process `mayTakeOver` proves gone. The write is a compare-and-set on the owner that was read, so two
-    /// claimers never both win, whatever the engine's isolation.
+    /// process `mayTakeOver` proves gone.
     func claimRotationLease(
         _ rotationId: Int64, owner: String, holder: LeaseHolder, now: Date, until: Date,
         mayTakeOver: @Sendable (LeaseHolder?) -> Bool
@@ -53,46 +52,20 @@ extension Registry {
                 throw ClienteleError.notFound("no rotation #\(rotationId)")
             }
             guard rotation.isOpen else { return .finished(rotation) }
-            if let current = rotation.leaseOwner, current != owner, let leaseUntil = rotation.leaseUntil,
-                leaseUntil > now, !mayTakeOver(rotation.leaseHolder)
+            if Self.leaseKeepsOut(
+                claimer: owner, owner: rotation.leaseOwner, until: rotation.leaseUntil, holder: rotation.leaseHolder,
+                now: now, mayTakeOver: mayTakeOver)
             {
                 return .held(rotation.leaseHolder, rotation)
             }
-            let holderJSON = String(decoding: try JSONEncoder().encode(holder), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    UPDATE rotation SET leaseOwner = ?, leaseUntil = ?, leaseHolder = ?
-                    WHERE id = ? AND leaseOwner IS ?
-                    """, arguments: [owner, until, holderJSON, rotationId, rotation.leaseOwner])
-            guard db.changesCount == 1, let claimed = try Rotation.fetchOne(db, key: rotationId) else {
+            guard try Self.claimLease(
+                db, .rotation(rotationId), expectedOwner: rotation.leaseOwner, owner: owner, holder: holder,
+                until: until),
+                let claimed = try Rotation.fetchOne(db, key: rotationId)
+            else {
                 return .held(rotation.leaseHolder, rotation)
             }
             return .claimed(claimed)
         }
-    }
-
-    /// Extends `owner`'s lease; false when another process holds it now.
-    func renewRotationLease(_ rotationId: Int64, owner: String, until: Date) throws -> Bool {
-        try write(bumpingRevision: false) { db in try Self.renewLease(db, rotationId, owner: owner, until: until) }
-    }
-
-    /// The fence under every write of a rotation: extends `owner`'s lease inside the caller's transaction, or
-    /// answers false (and the caller writes nothing) when `owner` no longer holds it.
-    static func renewLease(_ db: Database, _ rotationId: Int64, owner: String, until: Date) throws -> Bool {
-        try db.execute(sql: "UPDATE rotation SET leaseUntil = ? WHERE id = ? AND leaseOwner = ?",
-                       arguments: [until, rotationId, owner])
-        return db.changesCount == 1
-    }
-
-    func releaseRotationLease(_ rotationId: Int64, owner: String) throws {
-        try write(bumpingRevision: false) { db in
-            try db.execute(
-                sql: "UPDATE rotation SET leaseOwner = NULL, leaseUntil = NULL, leaseHolder = NULL WHERE id = ? AND leaseOwner = ?",
-                arguments: [rotationId, owner])
-        }
-    }
-
-    func rotationLeaseHolder(_ rotationId: Int64) throws -> LeaseHolder? {
-        try rotation(rotationId).leaseHolder
     }
 }

@@ -5,12 +5,12 @@ import GRDB
 /// implies, and each one fenced by the lease, so a process that lost its lease writes nothing.
 struct RotationJournal: Sendable {
     let registry: Registry
-    let lease: RotationLease
+    let lease: FencedLease
 
     var rotationId: Int64 { lease.rotationId }
 
     /// Changes the rotation; with `action`, also appends an audit event whose details `change` returns, and runs
-    /// `also` (secret metadata) in the same transaction. Throws `RotationLeaseLost`, having written nothing, when
+    /// `also` (secret metadata) in the same transaction. Throws `LeaseLost`, having written nothing, when
     /// another process holds the lease.
     @discardableResult
     func record(
@@ -24,7 +24,7 @@ struct RotationJournal: Sendable {
         let leaseUntil = lease.renewedUntil
         let written: Rotation? = try registry.write { db in
             // The compare-and-set that fences the write: extending our own lease succeeds only while we hold it.
-            guard try Registry.renewLease(db, rotationId, owner: owner, until: leaseUntil) else { return nil }
+            guard try Registry.renewLease(db, .rotation(rotationId), owner: owner, until: leaseUntil) else { return nil }
             guard var rotation = try Rotation.fetchOne(db, key: rotationId) else {
                 throw ClienteleError.notFound("no rotation #\(rotationId)")
             }

@@ -6,7 +6,7 @@ import Logging
 /// step. Each step is recorded before it starts (`runningStep`) and after it finishes (`step`), in the same
 /// transaction as its audit event, so a run killed anywhere resumes from the record. The old secret is removed only
 /// after the new one was delivered and verified, so an IdP that allows overlap never leaves the client without a
-/// working secret. A run holds the rotation's lease throughout (`RotationLease`); a process that loses it stops.
+/// working secret. A run holds the rotation's lease throughout (`FencedLease`); a process that loses it stops.
 ///
 /// The preview is in `RotationPreview.swift`, the steps in `RotationSteps.swift`, their records in
 /// `RotationJournal.swift`.
@@ -60,7 +60,7 @@ public final class RotationService: Sendable {
             if case .file(let path) = delivery, SecretFile.isEmpty(path) { unlink(path) }
             throw error
         }
-        let lease = RotationLease.adopt(rotation.id!, owner: leaseOwner, registry: registry, term: leaseTerm)
+        let lease = FencedLease(.rotation(rotation.id!), owner: leaseOwner, registry: registry, term: leaseTerm)
         return try await drive(rotation, lease: lease, actor: actor, deliverer: deliverer)
     }
 
@@ -72,8 +72,8 @@ public final class RotationService: Sendable {
     ) async throws -> RotationOutcome {
         let delivery = request.delivery ?? open.delivery
         try deliverer.requireCanDeliver(delivery)
-        let lease: RotationLease
-        switch try RotationLease.claim(open.id!, owner: leaseOwner, registry: registry, term: leaseTerm) {
+        let lease: FencedLease
+        switch try RotationLeaseClaim.claim(open.id!, owner: leaseOwner, registry: registry, term: leaseTerm) {
         case .claimed(let claimed, _): lease = claimed
         case .heldBy, .finished: return try await run(open.id!, actor: actor, deliverer: deliverer)
         }
@@ -136,7 +136,7 @@ public final class RotationService: Sendable {
     /// Runs a rotation from its recorded step as far as it can go now: to `done`, to the grace period, or to a
     /// point where it must wait (for delivery, for the IdP, for another process that holds it).
     public func run(_ rotationId: Int64, actor: String, deliverer: SecretDeliverer) async throws -> RotationOutcome {
-        switch try RotationLease.claim(rotationId, owner: leaseOwner, registry: registry, term: leaseTerm) {
+        switch try RotationLeaseClaim.claim(rotationId, owner: leaseOwner, registry: registry, term: leaseTerm) {
         case .claimed(let lease, let rotation):
             return try await drive(rotation, lease: lease, actor: actor, deliverer: deliverer)
         case .finished(let rotation):
@@ -149,7 +149,7 @@ public final class RotationService: Sendable {
     }
 
     /// The step driver: one step after another, from the recorded one, while this service holds the lease.
-    private func drive(_ start: Rotation, lease: RotationLease, actor: String, deliverer: SecretDeliverer)
+    private func drive(_ start: Rotation, lease: FencedLease, actor: String, deliverer: SecretDeliverer)
         async throws -> RotationOutcome
     {
         lease.keepRenewed()
@@ -188,10 +188,10 @@ public final class RotationService: Sendable {
             }
         } catch let stop as RotationStop {
             return RotationOutcome(rotation: try registry.rotation(lease.rotationId), client: client, status: stop.status)
-        } catch let lost as RotationLeaseLost {
+        } catch let lost as LeaseLost {
             // The process that took over owns the state now: say so, and write nothing.
             throw ClienteleError.conflict(
-                "rotation #\(lost.rotationId) of \(client.displayName): another Clientele process (\(lost.holder)) took it over; this one stopped before its next step and changed nothing more")
+                "\(lost.record) of \(client.displayName): another Clientele process (\(lost.holder)) took it over; this one stopped before its next step and changed nothing more")
         } catch {
             let message = (error as? ClienteleError)?.description ?? String(describing: error)
             try? RotationJournal(registry: registry, lease: lease).note { rotation, _ in rotation.lastError = message }
@@ -238,8 +238,8 @@ public final class RotationService: Sendable {
     /// Ends a grace period early (the operator knows every caller has switched). Like every write of a rotation it
     /// takes the lease first, so it cannot cut in on a process at work on the rotation.
     public func endGrace(_ rotationId: Int64, actor: String) throws {
-        let lease: RotationLease
-        switch try RotationLease.claim(rotationId, owner: leaseOwner, registry: registry, term: leaseTerm) {
+        let lease: FencedLease
+        switch try RotationLeaseClaim.claim(rotationId, owner: leaseOwner, registry: registry, term: leaseTerm) {
         case .claimed(let claimed, _): lease = claimed
         case .finished(let rotation):
             throw ClienteleError.conflict("rotation #\(rotationId) is not in its grace period (it is at '\(rotation.step.label)')")

@@ -7,7 +7,7 @@ import Logging
 /// it reaches the IdP again.
 struct RotationSteps: Sendable {
     let journal: RotationJournal
-    let lease: RotationLease
+    let lease: FencedLease
     let client: Client
     let adapter: any IdentityProviderAdapter
     let clock: ClienteleClock
