@@ -19,9 +19,10 @@ extension Registry {
     }
 
     @discardableResult
-    public func addEnvironment(name: String, businessGroup: String?, gateway: GatewayKind, actor: String) throws
-        -> Environment
-    {
+    public func addEnvironment(
+        name: String, businessGroup: String?, gateway: GatewayKind, boundTo gatewayName: String? = nil,
+        gatewayEnvironment: String? = nil, actor: String
+    ) throws -> Environment {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, !trimmed.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
         else {
@@ -35,10 +36,20 @@ extension Registry {
             let position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM environment") ?? 0) + 1
             var environment = Environment(
                 name: trimmed, businessGroup: businessGroup, gateway: gateway, position: position, createdAt: now)
+            var details = ["gateway": gateway.rawValue, "businessGroup": businessGroup ?? ""]
+            if let gatewayName {
+                let bound = try Self.gateway(db, named: gatewayName)
+                try Self.checkGatewayEnvironment(gatewayEnvironment, for: bound, environment: trimmed)
+                environment.gatewayId = bound.id
+                environment.gateway = bound.kind
+                environment.gatewayEnvironment = gatewayEnvironment
+                details["gateway"] = bound.name
+                details["gatewayEnvironment"] = gatewayEnvironment ?? ""
+            }
             try environment.insert(db)
             try AuditTrail.append(
                 db, at: now, actor: actor, action: "environment.added", subject: "environment \(trimmed)",
-                details: ["gateway": gateway.rawValue, "businessGroup": businessGroup ?? ""])
+                details: details)
             return environment
         }
     }

@@ -21,6 +21,10 @@ public final class StandardGatewayAdapters: GatewayAdapters {
     }
 
     private func make(_ gateway: Gateway) throws -> any GatewayAdapter {
+        if let stateFile = gateway.settings.sandboxStateFile {
+            return try SandboxGateway(
+                stateFile: StandardAdapters.resolve(stateFile, besideRegistry: registryPath), imitating: gateway.kind)
+        }
         let http = PeerHTTPClient(peer: .gateway(gateway.name))
         _ = http
         switch gateway.kind {

@@ -57,3 +57,26 @@ public struct EffectivePolicy: Sendable, Hashable {
         self.assignment = assignment
     }
 }
+
+extension PolicyPlan {
+    /// The environment's assignments as they would be after this change, in chain order: what a gateway plan for a
+    /// change not yet made is computed from.
+    public func assignments(after current: [PolicyAssignment]) -> [PolicyAssignment] {
+        var result = current.sorted { $0.position < $1.position }
+        switch change {
+        case .nothing:
+            break
+        case .add(let assignment):
+            result.insert(assignment, at: min(max(assignment.position - 1, 0), result.count))
+        case .update(let old, let new, _):
+            if let index = result.firstIndex(where: { $0.id == old.id }) { result[index] = new }
+        case .move(let assignment, _, let to):
+            result.removeAll { $0.id == assignment.id }
+            result.insert(assignment, at: min(max(to - 1, 0), result.count))
+        case .remove(let assignment):
+            result.removeAll { $0.id == assignment.id }
+        }
+        for index in result.indices { result[index].position = index + 1 }
+        return result
+    }
+}

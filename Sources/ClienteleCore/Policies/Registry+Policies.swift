@@ -121,6 +121,7 @@ extension Registry {
         switch request.intent {
         case .assign(let pairs, let position):
             let configuration = try schema.validate(pairs: pairs)
+            try checkExpressible(db, request, configuration: configuration, in: environment, beside: current, now: now)
             if let existing {
                 if let position, position != existing.position {
                     throw ClienteleError.invalidInput(
@@ -161,6 +162,43 @@ extension Registry {
             if target == existing.position { return PolicyPlan(environment: environment, change: .nothing(existing)) }
             return PolicyPlan(environment: environment, change: .move(existing, from: existing.position, to: target))
         }
+    }
+
+    /// An environment behind a gateway takes only what that gateway can run: a kind it cannot express, two kinds
+    /// that would share one gateway element, or an API it does not have are refused here, before anything is
+    /// written anywhere.
+    private static func checkExpressible(
+        _ db: Database, _ request: PolicyChangeRequest, configuration: PolicyConfiguration, in environment: Environment,
+        beside current: [PolicyAssignment], now: Date
+    ) throws {
+        guard environment.gateway != .none else { return }
+        let mapping = GatewayMappings.mapping(for: environment.gateway)
+        let gatewayName = try environment.gatewayId.flatMap { try Gateway.fetchOne(db, key: $0) }?.name
+        let at = gatewayName.map { "gateway \($0) (\(environment.gateway.rawValue))" } ?? environment.gateway.rawValue
+        if let refusal = mapping.refusal(for: request.policy) {
+            throw ClienteleError.invalidInput("\(request.policy.rawValue) in \(environment.name) on \(at): \(refusal)")
+        }
+        if !request.api.isEmpty {
+            let known = try String.fetchAll(
+                db, sql: "SELECT name FROM gatewayApi WHERE environmentId = ? ORDER BY name", arguments: [environment.id])
+            if !known.isEmpty, !known.contains(where: { $0.caseInsensitiveCompare(request.api) == .orderedSame }) {
+                throw ClienteleError.notFound(
+                    "no API '\(request.api)' in \(environment.name) at \(at); known: \(known.prefix(12).joined(separator: ", "))\(known.count > 12 ? ", …" : "") (`clientele api list --env \(environment.name)`)")
+            }
+        }
+        let candidate = PolicyAssignment(
+            environmentId: environment.id!, policy: request.policy, api: request.api, configuration: configuration,
+            position: current.count + 1, createdAt: now, updatedAt: now)
+        let others = current.filter { !($0.policy == request.policy && $0.api == request.api) }
+        if let conflict = mapping.conflict(adding: candidate, beside: others) {
+            throw ClienteleError.invalidInput("\(candidate.label) in \(environment.name) on \(at): \(conflict)")
+        }
+        // The mapping's translation also catches values the gateway has no form for (a 90 s window on Kong).
+        let probe = RemoteAPI(remoteId: "-", name: request.api.isEmpty ? "every API" : request.api)
+        _ = try mapping.desired(
+            [candidate], on: [probe],
+            scope: GatewayScope(gatewayName: gatewayName ?? environment.gateway.rawValue, environmentName: environment.name,
+                                gatewayEnvironment: environment.gatewayEnvironment))
     }
 
     private static func validPosition(_ position: Int, maximum: Int, environment: Environment, flag: String) throws

@@ -14,11 +14,23 @@ public enum FaultPoint: String, CaseIterable, Sendable {
     case afterGraceStarted = "after-grace-started"
     /// Old secrets are gone at the IdP; the registry still lists them.
     case afterIdPRemove = "after-idp-remove"
+    /// A policy apply step reached the gateway; the registry has not recorded it done. `after-gateway-step#N`
+    /// kills at the Nth step of the run.
+    case afterGatewayStep = "after-gateway-step"
+    /// A policy apply step is recorded done; the next one has not started.
+    case afterGatewayStepRecorded = "after-gateway-step-recorded"
 
     public static let variable = "CLIENTELE_TEST_FAULT"
 
     static func hit(_ point: FaultPoint) {
         guard ProcessInfo.processInfo.environment[variable] == point.rawValue else { return }
+        kill(getpid(), SIGKILL)
+    }
+
+    /// Kills at `point` when the variable names it bare, or as `point#occurrence`.
+    static func hit(_ point: FaultPoint, occurrence: Int) {
+        guard let value = ProcessInfo.processInfo.environment[variable] else { return }
+        guard value == point.rawValue || value == "\(point.rawValue)#\(occurrence)" else { return }
         kill(getpid(), SIGKILL)
     }
 }

@@ -37,6 +37,12 @@ struct GlobalOptions: ParsableArguments {
     func adapters(for registry: Registry) -> StandardAdapters {
         StandardAdapters(registryPath: registry.path, clock: registry.clock)
     }
+
+    func gatewayPolicies(for registry: Registry) throws -> GatewayPolicyService {
+        GatewayPolicyService(
+            registry: registry, gateways: StandardGatewayAdapters(registryPath: registry.path, clock: registry.clock),
+            leaseTerm: try LeaseTerm.fromEnvironment())
+    }
 }
 
 /// `--json` for read commands.

@@ -11,7 +11,7 @@ extension ClienteleCommand {
                 Policies: \(PolicyKind.allCases.map(\.rawValue).joined(separator: ", ")). \
                 `clientele policy show NAME` lists a policy's configuration keys.
                 """,
-            subcommands: [List.self, Show.self, Assign.self, Unassign.self, Move.self, Plan.self],
+            subcommands: [List.self, Show.self, Assign.self, Unassign.self, Move.self, Plan.self, Apply.self],
             defaultSubcommand: List.self)
     }
 }
@@ -209,11 +209,25 @@ extension ClienteleCommand.PolicyCommand {
 
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what assigning (or, with --unassign, removing) a policy would change, and change nothing.")
+            abstract: "Show what a policy change would do, in the registry and at the environment's gateway; change nothing.",
+            discussion: """
+                With a policy: what assigning it (or, with --unassign, removing it) would change. Without one: what \
+                `clientele policy apply --env ENV` would do at the gateway now. Gateway changes are shown in the \
+                gateway's own terms (Kong plugin fields, Anypoint configurationData, Tyk API-definition fields).
+                Examples: clientele policy plan --env Prod; clientele policy plan rate-limiting --env Prod --config requests=100
+                """)
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var target: AssignmentOptions
         @OptionGroup var settings: ConfigurationOptions
+
+        @Argument(help: "The policy, such as rate-limiting (default: the environment's pending gateway plan).")
+        var policy: PolicyKind?
+
+        @Option(help: "The environment.")
+        var env: String
+
+        @Option(help: "Narrow it to one API (default: every API in the environment).")
+        var api: String?
 
         @Option(help: "Where in the chain it would go.")
         var position: Int?
@@ -221,11 +235,99 @@ extension ClienteleCommand.PolicyCommand {
         @Flag(help: "Plan removing the policy instead.")
         var unassign = false
 
+        func validate() throws {
+            if policy == nil, !settings.pairs.isEmpty || api != nil || position != nil || unassign {
+                throw ValidationError("--config, --api, --position and --unassign need a policy name")
+            }
+        }
+
         func run() async throws {
+            let registry = try global.openRegistry()
+            let environment = try registry.environment(named: env)
+            let service = try global.gatewayPolicies(for: registry)
+            guard let policy else {
+                let inspection = try await service.inspect(environment: environment.name, actor: global.actorName)
+                return GatewayPlanOutput.print(inspection)
+            }
             let request = PolicyChangeRequest(
-                policy: target.policy, environment: target.env, api: target.api,
+                policy: policy, environment: env, api: api,
                 intent: unassign ? .unassign : .assign(pairs: settings.pairs, position: position))
-            try PolicyChange.run(request, global: global, dryRun: true)
+            let plan = try registry.planPolicyChange(request)
+            plan.lines.forEach { print(printable($0)) }
+            guard environment.gatewayId != nil else { return }
+            print("")
+            GatewayPlanOutput.print(try await service.inspect(environment: environment.name, after: plan),
+                                    afterChange: true)
+        }
+    }
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make the environment's gateway run what the registry assigns, after showing the plan.",
+            discussion: """
+                Only what Clientele manages changes (Kong plugins tagged as Clientele's, Tyk policies and API fields \
+                it wrote, Anypoint policies on the environment's instances). Each step is recorded before and after \
+                it runs: an apply that was interrupted resumes when run again, and never makes a change twice.
+                Without --yes it asks at a terminal; without one it refuses.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "The environment.")
+        var env: String
+
+        @Flag(help: "Show the plan and change nothing.")
+        var dryRun = false
+
+        @Flag(help: "Apply without asking.")
+        var yes = false
+
+        func run() async throws {
+            let registry = try global.openRegistry()
+            let service = try global.gatewayPolicies(for: registry)
+            if dryRun {
+                return GatewayPlanOutput.print(try await service.inspect(environment: env, actor: global.actorName))
+            }
+            let confirmed = yes
+            let outcome = try await service.apply(
+                environment: env, actor: global.actorName,
+                confirm: { inspection, _ in
+                    GatewayPlanOutput.print(inspection)
+                    if confirmed { return true }
+                    guard isatty(STDIN_FILENO) == 1 else {
+                        throw ClienteleError.confirmationRequired(
+                            "applying to \(inspection.environment.name) changes gateway \(inspection.gateway.name); confirm with --yes")
+                    }
+                    return Confirmation.ask("Apply these changes to \(printable(inspection.gateway.name))?")
+                },
+                progress: { print(printable($0)) })
+            guard let apply = outcome.apply else {
+                print("Nothing to apply: \(printable(env))'s gateway already runs what the registry assigns.")
+                outcome.leftAlone.forEach { print("  left alone (not Clientele's): \(printable($0.element)) on \(printable($0.apiName))") }
+                return
+            }
+            let found = outcome.foundDone.isEmpty ? "" : ", \(outcome.foundDone.count) found already done"
+            print("Applied policy apply #\(apply.id!): \(outcome.performed.count) step\(outcome.performed.count == 1 ? "" : "s") made\(found).")
+        }
+    }
+}
+
+/// A gateway plan as an operator reads it: each step in the gateway's terms, then what apply leaves alone.
+enum GatewayPlanOutput {
+    static func print(_ inspection: GatewayInspection, afterChange: Bool = false) {
+        let steps = inspection.steps
+        let header = "At gateway \(inspection.gateway.name) (\(inspection.gateway.kindLabel)) for \(inspection.environment.name), \(inspection.apis.count) APIs"
+        if steps.isEmpty {
+            Swift.print(printable(header + (afterChange ? ": applying would change nothing there" : ": nothing to change")))
+        } else {
+            Swift.print(printable(header + (afterChange ? ", `policy apply` would then:" : ":")))
+            for step in steps {
+                GatewayText.lines(for: step, mapping: inspection.mapping).forEach { Swift.print("  " + printable($0)) }
+            }
+        }
+        for difference in inspection.leftAlone {
+            Swift.print("  left alone (not Clientele's; adopt it with `clientele gateway sync --adopt` or remove it at the gateway):")
+            GatewayText.lines(for: difference, mapping: inspection.mapping).forEach { Swift.print("    " + printable($0)) }
         }
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+/// An apply of an environment's policies at its gateway, recorded step by step so a process killed halfway
+/// resumes where it stopped: each step is marked running before it is sent and done (with its audit event) after.
+public struct PolicyApply: Codable, Sendable, Hashable, Identifiable {
+    public enum State: String, Codable, Sendable {
+        case running, done, failed
+    }
+
+    public var id: Int64?
+    public var environmentId: Int64
+    public var gatewayId: Int64
+    public var steps: [RecordedStep]
+    public var state: State
+    public var actor: String
+    public var lastError: String?
+    public var leaseOwner: String?
+    public var leaseUntil: Date?
+    public var leaseHolder: LeaseHolder?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public var isOpen: Bool { state == .running }
+
+    /// The first step not yet done.
+    public var nextStepIndex: Int? { steps.firstIndex { $0.state != .done } }
+}
+
+/// One step of an apply and how far it got.
+public struct RecordedStep: Codable, Sendable, Hashable {
+    public enum State: String, Codable, Sendable {
+        case pending
+        /// Sent, or about to be: on resume, the gateway is read to learn whether it took effect.
+        case running
+        case done
+    }
+
+    public var step: GatewayStep
+    public var state: State
+    /// The gateway's id for what the step created, once known.
+    public var remoteId: String?
+
+    public init(step: GatewayStep, state: State = .pending, remoteId: String? = nil) {
+        self.step = step
+        self.state = state
+        self.remoteId = remoteId
+    }
+}
+
+extension PolicyApply: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "policyApply"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
