@@ -43,6 +43,24 @@ struct AnypointGatewayTests {
         try await server.expectConformingResponses()
     }
 
+    @Test func theStandardAdaptersMakeItWithTheSecretFromItsFile() async throws {
+        let server = try currentAnypointServer()
+        var gateway = server.gateway()
+        gateway.id = 1
+        gateway.credentialSource = .file(server.filesDirectory + "/connected-app-client-secret")
+        let adapter = try StandardGatewayAdapters(registryPath: "/nonexistent", clock: .wall).adapter(for: gateway)
+        #expect(adapter.mapping.kind == .anypoint && adapter.mapping.ordersPolicies)
+        #expect(try await adapter.check().isHealthy)
+        var unset = gateway
+        unset.id = 2
+        unset.credentialSource = .none
+        let check = try await StandardGatewayAdapters(registryPath: "/nonexistent", clock: .wall).adapter(for: unset).check()
+        #expect(!check.reachable && !check.credentialAccepted)
+        #expect(check.problems == ["gateway anypoint-test: no secret is configured for connected app \(server.clientId) "
+            + "(--secret-env, --secret-file or --secret-command)"])
+        try await server.expectConformingResponses()
+    }
+
     @Test func aWrongSecretIsACredentialProblemAndNeverShown() async throws {
         let server = try currentAnypointServer()
         let wrong = "wrong-" + server.clientSecret

@@ -55,11 +55,13 @@ actor AnypointAccessTokens {
         let purpose = "getting a token for connected app \(clientId)"
         guard !clientId.isEmpty else {
             throw AnypointCredentialRefused(
-                line: "\(http.peer): no connected app client id is set; gateway add anypoint … --client-id ID")
+                line: "\(http.peer): no connected app client id is set; gateway add anypoint … --client-id ID",
+                reachedGateway: false)
         }
         guard case .secret(let secret) = credential else {
             throw AnypointCredentialRefused(
-                line: "\(http.peer): no secret is configured for connected app \(clientId) (--secret-env, --secret-file or --secret-command)")
+                line: "\(http.peer): no secret is configured for connected app \(clientId) (--secret-env, --secret-file or --secret-command)",
+                reachedGateway: false)
         }
         let started = Date()
         let request = try PeerRequest.json(
@@ -73,7 +75,8 @@ actor AnypointAccessTokens {
             let message = AnypointErrorBody.message(in: response).map { ": \($0)" } ?? ""
             throw AnypointCredentialRefused(
                 line: "\(http.peer): connected app \(clientId) was refused at the token endpoint (HTTP \(response.status)\(message)); "
-                    + "check its client id and secret, and that it acts on its own behalf (client credentials)")
+                    + "check its client id and secret, and that it acts on its own behalf (client credentials)",
+                reachedGateway: true)
         default:
             throw http.peer.failure("\(purpose): HTTP \(response.status) (client-request-id \(response.requestId))")
         }
@@ -91,5 +94,7 @@ actor AnypointAccessTokens {
 /// credential rather than with reachability. Its line never holds the secret.
 struct AnypointCredentialRefused: Error, CustomStringConvertible {
     let line: String
+    /// False when nothing was sent (no client id or secret to send).
+    let reachedGateway: Bool
     var description: String { line }
 }

@@ -34,7 +34,7 @@ extension AnypointGateway {
             check.reachable = true
             check.credentialAccepted = true
         } catch let refused as AnypointCredentialRefused {
-            check.reachable = !refused.line.contains("no secret is configured") && !refused.line.contains("no connected app")
+            check.reachable = refused.reachedGateway
             check.problems.append(refused.line)
             return check
         } catch {
