@@ -33,7 +33,8 @@ public final class StandardGatewayAdapters: GatewayAdapters {
         case .tyk:
             throw ClienteleError.gateway("gateway \(gateway.name): Tyk is not supported yet")
         case .anypoint:
-            throw ClienteleError.gateway("gateway \(gateway.name): Anypoint is not supported yet")
+            let credential = try gateway.credentialSource.load(for: .gateway(gateway.name))
+            return AnypointGateway(gateway: gateway, credential: credential, http: http)
         case .none:
             throw ClienteleError.gateway("gateway \(gateway.name) has no kind")
         }
