@@ -5,7 +5,8 @@ import Foundation
 public enum GatewayMappings {
     public static func mapping(for kind: GatewayKind) -> any GatewayPolicyMapping {
         switch kind {
-        case .kong, .tyk, .anypoint, .none: return NoGatewayMapping(kind: kind)
+        case .anypoint: return AnypointPolicyMapping()
+        case .kong, .tyk, .none: return NoGatewayMapping(kind: kind)
         }
     }
 }
