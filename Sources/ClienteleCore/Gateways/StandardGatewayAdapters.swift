@@ -22,10 +22,10 @@ public final class StandardGatewayAdapters: GatewayAdapters {
 
     private func make(_ gateway: Gateway) throws -> any GatewayAdapter {
         let http = PeerHTTPClient(peer: .gateway(gateway.name))
-        _ = http
         switch gateway.kind {
         case .kong:
-            throw ClienteleError.gateway("gateway \(gateway.name): Kong is not supported yet")
+            return KongGateway(
+                gateway: gateway, credential: try gateway.credentialSource.load(for: .gateway(gateway.name)), http: http)
         case .tyk:
             throw ClienteleError.gateway("gateway \(gateway.name): Tyk is not supported yet")
         case .anypoint:
