@@ -154,6 +154,37 @@ import Testing
         #expect(try await env.server.plugins(on: step.apiName).isEmpty)
     }
 
+    @Test func anUpdateOfAPluginDeletedMeanwhileCreatesItAgainUnderItsId() async throws {
+        let env = try await Self.environment()
+        let limit = try Self.assignment(.rateLimiting, ["requests=100"], position: 1)
+        try await env.apply([limit])
+        let faster = try Self.assignment(.rateLimiting, ["requests=300"], position: 1)
+        let steps = GatewayComparison.steps(for: try await env.differences([faster]), mapping: env.adapter.mapping)
+        let update = try #require(steps.first)
+        #expect(update.action == .update && update.changes.map(\.path) == ["config.minute"])
+        let id = try #require(update.current?.remoteId)
+        _ = try await env.server.admin("DELETE", "/plugins/\(id)")
+        let written = try await env.adapter.perform(update, in: Self.scope)
+        #expect(written?.remoteId == id && written?.fields["config.minute"] == .int(300))
+        // The other two services still hold 100 a minute: their updates were not run here.
+        #expect(try await env.differences([faster]).map(\.apiName).sorted() == env.apis.map(\.name).filter { $0 != update.apiName }.sorted())
+    }
+
+    @Test func aSecretSomebodyPutInAPluginIsNeverShown() async throws {
+        let env = try await Self.environment()
+        try await env.apply([try Self.assignment(.rateLimiting, ["requests=100"], position: 1)])
+        let limit = try #require(try await env.server.plugins(on: "api-00001").first)
+        let (status, answer) = try await env.server.admin("PATCH", "/plugins/\(try #require(limit["id"] as? String))",
+            #"{"config": {"policy": "redis", "redis": {"host": "redis.example", "password": "hunter2-not-for-eyes"}}}"#)
+        #expect(status == 200, "\(answer)")
+        let observed = try await env.adapter.policies(on: env.apis, in: Self.scope)
+        let element = try #require(observed.first { $0.apiName == "api-00001" })
+        #expect(element.fields["config.redis.password"] == GatewayPolicy.redacted)
+        #expect(!"\(observed)".contains("hunter2"))
+        let export = try await env.adapter.export(.deck, apis: env.apis, in: Self.scope)
+        #expect(!export.contains("hunter2") && export.contains("(secret)"))
+    }
+
     @Test func throttlingAndUnavailabilityAreRetriedAfterRetryAfter() async throws {
         let env = try await Self.environment()
         let sleeps = SleepLog()
