@@ -198,14 +198,14 @@ public struct DemoBuilder: Sendable {
             (.cors, "Dev", nil, ["origins=https://dev.example.com,https://localhost:3000", "allow-credentials=true"]),
             (.headerInjection, "Dev", nil, ["headers=X-Environment:dev"]),
             (.rateLimiting, "Test", nil, ["requests=500", "window=1m"]),
-            (.jwtValidation, "Test", nil, ["jwks-url=https://idp.sandbox.example/oidc/jwks", "required-claims=sub,scope"]),
+            (.jwtValidation, "Test", nil, ["jwks-url=https://idp.sandbox.example/oidc/jwks", "required-claims=exp"]),
             (.clientIdEnforcement, "Test", nil, ["credentials=header"]),
             (.ipAllowlist, "Prod", nil, ["cidrs=10.0.0.0/8,192.168.10.0/24"]),
             (.rateLimiting, "Prod", nil, ["requests=100", "window=1m"]),
             (.rateLimiting, "Prod", "orders-api", ["requests=20", "window=1m", "key=ip"]),
             (.jwtValidation, "Prod", nil, [
                 "jwks-url=https://idp.sandbox.example/oidc/jwks", "issuer=https://idp.sandbox.example/oidc",
-                "required-claims=sub,scope", "algorithms=RS256",
+                "required-claims=exp,nbf", "algorithms=RS256",
             ]),
             (.headerInjection, "Prod", nil, ["headers=X-Environment:prod"]),
         ]

@@ -6,7 +6,8 @@ public enum GatewayMappings {
     public static func mapping(for kind: GatewayKind) -> any GatewayPolicyMapping {
         switch kind {
         case .anypoint: return AnypointPolicyMapping()
-        case .kong, .tyk, .none: return NoGatewayMapping(kind: kind)
+        case .kong: return KongPolicyMapping()
+        case .tyk, .none: return NoGatewayMapping(kind: kind)
         }
     }
 }
