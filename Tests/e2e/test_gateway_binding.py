@@ -18,7 +18,7 @@ def previous_version_registry(cli):
 def test_a_previous_registry_keeps_its_gateway_kinds_unbound(cli):
     previous_version_registry(cli)
     rows = json.loads(cli.run("env", "list", "--json", check=0).stdout)
-    assert [(r["name"], r["gateway"], r["gatewayName"]) for r in rows] == [
+    assert [(r["name"], r["gateway"], r.get("gatewayName")) for r in rows] == [
         ("Sandbox", "anypoint", None), ("Dev", "anypoint", None), ("Test", "kong", None), ("Prod", "kong", None)]
     table = cli.run("env", "list", check=0).stdout
     assert "kong (not bound)" in table

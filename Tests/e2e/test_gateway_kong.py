@@ -83,14 +83,13 @@ def test_apply_then_deck_sees_it_then_a_deck_change_is_exactly_the_drift_and_ado
     assert all("managed-by-clientele" in p.get("tags", []) for p in limits)
 
     # Someone raises one service's limit with decK: drift names exactly that field, theirs vs ours.
-    changed = next(p for p in limits if p["service"] == "api-00002")
+    changed = 0
     for service in dump.get("services", []):
         for plugin in service.get("plugins", []):
-            if plugin.get("id") == changed.get("id") or (service["name"] == "api-00002" and plugin["name"] == "rate-limiting"):
+            if service["name"] == "api-00002" and plugin["name"] == "rate-limiting":
                 plugin["config"]["minute"] = 500
-    for plugin in dump.get("plugins", []):
-        if plugin.get("id") == changed.get("id"):
-            plugin["config"]["minute"] = 500
+                changed += 1
+    assert changed == 1, "decK 1.4.0 nests a service's plugins under it"
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(dump))
     synced = kong.deck("sync", "-s", str(edited))

@@ -62,7 +62,7 @@ struct DemoGateways {
         try kong.tamper(apiName: "payments-api", environment: "prod", element: "rate-limiting",
                         field: "config.minute", value: .int(500))
         try kong.addByHand(apiName: "orders-api", environment: "test", element: "cors",
-                           fields: ["config.origins": .strings(["*"]), "config.credentials": .bool(false)])
+                           fields: try Self.kongCORS(allowing: "https://partner.example", now: now))
         // A registry change not yet applied: Sandbox's CORS now allows one origin only.
         try registry.applyPolicyChange(
             PolicyChangeRequest(policy: .cors, environment: "Sandbox",
@@ -71,6 +71,18 @@ struct DemoGateways {
         for environment in Self.bindings.keys.sorted() {
             _ = try await service.inspect(environment: environment, actor: actor)
         }
+    }
+
+    /// A CORS plugin's config as Kong holds one set up in Kong Manager (the fields Clientele would write for the
+    /// same policy), so adopting it takes exactly what the gateway runs.
+    static func kongCORS(allowing origin: String, now: Date) throws -> [String: GatewayValue] {
+        let configuration = try PolicyCatalog.schema(for: .cors).validate(pairs: ["origins=\(origin)"])
+        let assignment = PolicyAssignment(environmentId: 0, policy: .cors, api: "orders-api", configuration: configuration,
+                                          position: 1, createdAt: now, updatedAt: now)
+        let element = try KongPolicyMapping().desired(
+            [assignment], on: [RemoteAPI(remoteId: "-", name: "orders-api")],
+            scope: GatewayScope(gatewayName: kong, environmentName: "Test", gatewayEnvironment: "test")).first
+        return element?.fields ?? [:]
     }
 
     /// A stable UUID-shaped id from a name, so the demo is the same on every build.
