@@ -27,7 +27,8 @@ public final class StandardGatewayAdapters: GatewayAdapters {
         case .kong:
             throw ClienteleError.gateway("gateway \(gateway.name): Kong is not supported yet")
         case .tyk:
-            throw ClienteleError.gateway("gateway \(gateway.name): Tyk is not supported yet")
+            return TykGateway(
+                gateway: gateway, credential: try gateway.credentialSource.load(for: .gateway(gateway.name)), http: http)
         case .anypoint:
             throw ClienteleError.gateway("gateway \(gateway.name): Anypoint is not supported yet")
         case .none:
