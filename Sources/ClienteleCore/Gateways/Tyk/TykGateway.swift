@@ -40,7 +40,7 @@ public struct TykGateway: GatewayAdapter {
             report.credentialAccepted = apis.status == 200
             if apis.status == 200 {
                 report.manageable.append(
-                    "classic API definitions\(gateway.settings.organizationId.map { " of org \($0)" } ?? ""): auth, JWT, IP allowlist, CORS, global headers")
+                    "classic API definitions (each environment's org id): auth, JWT, IP allowlist, CORS, global headers")
             } else {
                 report.problems.append(api.failure(apis, purpose: "listing API definitions").description)
             }
