@@ -31,7 +31,8 @@ public final class StandardGatewayAdapters: GatewayAdapters {
             return KongGateway(
                 gateway: gateway, credential: try gateway.credentialSource.load(for: .gateway(gateway.name)), http: http)
         case .tyk:
-            throw ClienteleError.gateway("gateway \(gateway.name): Tyk is not supported yet")
+            return TykGateway(
+                gateway: gateway, credential: try gateway.credentialSource.load(for: .gateway(gateway.name)), http: http)
         case .anypoint:
             let credential = try gateway.credentialSource.load(for: .gateway(gateway.name))
             return AnypointGateway(gateway: gateway, credential: credential, http: http)
