@@ -195,6 +195,7 @@ public struct DemoBuilder: Sendable {
             (.cors, "Sandbox", nil, ["origins=*"]),
             (.clientIdEnforcement, "Dev", nil, ["credentials=header"]),
             (.rateLimiting, "Dev", nil, ["requests=1000", "window=1m"]),
+            (.spikeControl, "Dev", nil, ["requests=20", "window=1s", "queue=5", "delay=1s"]),
             (.cors, "Dev", nil, ["origins=https://dev.example.com,https://localhost:3000", "allow-credentials=true"]),
             (.headerInjection, "Dev", nil, ["headers=X-Environment:dev"]),
             (.rateLimiting, "Test", nil, ["requests=500", "window=1m"]),

@@ -7,12 +7,13 @@ public enum GatewayMappings {
         switch kind {
         case .anypoint: return AnypointPolicyMapping()
         case .kong: return KongPolicyMapping()
-        case .tyk, .none: return NoGatewayMapping(kind: kind)
+        case .tyk: return TykPolicyMapping()
+        case .none: return NoGatewayMapping(kind: kind)
         }
     }
 }
 
-/// An environment with no gateway: every policy is a record only, none is refused.
+/// An environment with no gateway: every policy is a record only, none is refused, nothing is translated.
 struct NoGatewayMapping: GatewayPolicyMapping {
     let kind: GatewayKind
     func refusal(for policy: PolicyKind) -> String? { nil }
