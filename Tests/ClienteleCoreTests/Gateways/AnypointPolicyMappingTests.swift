@@ -235,18 +235,16 @@ import Testing
         #expect(mapping.finishingSteps(after: []).isEmpty)
     }
 
-    @Test func aKindSitsOnAnAPIOnce() throws {
-        let everyAPI = try assignment(.rateLimiting, ["requests=100"])
-        var saved = everyAPI
-        saved.id = 1
+    @Test func aNarrowedAssignmentTakesThePlaceOfTheEnvironmentWideOne() throws {
+        var everyAPI = try assignment(.rateLimiting, ["requests=100"])
+        everyAPI.id = 1
         let narrowed = try assignment(.rateLimiting, ["requests=5"], api: "billing", position: 2)
-        #expect(mapping.conflict(adding: narrowed, beside: [saved])
-            == "rate-limiting@billing would be the same Anypoint rate-limiting policy as rate-limiting on billing; change rate-limiting instead")
-        #expect(mapping.conflict(adding: try assignment(.cors, ["origins=*"]), beside: [saved]) == nil)
-        var other = try assignment(.rateLimiting, ["requests=5"], api: "orders")
-        other.id = 2
-        #expect(mapping.conflict(adding: narrowed, beside: [other]) == nil)
-        #expect(mapping.conflict(adding: saved, beside: [saved]) == nil)  // itself, being changed
+        #expect(mapping.conflict(adding: narrowed, beside: [everyAPI]) == nil)
+        let apis = [RemoteAPI(remoteId: "18812", name: "orders"), RemoteAPI(remoteId: "18813", name: "billing")]
+        let elements = try mapping.desired([everyAPI, narrowed], on: apis, scope: scope)
+        #expect(elements.filter { $0.element == "rate-limiting" }.count == 2)
+        #expect(elements.first { $0.apiName == "billing" }?.fields["rateLimits[0].maximumRequests"] == .int(5))
+        #expect(elements.first { $0.apiName == "orders" }?.fields["rateLimits[0].maximumRequests"] == .int(100))
     }
 
     @Test func aHeaderAddedAtTheGatewayIsDriftAndAnUpdateRemovesIt() throws {

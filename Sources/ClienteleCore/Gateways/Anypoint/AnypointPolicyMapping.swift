@@ -24,15 +24,8 @@ public struct AnypointPolicyMapping: GatewayPolicyMapping {
 
     /// One API instance holds one policy per template, so a kind sits on an API once: a second assignment of it
     /// for the same API (or for every API, beside one narrowed to it) would be the same policy.
-    public func conflict(adding: PolicyAssignment, beside existing: [PolicyAssignment]) -> String? {
-        guard let other = existing.first(where: {
-            $0.policy == adding.policy && !($0.id != nil && $0.id == adding.id)
-                && ($0.api == adding.api || $0.api.isEmpty || adding.api.isEmpty)
-        }) else { return nil }
-        return "\(adding.label) would be the same Anypoint \(AnypointPolicyTemplate.forKind(adding.policy)?.assetId ?? adding.policy.rawValue) "
-            + "policy as \(other.label) on \(adding.api.isEmpty ? (other.api.isEmpty ? "every API" : other.api) : adding.api); "
-            + "change \(other.label) instead"
-    }
+    // No `conflict`: a kind sits on an API once, and an assignment narrowed to an API takes the place of the
+    // environment-wide one of the same kind there (see `desired`), as on every gateway.
 
     public func desired(_ assignments: [PolicyAssignment], on apis: [RemoteAPI], scope: GatewayScope) throws
         -> [GatewayPolicy]

@@ -66,9 +66,12 @@ extension GatewayPolicyService {
                 let wide = assignments.first { $0.policy == adopted.kind && $0.api.isEmpty }
                 let apiForChange: String? = narrowed != nil || wide == nil || inspection.apis.count > 1
                     ? difference.apiName : nil
+                // A new narrowed assignment takes the environment-wide one's place in the chain, so the API's
+                // order stays what the gateway runs.
+                let position = narrowed == nil && apiForChange != nil ? wide?.position : nil
                 let plan = try registry.applyPolicyChange(
                     PolicyChangeRequest(policy: adopted.kind, environment: environment, api: apiForChange,
-                                        intent: .assign(pairs: adopted.pairs, position: nil)),
+                                        intent: .assign(pairs: adopted.pairs, position: position)),
                     actor: actor)
                 lines += plan.lines
             case .missing:
