@@ -106,6 +106,7 @@ FROM client c JOIN identityProvider i ON i.id = c.identityProviderId ORDER BY c.
 
     # 3. Sync from the Graph-compatible server: 10,000 applications, 5 ms added per request.
     sync_bench(folder, env)
+    gateway_bench(folder, env)
 
     # 4. The console, measured in-process by its own benchmark executable (scripts/bench builds it).
     console = subprocess.run([os.environ["CONSOLE_BENCHMARK_BIN"], "--registry", str(registry)], env=env,
@@ -220,6 +221,67 @@ def sync_bench(folder, env, applications=10_000, latency_ms=5):
         print(f"sync of {applications} applications at {latency_ms} ms per request: {seconds:.2f} s, {requests} requests "
               f"(peak RSS {rss:.0f} MiB); theoretical floor {pages} pages of 999 + 1 token = {floor * 1000:.0f} ms of "
               f"latency; a bare HTTP client paging the same list: {baseline:.2f} s; ratio {seconds / baseline:.2f}x")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def gateway_bench(folder, env, apis=500, latency_ms=5):
+    """`policy apply` and `gateway drift` for an environment of `apis` Kong services x 4 policies, on the Kong test
+    server answering each request after `latency_ms`: requests and time, beside the floor (the requests the pages
+    and writes need x latency / the concurrency used) and beside Kong's own decK diffing the same gateway."""
+    root = Path(__file__).resolve().parents[3]
+    server = subprocess.Popen([str(root / "scripts" / "kong-test-server"), "--port", "0", "--apis", str(apis),
+                               "--latency-ms", str(latency_ms), "--quiet", "--no-admin-token"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        ready = json.loads(server.stdout.readline())
+        url, control = ready["admin_url"], ready["control"]
+        registry = folder / "gateway.sqlite"
+        for old in folder.glob("gateway.sqlite*"):
+            old.unlink()
+        gateway_env = dict(env, CLIENTELE_REGISTRY=str(registry))
+        gateway_env.pop("CLIENTELE_TEST_NOW", None)
+
+        def run(*args):
+            subprocess.run([BIN, *args], env=gateway_env, check=True, capture_output=True)
+
+        run("init")
+        run("gateway", "add", "kong", "--name", "bench", "--admin-url", url)
+        run("env", "add", "Prod", "--gateway", "bench", "--gateway-environment", "seeded")
+        run("gateway", "sync")
+        for policy, pairs in [("rate-limiting", ["requests=100", "window=1m"]), ("cors", ["origins=https://a.example"]),
+                              ("ip-allowlist", ["cidrs=10.0.0.0/8"]), ("header-injection", ["headers=X-Env:prod"])]:
+            run("policy", "assign", policy, "--env", "Prod", *[f"--config={p}" for p in pairs])
+
+        def requests_during(command):
+            urllib.request.urlopen(urllib.request.Request(f"{control}/stats", method="DELETE"))
+            seconds, _ = timed(command, gateway_env)
+            stats = json.loads(urllib.request.urlopen(f"{control}/stats").read())
+            return seconds, stats["total"], stats["by_route"]
+
+        apply_s, apply_requests, _ = requests_during([BIN, "policy", "apply", "--env", "Prod", "--yes"])
+        drift_s, drift_requests, drift_routes = requests_during([BIN, "gateway", "drift", "--env", "Prod"])
+        deck_env = dict(os.environ, DECK_ANALYTICS="off", HOME=tempfile.gettempdir())
+        export = folder / "kong.json"
+        subprocess.run([BIN, "gateway", "export", "--env", "Prod", "--format", "deck", "--output", str(export)],
+                       env=gateway_env, check=True, capture_output=True)
+        urllib.request.urlopen(urllib.request.Request(f"{control}/stats", method="DELETE"))
+        start = time.perf_counter()
+        subprocess.run(["deck", "diff", "-s", str(export), "--kong-addr", url], env=deck_env, capture_output=True)
+        deck_s = time.perf_counter() - start
+        deck_requests = json.loads(urllib.request.urlopen(f"{control}/stats").read())["total"]
+        writes = apis * 4
+        pages = -(-apis // 1000) * 2 + -(-writes // 1000)
+        apply_floor = (pages + writes) * latency_ms / 1000
+        drift_floor = pages * latency_ms / 1000
+        print(f"policy apply, {apis} Kong services x 4 policies at {latency_ms} ms per request: {apply_s:.2f} s, "
+              f"{apply_requests} requests; floor {pages} pages + {writes} writes one at a time (each recorded before "
+              f"and after) = {apply_floor:.2f} s; ratio {apply_s / apply_floor:.2f}x")
+        print(f"gateway drift of the same environment: {drift_s:.2f} s, {drift_requests} requests "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(drift_routes.items()))}); floor {pages} pages = "
+              f"{drift_floor * 1000:.0f} ms of latency; deck diff of the exported file against the same gateway: "
+              f"{deck_s:.2f} s, {deck_requests} requests; ratio to deck {drift_s / deck_s:.2f}x")
     finally:
         server.terminate()
         server.wait(timeout=10)
