@@ -26,7 +26,7 @@ public struct DemoBuilder: Sendable {
 
     /// Every file a demo consists of: the registry with its WAL files, and the sandbox state files beside it.
     public func files() -> [String] {
-        let sandboxes = ["entra-sandbox", "oidc-sandbox"].map {
+        let sandboxes = (["entra-sandbox", "oidc-sandbox"] + DemoGateways.names).map {
             RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: $0)
         }
         return ([registryPath] + sandboxes).flatMap { [$0, $0 + "-wal", $0 + "-shm"] }
@@ -80,16 +80,19 @@ public struct DemoBuilder: Sendable {
         try entraIdP.setAdminCredentialExpiry(entra.adminCredentialExpiresAt)
         try oidcIdP.setAdminCredentialExpiry(oidc.adminCredentialExpiresAt)
 
-        let environments: [(String, String?, GatewayKind)] = [
-            ("Sandbox", "Digital", .anypoint), ("Dev", "Digital", .anypoint), ("Test", "Digital", .kong),
-            ("Prod", "Digital", .kong),
-        ]
+        let gateways = DemoGateways(registry: registry, registryPath: registryPath)
+        try gateways.create(now: now, actor: Self.actor)
         var environmentIds: [Int64] = []
-        for (name, group, gateway) in environments {
+        for name in ["Sandbox", "Dev", "Test", "Prod"] {
+            let binding = DemoGateways.bindings[name]!
             environmentIds.append(
-                try registry.addEnvironment(name: name, businessGroup: group, gateway: gateway, actor: Self.actor).id!)
+                try registry.addEnvironment(
+                    name: name, businessGroup: "Digital", gateway: .none, boundTo: binding.gateway,
+                    gatewayEnvironment: binding.gatewayEnvironment, actor: Self.actor
+                ).id!)
         }
         try assignPolicies(registry)
+        try await gateways.applyAndTamper(now: now, actor: Self.actor, clock: clock)
 
         // The estate that existed before Clientele: clients and secrets nobody here knows the text of.
         var entraClients: [RemoteClient] = []
@@ -185,27 +188,27 @@ public struct DemoBuilder: Sendable {
     }
 
     private func assignPolicies(_ registry: Registry) throws {
+        // Sandbox and Dev run on Anypoint, Test and Prod on Kong: each gets what its gateway can express (Kong
+        // OSS has no OpenID Connect token enforcement, so its environments validate the IdP's JWTs instead).
         let assignments: [(PolicyKind, String, String?, [String])] = [
             (.clientIdEnforcement, "Sandbox", nil, []),
             (.cors, "Sandbox", nil, ["origins=*"]),
             (.clientIdEnforcement, "Dev", nil, ["credentials=header"]),
             (.rateLimiting, "Dev", nil, ["requests=1000", "window=1m"]),
+            (.spikeControl, "Dev", nil, ["requests=20", "window=1s", "queue=5", "delay=1s"]),
             (.cors, "Dev", nil, ["origins=https://dev.example.com,https://localhost:3000", "allow-credentials=true"]),
             (.headerInjection, "Dev", nil, ["headers=X-Environment:dev"]),
-            (.oidcAccessTokenEnforcement, "Test", nil, ["issuer=https://idp.sandbox.example/oidc", "scopes=api.read"]),
             (.rateLimiting, "Test", nil, ["requests=500", "window=1m"]),
-            (.spikeControl, "Test", nil, ["requests=20", "window=1s", "queue=5"]),
-            (.jwtValidation, "Test", nil, ["jwks-url=https://idp.sandbox.example/oidc/jwks", "required-claims=sub,scope"]),
+            (.jwtValidation, "Test", nil, ["jwks-url=https://idp.sandbox.example/oidc/jwks", "required-claims=exp"]),
+            (.clientIdEnforcement, "Test", nil, ["credentials=header"]),
             (.ipAllowlist, "Prod", nil, ["cidrs=10.0.0.0/8,192.168.10.0/24"]),
-            (.oidcAccessTokenEnforcement, "Prod", nil, ["issuer=https://idp.sandbox.example/oidc", "scopes=api.read,api.write"]),
             (.rateLimiting, "Prod", nil, ["requests=100", "window=1m"]),
             (.rateLimiting, "Prod", "orders-api", ["requests=20", "window=1m", "key=ip"]),
-            (.spikeControl, "Prod", nil, ["requests=10", "window=1s"]),
             (.jwtValidation, "Prod", nil, [
                 "jwks-url=https://idp.sandbox.example/oidc/jwks", "issuer=https://idp.sandbox.example/oidc",
-                "required-claims=sub,scope,tenant=digital", "algorithms=RS256,ES256",
+                "required-claims=exp,nbf", "algorithms=RS256",
             ]),
-            (.headerInjection, "Prod", nil, ["headers=X-Environment:prod,Strict-Transport-Security:max-age=31536000", "direction=response"]),
+            (.headerInjection, "Prod", nil, ["headers=X-Environment:prod"]),
         ]
         for (policy, environment, api, pairs) in assignments {
             try registry.applyPolicyChange(

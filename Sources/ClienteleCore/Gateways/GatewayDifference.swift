@@ -178,8 +178,21 @@ public enum GatewayComparison {
             }
         }
         // Creates and updates before reorders, so the order names elements that exist.
-        let writes = steps.filter { $0.action != .reorder } + steps.filter { $0.action == .reorder }
+        var writes = steps.filter { $0.action != .reorder }
+        if mapping.ordersPolicies { writes = inChainOrder(writes) }
+        writes += steps.filter { $0.action == .reorder }
         let needsFinish = !writes.isEmpty || differences.contains { $0.kind == .notLoaded }
         return writes + (needsFinish ? mapping.finishingSteps(after: writes.isEmpty ? [.reload()] : writes) : [])
+    }
+
+    /// Where the gateway orders policies (Anypoint), each create is placed at its position as it is written. That
+    /// lands right only if the deletes have already freed their places and each API's creates come in chain
+    /// order; the reorder that follows then only has to sort the elements that were there before.
+    private static func inChainOrder(_ writes: [GatewayStep]) -> [GatewayStep] {
+        let creates = writes.enumerated().filter { $0.element.action == .create }.sorted {
+            ($0.element.apiId ?? "", $0.element.desired?.order ?? 0, $0.offset)
+                < ($1.element.apiId ?? "", $1.element.desired?.order ?? 0, $1.offset)
+        }.map(\.element)
+        return writes.filter { $0.action == .delete } + writes.filter { $0.action == .update } + creates
     }
 }

@@ -5,12 +5,15 @@ import Foundation
 public enum GatewayMappings {
     public static func mapping(for kind: GatewayKind) -> any GatewayPolicyMapping {
         switch kind {
-        case .kong, .tyk, .anypoint, .none: return NoGatewayMapping(kind: kind)
+        case .anypoint: return AnypointPolicyMapping()
+        case .kong: return KongPolicyMapping()
+        case .tyk: return TykPolicyMapping()
+        case .none: return NoGatewayMapping(kind: kind)
         }
     }
 }
 
-/// An environment with no gateway: every policy is a record only, none is refused.
+/// An environment with no gateway: every policy is a record only, none is refused, nothing is translated.
 struct NoGatewayMapping: GatewayPolicyMapping {
     let kind: GatewayKind
     func refusal(for policy: PolicyKind) -> String? { nil }

@@ -77,13 +77,29 @@ extension Registry {
                 let gateway = try Self.gateway(db, named: gatewayName)
                 try Self.checkGatewayEnvironment(gatewayEnvironment, for: gateway, environment: environment.name)
                 let mapping = GatewayMappings.mapping(for: gateway.kind)
-                let refused = try Self.assignments(db, environmentId: environment.id!).compactMap { assignment in
-                    mapping.refusal(for: assignment.policy).map { "\(assignment.label): \($0)" }
+                let assignments = try Self.assignments(db, environmentId: environment.id!)
+                let scope = GatewayScope(gatewayName: gateway.name, environmentName: environment.name,
+                                         gatewayEnvironment: gatewayEnvironment)
+                let refused = assignments.compactMap { assignment -> String? in
+                    if let refusal = mapping.refusal(for: assignment.policy) { return "\(assignment.label): \(refusal)" }
+                    let others = assignments.filter { $0.id != assignment.id }
+                    if let conflict = mapping.conflict(adding: assignment, beside: others) {
+                        return "\(assignment.label): \(conflict)"
+                    }
+                    let probe = RemoteAPI(remoteId: "-", name: assignment.api.isEmpty ? "every API" : assignment.api)
+                    var narrowed = assignment
+                    narrowed.api = probe.name
+                    do {
+                        _ = try mapping.desired([narrowed], on: [probe], scope: scope)
+                    } catch {
+                        return "\(assignment.label): \((error as? ClienteleError)?.description ?? "\(error)")"
+                    }
+                    return nil
                 }
                 if let first = refused.first {
                     throw ClienteleError.invalidInput(
                         "environment \(environment.name) cannot be bound to gateway \(gateway.name) (\(gateway.kind.rawValue)): \(first)"
-                            + (refused.count > 1 ? " (and \(refused.count - 1) more)" : ""))
+                            + (refused.count > 1 ? " (and \(refused.count - 1) more: `clientele policy show --env \(environment.name)`)" : ""))
                 }
                 environment.gatewayId = gateway.id
                 environment.gateway = gateway.kind

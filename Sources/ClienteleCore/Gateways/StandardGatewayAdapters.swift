@@ -26,14 +26,16 @@ public final class StandardGatewayAdapters: GatewayAdapters {
                 stateFile: StandardAdapters.resolve(stateFile, besideRegistry: registryPath), imitating: gateway.kind)
         }
         let http = PeerHTTPClient(peer: .gateway(gateway.name))
-        _ = http
         switch gateway.kind {
         case .kong:
-            throw ClienteleError.gateway("gateway \(gateway.name): Kong is not supported yet")
+            return KongGateway(
+                gateway: gateway, credential: try gateway.credentialSource.load(for: .gateway(gateway.name)), http: http)
         case .tyk:
-            throw ClienteleError.gateway("gateway \(gateway.name): Tyk is not supported yet")
+            return TykGateway(
+                gateway: gateway, credential: try gateway.credentialSource.load(for: .gateway(gateway.name)), http: http)
         case .anypoint:
-            throw ClienteleError.gateway("gateway \(gateway.name): Anypoint is not supported yet")
+            let credential = try gateway.credentialSource.load(for: .gateway(gateway.name))
+            return AnypointGateway(gateway: gateway, credential: credential, http: http)
         case .none:
             throw ClienteleError.gateway("gateway \(gateway.name) has no kind")
         }

@@ -182,6 +182,9 @@ enum RegistrySchema {
                 t.column("state", .text).notNull().check(sql: "state IN ('running', 'done', 'failed')")
                 t.column("actor", .text).notNull()
                 t.column("lastError", .text)
+                // What the registry wanted at the gateway when the apply finished: telling a change made at the
+                // gateway since (drift) from one made in the registry since (pending) needs no clock.
+                t.column("appliedElements", .jsonText)
                 t.column("leaseOwner", .text)
                 t.column("leaseUntil", .datetime)
                 t.column("leaseHolder", .jsonText)

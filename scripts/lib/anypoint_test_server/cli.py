@@ -29,6 +29,8 @@ def _args(argv):
     p.add_argument("--latency-ms", type=float, default=0, metavar="L", help="sleep before answering each request")
     p.add_argument("--seed", help="make the organization, environment ids and asset versions reproducible")
     p.add_argument("--quiet", action="store_true", help="do not log each request on stderr")
+    p.add_argument("--validate-responses", action="store_true",
+                   help="check every Anypoint response against the OpenAPI fragments (GET /_control/contract)")
     args = p.parse_args(argv)
     if args.apis < 0 or args.latency_ms < 0:
         p.error("--apis and --latency-ms must not be negative")
@@ -71,6 +73,9 @@ def main(argv=None):
             sys.stderr.write(f"anypoint-test-server: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}\n")
             return 1
         base = f"http://127.0.0.1:{server.server_address[1]}"
+        if args.validate_responses:
+            from .response_contract import ResponseContract
+            server.contract = ResponseContract(base)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         thread.start()
         print(json.dumps({

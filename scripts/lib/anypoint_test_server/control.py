@@ -46,6 +46,14 @@ def handle(server, method, path, raw_body):
             return 400, {"error": f"'shape' must be one of {', '.join(LIST_SHAPES)}"}
         server.api_manager.list_shape = shape
         return 200, {"shape": shape}
+    if route == "/contract":
+        if server.contract is None:
+            return 409, {"error": "the server was started without --validate-responses"}
+        if method == "GET":
+            return 200, server.contract.report()
+        if method == "DELETE":
+            server.contract.reset()
+            return 204, None
     if route == "/revoke-tokens" and method == "POST":
         server.access.revoke_all()
         return 204, None

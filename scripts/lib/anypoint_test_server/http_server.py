@@ -36,6 +36,7 @@ class AnypointHTTPServer(ThreadingHTTPServer):
         self.latency_ms = latency_ms
         self.log_requests = log_requests
         self.faults = Faults()
+        self.contract = None  # a ResponseContract under --validate-responses
         super().__init__(address, AnypointRequestHandler)
 
     def handle_error(self, request, client_address):
@@ -105,7 +106,10 @@ class AnypointRequestHandler(BaseHTTPRequestHandler):
             return self._log(method, split.path, fault.status, started)
         else:
             status, reply, headers = self._answer(method, path, split.query, body)
-        self._send(status, reply, headers=headers, truncate=bool(fault and fault.kind == "truncate"))
+        truncate = bool(fault and fault.kind == "truncate")
+        if server.contract is not None and not truncate:
+            self._check_contract(method, body, status, reply, headers)
+        self._send(status, reply, headers=headers, truncate=truncate)
         self._log(method, split.path, status, started)
 
     def _answer(self, method, path, raw_query, body):
@@ -132,6 +136,13 @@ class AnypointRequestHandler(BaseHTTPRequestHandler):
         except Exception as exc:  # an answer, not a dropped connection, even when the server has a bug
             sys.stderr.write(f"anypoint-test-server: internal error {type(exc).__name__} on {method} {path}\n")
             return 500, AnypointError(500, "Internal Server Error").body(), {}
+
+    def _check_contract(self, method, body, status, reply, headers):
+        data = b"" if reply is None else json.dumps(reply).encode()
+        sent = dict(headers or {})
+        if status != 204:
+            sent["Content-Type"] = "application/json; charset=utf-8"
+        self.server.contract.check(method, self.path, dict(self.headers.items()), body, status, sent, data)
 
     def _read_body(self):
         length = self.headers.get("Content-Length")

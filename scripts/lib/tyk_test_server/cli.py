@@ -15,6 +15,7 @@ from graph_test_server.cli import _write_private
 from .context import ServerContext
 from .gateway_state import GatewayState
 from .http_server import TykHTTPServer
+from .peer_check import PeerCheck
 from .seeding import seed_apis
 
 SECRET_FILE = "tyk-admin-secret"
@@ -29,6 +30,9 @@ def _args(argv):
                    help="how long a queued (non-blocking) /tyk/reload takes to happen")
     p.add_argument("--seed", help="make the seeded API ids reproducible")
     p.add_argument("--quiet", action="store_true", help="do not log each request on stderr")
+    p.add_argument("--validate-responses", metavar="OPENAPI", dest="validate_responses",
+                   help="check every answer against this OpenAPI document (Tyk's swagger.yml) before sending it; "
+                        "one it does not allow becomes a 500 'peer check: ...' and is listed at /_control/peer-check")
     args = p.parse_args(argv)
     if args.apis < 0 or args.latency_ms < 0 or args.reload_delay_ms < 0:
         p.error("counts and delays must not be negative")
@@ -58,6 +62,8 @@ def main(argv=None):
             return 1
         base = f"http://127.0.0.1:{server.server_address[1]}"
         server.ctx = ServerContext(state, secret, args.latency_ms, args.reload_delay_ms)
+        if args.validate_responses:
+            server.ctx.peer_check = PeerCheck(args.validate_responses)
         del secret
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         thread.start()

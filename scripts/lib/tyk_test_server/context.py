@@ -15,6 +15,8 @@ class ServerContext:
         self.reloader = Reloader(state, reload_delay_ms)
         self.faults = Faults()
         self.stats = Stats()
+        # A PeerCheck when started with --validate-responses.
+        self.peer_check = None
 
     def admin_secret(self):
         return self._secret

@@ -29,4 +29,8 @@ def handle(ctx, method, path, raw_body):
     if route == "/pending" and method == "GET":
         return plain_json(200, {**ctx.state.pending(), "reload_queued": ctx.reloader.queued(),
                                 "reloads": ctx.state.reloads})
+    if route == "/peer-check" and method == "GET":
+        if ctx.peer_check is None:
+            return plain_json(404, {"error": "started without --validate-responses"})
+        return plain_json(200, ctx.peer_check.report())
     return plain_json(404, {"error": f"no control endpoint {method} {path}"})

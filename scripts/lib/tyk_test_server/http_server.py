@@ -85,6 +85,11 @@ class TykRequestHandler(graph_http.GraphRequestHandler):
             except Exception as exc:  # an answer, not a dropped connection, even when the server has a bug
                 sys.stderr.write(f"tyk-test-server: internal error {type(exc).__name__} on {route}\n")
                 reply = status_message(500, "error", "Internal server error")
+        if ctx.peer_check is not None and not (fault and fault.kind in ("non_json", "truncate")):
+            url = f"http://127.0.0.1:{self.server.server_address[1]}{self.path}"
+            problem = ctx.peer_check.problem(url, method, self.headers, body, reply, injected=bool(fault))
+            if problem is not None:
+                reply = status_message(500, "error", f"peer check: Tyk's OpenAPI document does not allow this answer: {problem}")
         ctx.stats.record(route, reply.status)
         self._send(reply, kind="tyk", truncate=bool(fault and fault.kind == "truncate"))
         self._log(method, split.path, split.query, reply.status, started)

@@ -9,9 +9,13 @@ public final class SandboxGateway: GatewayAdapter {
     public let mapping: any GatewayPolicyMapping
     let store: DatabaseQueue
 
-    public init(stateFile: String, imitating kind: GatewayKind, create: Bool = false) throws {
+    public convenience init(stateFile: String, imitating kind: GatewayKind, create: Bool = false) throws {
+        try self.init(stateFile: stateFile, mapping: GatewayMappings.mapping(for: kind), create: create)
+    }
+
+    public init(stateFile: String, mapping: any GatewayPolicyMapping, create: Bool = false) throws {
         self.stateFile = stateFile
-        self.mapping = GatewayMappings.mapping(for: kind)
+        self.mapping = mapping
         let exists = FileManager.default.fileExists(atPath: stateFile)
         if !exists {
             guard create else {
@@ -72,13 +76,15 @@ public final class SandboxGateway: GatewayAdapter {
 
     /// Changes one field of an element as someone clicking in the gateway's own console would: the demo's change
     /// "behind Clientele's back".
-    public func tamper(apiName: String, element: String, field: String, value: GatewayValue) throws {
+    public func tamper(apiName: String, environment: String?, element: String, field: String, value: GatewayValue)
+        throws
+    {
         try store.write { db in
             guard let row = try Row.fetchOne(
                 db, sql: """
                     SELECT e.remoteId, e.fields FROM element e JOIN api a ON a.remoteId = e.apiId
-                    WHERE a.name = ? AND e.element = ?
-                    """, arguments: [apiName, element])
+                    WHERE a.name = ? AND (? IS NULL OR a.environment = ?) AND e.element = ?
+                    """, arguments: [apiName, environment, environment, element])
             else { throw ClienteleError.notFound("sandbox gateway: no \(element) on \(apiName)") }
             var fields = try JSONDecoder().decode([String: GatewayValue].self, from: Data((row["fields"] as String).utf8))
             fields[field] = value
@@ -88,9 +94,13 @@ public final class SandboxGateway: GatewayAdapter {
     }
 
     /// Puts an element on an API that Clientele did not write, as an administrator would in the gateway's portal.
-    public func addByHand(apiName: String, element: String, fields: [String: GatewayValue]) throws {
+    public func addByHand(apiName: String, environment: String?, element: String, fields: [String: GatewayValue])
+        throws
+    {
         try store.write { db in
-            guard let apiId = try String.fetchOne(db, sql: "SELECT remoteId FROM api WHERE name = ?", arguments: [apiName])
+            guard let apiId = try String.fetchOne(
+                db, sql: "SELECT remoteId FROM api WHERE name = ? AND (? IS NULL OR environment = ?)",
+                arguments: [apiName, environment, environment])
             else { throw ClienteleError.notFound("sandbox gateway: no API \(apiName)") }
             try db.execute(
                 sql: "INSERT INTO element (remoteId, apiId, element, fields, managed) VALUES (?, ?, ?, ?, 0)",

@@ -77,10 +77,14 @@ extension GatewayPolicyService {
                 performed.append(step)
                 GatewayText.lines(for: step, mapping: inspection.mapping).prefix(1).forEach(progress)
             }
+            let wanted = inspection.desired
             apply = try journal.record(
                 action: "policy.applied",
                 details: ["steps": String(apply.steps.count), "performed": String(performed.count)]
-            ) { $0.state = .done }
+            ) {
+                $0.state = .done
+                $0.appliedElements = wanted
+            }
         } catch let lost as LeaseLost {
             throw ClienteleError.conflict(
                 "\(lost.record) for \(environment.name): another Clientele process (\(lost.holder)) took it over; this one stopped before its next step and changed nothing more")

@@ -15,6 +15,8 @@ public struct PolicyApply: Codable, Sendable, Hashable, Identifiable {
     public var state: State
     public var actor: String
     public var lastError: String?
+    /// Set when it finishes: what the registry wanted at the gateway then.
+    public var appliedElements: [GatewayPolicy]?
     public var leaseOwner: String?
     public var leaseUntil: Date?
     public var leaseHolder: LeaseHolder?

@@ -35,9 +35,13 @@ public enum PolicyCellState: String, Codable, Sendable, CaseIterable {
 /// The matrix's cell states, computed offline from the registry: the assignments, what each gateway ran when last
 /// read, and when each environment was last applied.
 public enum PolicyCellStates {
+    /// A cell is applied when the gateway runs what the registry wants now; drifted when the gateway runs
+    /// something other than what Clientele last applied there (changed, added or removed behind its back);
+    /// pending when the gateway still runs what was last applied but the registry has changed since.
     public static func compute(
         environment: Environment, assignments: [PolicyAssignment], observation: GatewayObservation?,
-        apis: [RemoteAPI], lastAppliedAt: Date?, openApply: PolicyApply?
+        apis: [RemoteAPI], lastApplied: [GatewayPolicy]?, openApply: PolicyApply?,
+        mapping: any GatewayPolicyMapping
     ) -> [PolicyKind: PolicyCellState] {
         var states: [PolicyKind: PolicyCellState] = [:]
         let assigned = Set(assignments.map(\.policy))
@@ -45,7 +49,6 @@ public enum PolicyCellStates {
             for kind in PolicyKind.allCases { states[kind] = assigned.contains(kind) ? .recordOnly : PolicyCellState.none }
             return states
         }
-        let mapping = GatewayMappings.mapping(for: environment.gateway)
         let refused = Set(PolicyKind.allCases.filter { mapping.refusal(for: $0) != nil })
         guard environment.gatewayId != nil, let observation, observation.error == nil else {
             for kind in PolicyKind.allCases {
@@ -64,27 +67,26 @@ public enum PolicyCellStates {
                 desired: desired, observed: observation.elements, ordersPolicies: mapping.ordersPolicies),
             mapping: mapping)
         if let openApply { inspection.markNotLoaded(writtenBy: openApply) }
+        // What changed at the gateway since Clientele last applied there.
+        let sinceApply = GatewayComparison.differences(
+            desired: lastApplied ?? [], observed: observation.elements, ordersPolicies: mapping.ordersPolicies)
         for kind in PolicyKind.allCases {
             if refused.contains(kind) {
                 states[kind] = .notExpressible
                 continue
             }
             let differences = inspection.differences.filter { $0.policy == kind }
-            let changedSinceApply = assignments.contains { assignment in
-                assignment.policy == kind && (lastAppliedAt.map { assignment.updatedAt > $0 } ?? true)
+            let changedAtGateway = sinceApply.contains { difference in
+                guard difference.policy == kind else { return false }
+                // Never applied: only what someone else put there is drift; the rest waits for a first apply.
+                return lastApplied != nil || difference.theirs?.managed == false
             }
             if differences.isEmpty {
                 states[kind] = assigned.contains(kind) ? .applied : PolicyCellState.none
-            } else if differences.contains(where: { difference in
-                switch difference.kind {
-                case .notLoaded: return false
-                case .unassigned: return difference.theirs?.managed == false
-                case .missing, .configured, .ordered: return !changedSinceApply
-                }
-            }) {
-                states[kind] = .drifted
-            } else {
+            } else if differences.allSatisfy({ $0.kind == .notLoaded }) || !changedAtGateway {
                 states[kind] = .pending
+            } else {
+                states[kind] = .drifted
             }
         }
         return states
@@ -120,7 +122,9 @@ public struct PolicyMatrix: Sendable {
 
 extension Registry {
     /// The matrix: environments, assignments, and each cell's gateway state as of each gateway's last read.
-    public func policyMatrix() throws -> PolicyMatrix {
+    public func policyMatrix(
+        mappings: (GatewayKind) -> any GatewayPolicyMapping = GatewayMappings.mapping(for:)
+    ) throws -> PolicyMatrix {
         let environments = try self.environments()
         let assignments = try allAssignments()
         let observations = try self.observations()
@@ -134,11 +138,12 @@ extension Registry {
             let observation = observations[id]
             matrix.observedAt[id] = observation?.observedAt
             matrix.observationErrors[id] = observation?.error
-            let lastApplied = applies.first { $0.environmentId == id && $0.state == .done }?.updatedAt
+            let lastApplied = applies.first { $0.environmentId == id && $0.state == .done }?.appliedElements
             matrix.states[id] = PolicyCellStates.compute(
                 environment: environment, assignments: assignments.filter { $0.environmentId == id },
                 observation: observation, apis: apis.filter { $0.0.id == id }.map { $0.1.api },
-                lastAppliedAt: lastApplied, openApply: applies.first { $0.environmentId == id && $0.isOpen })
+                lastApplied: lastApplied, openApply: applies.first { $0.environmentId == id && $0.isOpen },
+                mapping: mappings(environment.gateway))
         }
         return matrix
     }
