@@ -12,6 +12,12 @@ import Testing
         driver.state.matrix.row = driver.state.matrix.environments.firstIndex { $0.name == GatewayFixture.environment }!
     }
 
+    /// Applies recorded for the fixture's environment (the demo applied its own when it was built).
+    static func applies(_ fixture: GatewayFixture) throws -> [AuditEvent] {
+        try fixture.demo.registry.auditEvents(mentioning: "policy.applied")
+            .filter { $0.action == "policy.applied" && $0.subject.contains(GatewayFixture.environment) }
+    }
+
     /// The matrix on the fixture's environment, then `a`, waiting for the plan's confirmation.
     static func openPlan(_ fixture: GatewayFixture) async -> Driver {
         let driver = fixture.driver()
@@ -42,12 +48,12 @@ import Testing
         #expect(await driver.settle { $0.modal?.name == "message" })
         guard case .message(let message) = driver.state.modal else { Issue.record("no result"); return }
         #expect(!message.isError, "\(message.lines)")
-        #expect(message.title == "Applied in Test")
+        #expect(message.title == "Applied in Staging")
         #expect(message.lines.first?.contains("1 step(s) carried out") == true, "\(message.lines)")
         let elements = try await fixture.elements()
         #expect(elements.map(\.element) == ["rate-limiting"])
         #expect(elements.first?.fields["config.requests"] == .string("500"))
-        #expect(try fixture.demo.registry.auditEvents(mentioning: "policy.applied").count == 1)
+        #expect(try Self.applies(fixture).count == 1)
         // The matrix reloads after the apply.
         let last = driver.performed.suffix(4)
         #expect(last.contains { if case .loadMatrix = $0 { true } else { false } })
@@ -59,7 +65,7 @@ import Testing
         let driver = await Self.openPlan(fixture)
         // Meanwhile another process changes the assignment the plan was made from.
         _ = try fixture.demo.registry.applyPolicyChange(
-            PolicyChangeRequest(policy: .rateLimiting, environment: "Test",
+            PolicyChangeRequest(policy: .rateLimiting, environment: "Staging",
                                 intent: .assign(pairs: ["requests=42", "window=1m"], position: nil)),
             actor: "cli")
         await driver.press(.right, .enter)
@@ -74,8 +80,8 @@ import Testing
         let fixture = try await GatewayFixture.make()
         defer { fixture.remove() }
         let service = GatewayPolicyService(registry: fixture.demo.registry, gateways: fixture.adapters)
-        _ = try await service.apply(environment: "Test", actor: "tester")
-        try fixture.sandbox.tamper(apiName: "billing", element: "rate-limiting", field: "config.requests",
+        _ = try await service.apply(environment: "Staging", actor: "tester")
+        try fixture.sandbox.tamper(apiName: "billing", environment: nil, element: "rate-limiting", field: "config.requests",
                                    value: .string("50"))
         let driver = fixture.driver()
         await driver.start()
@@ -83,7 +89,7 @@ import Testing
         #expect(driver.state.screen == .drift)
         #expect(driver.state.drift.reports?.count == 1)
         #expect(driver.state.drift.items.count == 1)
-        #expect(driver.screenText.contains("Test on edge · 1 difference"))
+        #expect(driver.screenText.contains("Staging on edge · 1 difference"))
         #expect(driver.screenText.contains("configured  test plugin rate-limiting on service billing"))
 
         await driver.press(.enter)
@@ -96,14 +102,14 @@ import Testing
         guard case .confirm(let confirm) = driver.state.modal else { Issue.record("no adopt confirmation"); return }
         #expect(confirm.focus == .cancel)
         await driver.press(.enter)
-        #expect(try fixture.demo.registry.assignments(in: "Test").first { $0.policy == .rateLimiting }?
+        #expect(try fixture.demo.registry.assignments(in: "Staging").first { $0.policy == .rateLimiting }?
             .configuration.values["requests"]?.description == "500")
 
         await driver.press(.character("t"), .right, .enter)
         #expect(await driver.settle { $0.modal?.name == "message" })
         guard case .message(let result) = driver.state.modal else { Issue.record("no result"); return }
         #expect(!result.isError, "\(result.lines)")
-        #expect(try fixture.demo.registry.assignments(in: "Test").first { $0.policy == .rateLimiting }?
+        #expect(try fixture.demo.registry.assignments(in: "Staging").first { $0.policy == .rateLimiting }?
             .configuration.values["requests"]?.description == "50")
         // The Drift screen reads the gateways again after the change: nothing left to resolve.
         await driver.press(.escape)
@@ -133,8 +139,8 @@ import Testing
         let fixture = try await GatewayFixture.make()
         defer { fixture.remove() }
         let service = GatewayPolicyService(registry: fixture.demo.registry, gateways: fixture.adapters)
-        _ = try await service.apply(environment: "Test", actor: "tester")
-        try fixture.sandbox.addByHand(apiName: "billing", element: "bot-detection", fields: ["config.allow": .string("x")])
+        _ = try await service.apply(environment: "Staging", actor: "tester")
+        try fixture.sandbox.addByHand(apiName: "billing", environment: nil, element: "bot-detection", fields: ["config.allow": .string("x")])
         let driver = fixture.driver()
         await driver.start()
         await driver.press(.character("7"))
@@ -170,11 +176,11 @@ import Testing
         await driver.press(.escape)
         // An effect that bypassed the keymap is refused where effects reach the core.
         let difference = try #require(driver.state.drift.selected?.difference)
-        driver.runner.perform([.applyGateway(environment: "Test", plan: []),
-                               .adoptDifference(environment: "Test", difference)])
+        driver.runner.perform([.applyGateway(environment: "Staging", plan: []),
+                               .adoptDifference(environment: "Staging", difference)])
         await driver.quiesce()
         #expect(driver.state.status?.text.contains("read-only") == true)
         #expect(try await fixture.elements().isEmpty)
-        #expect(try fixture.demo.registry.auditEvents(mentioning: "policy.applied").isEmpty)
+        #expect(try Self.applies(fixture).isEmpty)
     }
 }

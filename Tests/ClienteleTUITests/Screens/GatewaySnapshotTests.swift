@@ -63,20 +63,20 @@ import Testing
         let fixture = try await GatewayFixture.make()
         defer { fixture.remove() }
         let service = GatewayPolicyService(registry: fixture.demo.registry, gateways: fixture.adapters)
-        let inspection = try await service.inspect(environment: "Test")
+        let inspection = try await service.inspect(environment: "Staging")
         var state = try await Self.matrixState(size)
         state.modal = .progress(ProgressState(title: "Reading edge…"))
         _ = GatewayApplyUpdate.inspected(&state, inspection)
         Snapshot.assertMatches(ConsoleRender.render(state), "Dialogs/gateway-apply")
     }
 
-    /// Test drifted twice (a field changed, a plugin added by hand), and a gateway that could not be read.
+    /// Staging drifted twice (a field changed, a plugin added by hand), and a gateway that could not be read.
     static func driftState(_ size: Size, fixture: GatewayFixture) async throws -> AppState {
         let service = GatewayPolicyService(registry: fixture.demo.registry, gateways: fixture.adapters)
-        _ = try await service.apply(environment: "Test", actor: "tester")
-        try fixture.sandbox.tamper(apiName: "billing", element: "rate-limiting", field: "config.requests",
+        _ = try await service.apply(environment: "Staging", actor: "tester")
+        try fixture.sandbox.tamper(apiName: "billing", environment: nil, element: "rate-limiting", field: "config.requests",
                                    value: .string("50"))
-        try fixture.sandbox.addByHand(apiName: "billing", element: "bot-detection", fields: ["config.allow": .string("curl")])
+        try fixture.sandbox.addByHand(apiName: "billing", environment: nil, element: "bot-detection", fields: ["config.allow": .string("curl")])
         var reports = await service.drift()
         reports.append(GatewayDriftReport(environment: "Prod", gateway: "edge-eu", inspection: nil,
                                           error: "gateway edge-eu: connection refused at 127.0.0.1:9"))

@@ -35,48 +35,40 @@ struct RateLimitOnlyMapping: GatewayPolicyMapping {
     func describe(_ element: GatewayPolicy) -> String { "test plugin \(element.element) on service \(element.apiName)" }
 }
 
-/// The real sandbox gateway, read and written through the tests' mapping.
-struct MappedSandbox: GatewayAdapter {
-    let sandbox: SandboxGateway
-    var mapping: any GatewayPolicyMapping { RateLimitOnlyMapping() }
-
-    func check() async throws -> GatewayCheck { try await sandbox.check() }
-    func apis(in scope: GatewayScope) async throws -> [RemoteAPI] { try await sandbox.apis(in: scope) }
-    func policies(on apis: [RemoteAPI], in scope: GatewayScope) async throws -> [GatewayPolicy] {
-        try await sandbox.policies(on: apis, in: scope).map { element in
-            var element = element
-            element.kind = mapping.adopt(element)?.kind
-            return element
-        }
-    }
-    func perform(_ step: GatewayStep, in scope: GatewayScope) async throws -> GatewayPolicy? {
-        try await sandbox.perform(step, in: scope)
-    }
-}
-
+/// The sandbox gateway named `edge` for every gateway the runner asks about (only Staging is bound to one).
 struct MappedSandboxAdapters: GatewayAdapters {
-    let adapter: MappedSandbox
-    func adapter(for gateway: Gateway) throws -> any GatewayAdapter { adapter }
+    let sandbox: SandboxGateway
+    func adapter(for gateway: Gateway) throws -> any GatewayAdapter { sandbox }
 }
 
-/// A demo registry whose Test environment is bound to a sandbox gateway named `edge` with one API, `billing`.
-/// Test assigns rate-limiting requests=500 window=1m, so its plan is one create.
+/// A demo registry with one more environment, Staging, bound to a sandbox gateway named `edge` (with the tests'
+/// mapping) that has one API, `billing`; the demo's own environments are unbound, so Staging is the only one the
+/// Drift screen reads. Staging assigns rate-limiting requests=500 window=1m, so its plan is one create.
 struct GatewayFixture {
     let demo: DemoFixture
     let sandbox: SandboxGateway
-    var adapters: MappedSandboxAdapters { MappedSandboxAdapters(adapter: MappedSandbox(sandbox: sandbox)) }
-    static let environment = "Test"
+    var adapters: MappedSandboxAdapters { MappedSandboxAdapters(sandbox: sandbox) }
+    static let environment = "Staging"
 
     static func make() async throws -> GatewayFixture {
         let demo = try await DemoFixture.make(clients: 5)
+        let registry = demo.registry
         let stateFile = demo.directory + "/edge.gateway.sqlite"
-        let sandbox = try SandboxGateway(stateFile: stateFile, imitating: .kong, create: true)
+        let sandbox = try SandboxGateway(stateFile: stateFile, mapping: RateLimitOnlyMapping(), create: true)
         try sandbox.seed(apis: [RemoteAPI(remoteId: "svc-billing", name: "billing")], environment: nil)
-        _ = try demo.registry.addGateway(
+        _ = try registry.addGateway(
             Gateway(name: "edge", kind: .kong, settings: GatewaySettings(sandboxStateFile: stateFile),
                     credentialSource: .none, createdAt: DemoFixture.now),
             actor: "tester")
-        try demo.registry.bindEnvironment(named: environment, to: "edge", gatewayEnvironment: nil, actor: "tester")
+        for existing in try registry.environments() {
+            try registry.bindEnvironment(named: existing.name, to: nil, gatewayEnvironment: nil, actor: "tester")
+        }
+        try registry.addEnvironment(name: environment, businessGroup: nil, gateway: .kong, boundTo: "edge",
+                                    actor: "tester")
+        _ = try registry.applyPolicyChange(
+            PolicyChangeRequest(policy: .rateLimiting, environment: environment,
+                                intent: .assign(pairs: ["requests=500", "window=1m"], position: nil)),
+            actor: "tester")
         return GatewayFixture(demo: demo, sandbox: sandbox)
     }
 
