@@ -23,7 +23,7 @@ enum DriftRender {
             lines.append((" \(report.environment)\(gateway) · \(tally)", .title))
             if let error = report.error { lines.append(("   ✗ " + error, .error)) }
             if let apply = report.unfinishedApply {
-                lines.append(("   apply #\(apply) stopped before it finished: push resumes it", .warning))
+                lines.append(("   apply #\(apply) stopped before it finished: applying again resumes it (a on Policies)", .warning))
             }
             if report.error == nil && count == 0 { lines.append(("   ✓ the gateway runs what the registry assigns", .ok)) }
             for (position, difference) in report.differences.enumerated() {
