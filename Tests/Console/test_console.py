@@ -301,3 +301,41 @@ def test_a_bad_configuration_file_is_one_line_before_the_screen_opens(open_conso
     screen = console.screen()
     assert "config file" in screen and "rotation.grace" in screen and "'soon'" in screen, screen
     assert "Name▲" not in screen
+
+
+def test_matrix_legend_drift_screen_and_their_keys(open_console):
+    console = open_console(width=120, height=40)
+    console.wait_for("60 clients")
+    console.keys("4")
+    screen = console.wait_for("✓ applied  ~ pending  ≠ drifted  ✗ not expressible  ? not read  □ record only")
+    assert "a apply" in screen
+    console.keys("7")
+    console.wait_for("Clients › Policies › Drift")
+    deadline = time.time() + 20
+    # Whether the demo binds its environments to a gateway or not, the screen says what it found.
+    while not any(text in console.screen() for text in ("No environment is bound", "difference", "no drift", "not read")):
+        assert time.time() < deadline, console.screen()
+        time.sleep(0.1)
+    console.keys("?")
+    help_screen = console.wait_for("Keys on Drift")
+    assert "take the gateway's side" in help_screen and "push the registry's view" in help_screen
+    console.keys("Escape", "q")
+    assert console.wait_exit() == 0
+
+
+def test_readonly_offers_no_apply_push_or_adopt(open_console):
+    console = open_console(width=120, height=40, readonly=True)
+    console.wait_for("READ-ONLY")
+    console.keys("4")
+    screen = console.wait_for("✓ applied")
+    assert "a apply" not in screen
+    console.keys("a")
+    time.sleep(0.5)
+    assert "Apply to" not in console.screen() and "Reading" not in console.screen()
+    console.keys("7")
+    console.wait_for("Clients › Policies › Drift")
+    console.keys("?")
+    help_screen = console.wait_for("Keys on Drift")
+    assert "push the registry's view" not in help_screen and "take the gateway's side" not in help_screen
+    console.keys("Escape", "q")
+    assert console.wait_exit() == 0

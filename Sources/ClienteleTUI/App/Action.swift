@@ -12,7 +12,7 @@ public enum Action: Sendable {
     case clientsLoading(done: Int, total: Int)
     case detailLoaded(ClientDetail)
     case expiringLoaded([ExpiringSecret])
-    case matrixLoaded(environments: [Environment], assignments: [PolicyAssignment])
+    case matrixLoaded(PolicyMatrix)
     case rotationsLoaded([RotationListing])
     case auditLoaded([AuditEvent], query: String)
     case auditVerified(AuditVerification)
@@ -25,6 +25,8 @@ public enum Action: Sendable {
     case secretFileWritten(path: String)
     case policyPlanned(PolicyPlan, PolicyChangeRequest)
     case policyApplied(PolicyPlan)
+    case gatewayInspected(GatewayInspection)
+    case driftLoaded([GatewayDriftReport])
     case progress(done: Int, total: Int, note: String)
     case longWorkFinished(title: String, lines: [String])
     /// An effect failed: the core's one-line error, and which kind of effect it was, so it reaches the right place.

@@ -23,6 +23,7 @@ public struct AppState: Sendable {
     public var matrix = MatrixState()
     public var rotations = RotationsState()
     public var audit = AuditState()
+    public var drift = DriftState()
 
     public var modal: Modal?
     public var status: StatusLine?

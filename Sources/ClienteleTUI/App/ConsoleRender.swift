@@ -19,6 +19,7 @@ public enum ConsoleRender {
         case .matrix: MatrixRender.draw(&buffer, state, in: content)
         case .rotations: RotationsRender.draw(&buffer, state, in: content)
         case .audit: AuditRender.draw(&buffer, state, in: content)
+        case .drift: DriftRender.draw(&buffer, state, in: content)
         }
         drawStatus(&buffer, state)
         drawFooter(&buffer, state)
@@ -94,8 +95,8 @@ public enum ConsoleRender {
                 let current = ScreenID.allCases[index] == state.screen
                 x += buffer.put(" " + tab + " ", x: x, y: 1, role: current ? .selected : .dim)
             }
-        } else if trailWidth + 14 <= width {
-            var x = width - 13
+        } else if case let compact = ScreenID.allCases.count * 2 + 1, trailWidth + compact + 1 <= width {
+            var x = width - compact
             for screen in ScreenID.allCases {
                 x += buffer.put(" \(screen.rawValue)", x: x, y: 1, role: screen == state.screen ? .selected : .dim)
             }

@@ -12,6 +12,13 @@ public enum ConsoleUpdate {
     }
 
     public static func update(_ state: inout AppState, _ action: Action) -> [Effect] {
+        let effects = route(&state, action)
+        // Whoever asked, the Drift screen says it is reading until the answer comes.
+        if effects.contains(where: { if case .loadDrift = $0 { true } else { false } }) { state.drift.reading = true }
+        return effects
+    }
+
+    static func route(_ state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .key(let key):
             return handleKey(&state, key)
@@ -25,8 +32,9 @@ public enum ConsoleUpdate {
         case .revision(let revision):
             defer { state.revision = revision }
             guard let known = state.revision, known != revision else { return [] }
-            // Someone changed the registry (a CLI rotation, cron): reload what is on screen.
-            return reloadAfterChange(state)
+            // Someone changed the registry (a CLI rotation, cron): reload what is on screen. Not the gateways:
+            // reading them records what they run, which is itself a change, and would read them on every poll.
+            return reloadAfterChange(state).filter { if case .loadDrift = $0 { false } else { true } }
         case .headerLoaded(let header):
             state.header = header
             return []
@@ -34,8 +42,9 @@ public enum ConsoleUpdate {
         case .clientsLoading(let done, let total): return ClientsUpdate.loading(&state, done: done, total: total)
         case .detailLoaded(let detail): return DetailUpdate.loaded(&state, detail)
         case .expiringLoaded(let secrets): return ExpiringUpdate.loaded(&state, secrets)
-        case .matrixLoaded(let environments, let assignments):
-            return MatrixUpdate.loaded(&state, environments: environments, assignments: assignments)
+        case .matrixLoaded(let matrix): return MatrixUpdate.loaded(&state, matrix)
+        case .gatewayInspected(let inspection): return GatewayApplyUpdate.inspected(&state, inspection)
+        case .driftLoaded(let reports): return DriftUpdate.loaded(&state, reports)
         case .rotationsLoaded(let listings): return RotationsUpdate.loaded(&state, listings)
         case .auditLoaded(let events, let query): return AuditUpdate.loaded(&state, events, query: query)
         case .auditVerified(let verification): return AuditUpdate.verified(&state, verification)
@@ -77,7 +86,7 @@ public enum ConsoleUpdate {
         case (.secretFile, .secret(var reveal)):
             reveal.error = message
             state.modal = .secret(reveal)
-        case (.change, .progress), (.change, .plan), (.change, .confirm):
+        case (.change, .progress), (.change, .plan), (.change, .confirm), (.gatewayPlan, .progress):
             state.modal = .message(MessageState(title: "Error", lines: [message], isError: true))
         default:
             state.status = StatusLine(message, kind: .error)
@@ -106,6 +115,7 @@ public enum ConsoleUpdate {
         case .matrix: return [.loadMatrix]
         case .rotations: return [.loadRotations]
         case .audit: return [.loadAudit(query: state.audit.filter.text)]
+        case .drift: return [.loadDrift]
         }
     }
 
@@ -116,6 +126,7 @@ public enum ConsoleUpdate {
         state.expiring.cursor.clamp(count: state.expiring.rows.count, page: page)
         state.rotations.cursor.clamp(count: state.rotations.listings.count, page: page)
         state.audit.cursor.clamp(count: state.audit.events.count, page: page)
+        state.drift.cursor.clamp(count: state.drift.items.count, page: page)
     }
 
     // MARK: - Keys
@@ -163,6 +174,7 @@ public enum ConsoleUpdate {
             case .clients: return ClientsUpdate.open(&state)
             case .expiring: return ExpiringUpdate.open(&state)
             case .rotations: return RotationsUpdate.open(&state)
+            case .drift: return DriftUpdate.open(&state)
             case .detail, .matrix, .audit: return []
             }
         case .filter:
@@ -182,6 +194,9 @@ public enum ConsoleUpdate {
         case .advanceAll: return RotationsUpdate.advanceAll(&state)
         case .endGrace: return RotationsUpdate.endGrace(&state)
         case .verify: return AuditUpdate.verify(&state)
+        case .applyGateway: return GatewayApplyUpdate.start(&state)
+        case .pushDifference: return DriftUpdate.push(&state)
+        case .adoptDifference: return DriftUpdate.adopt(&state)
         case .reload:
             state.clients.loadStopped = false
             return reloadAfterChange(state)
@@ -237,6 +252,7 @@ public enum ConsoleUpdate {
         case .matrix: state.matrix.move(command)
         case .rotations: _ = state.rotations.cursor.move(command, count: state.rotations.listings.count, page: page)
         case .audit: _ = state.audit.cursor.move(command, count: state.audit.events.count, page: page)
+        case .drift: _ = state.drift.cursor.move(command, count: state.drift.items.count, page: page)
         }
     }
 

@@ -30,12 +30,26 @@ public enum Effect: Sendable {
     case advanceAll
     case endGrace(Int64)
     case cancelLongWork
+    /// Reads an environment's gateway for the plan `a` shows before an apply (it records what it saw there, as
+    /// `gateway drift` does; it changes neither the assignments nor the gateway).
+    case inspectGateway(environment: String)
+    /// Makes the environment's gateway match the registry. `plan` is the plan the operator confirmed, in the
+    /// gateway's terms: if the gateway's own plan is another one by the time it runs, nothing is applied.
+    case applyGateway(environment: String, plan: [String])
+    /// Every bound environment's differences, read from the gateways.
+    case loadDrift
+    /// Takes the gateway's side of one difference into the registry.
+    case adoptDifference(environment: String, GatewayDifference)
 
     /// Whether it changes the registry or an IdP; refused under `--readonly`. No default: a new effect must be
     /// placed here before it compiles, so it cannot slip past `--readonly` by being forgotten.
     public var changesState: Bool {
         switch self {
-        case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace: return true
+        case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace, .applyGateway,
+            .adoptDifference:
+            return true
+        // Reads a gateway; what it records is the registry's copy of what the gateway runs, never an assignment.
+        case .inspectGateway, .loadDrift: return false
         // Writes the operator's own new file, not the registry or an IdP, from a dialog only a rotation opens.
         case .writeSecretFile: return false
         case .loadHeader, .loadClients, .cancelClientLoad, .loadDetail, .loadExpiring, .loadMatrix, .loadRotations,
@@ -49,13 +63,16 @@ public enum Effect: Sendable {
     public var origin: Failure.Origin {
         switch self {
         case .loadHeader, .loadClients, .cancelClientLoad, .loadDetail, .loadExpiring, .loadMatrix, .loadRotations,
-            .loadAudit, .verifyAudit, .pollRevision, .acknowledgeSecret, .cancelLongWork:
+            .loadAudit, .verifyAudit, .pollRevision, .acknowledgeSecret, .cancelLongWork, .loadDrift:
             return .background
+        case .inspectGateway: return .gatewayPlan
         case .previewRotation(let clientRowId, _): return .rotationPreview(clientRowId: clientRowId)
         case .previewSecretRemoval: return .removalPreview
         case .writeSecretFile: return .secretFile
         case .planPolicy: return .policyPlan
-        case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace: return .change
+        case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace, .applyGateway,
+            .adoptDifference:
+            return .change
         }
     }
 }

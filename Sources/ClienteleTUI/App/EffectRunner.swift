@@ -8,6 +8,9 @@ public final class EffectRunner: EffectPerforming, Sendable {
     let registry: Registry
     let service: RotationService
     let removal: SecretRemoval
+    let gateways: GatewayPolicyService
+    /// The same adapters the service uses, for a gateway's mapping when wording a result.
+    let gatewayAdapters: any GatewayAdapters
     let actor: String
     let readonly: Bool
     let inbox: ActionInbox
@@ -29,14 +32,19 @@ public final class EffectRunner: EffectPerforming, Sendable {
         }
     }
 
-    /// `rotationDefaults` are the configuration's, as the CLI's `rotate` takes them.
+    /// `rotationDefaults` are the configuration's, as the CLI's `rotate` takes them. `gatewayAdapters` are the
+    /// standard ones (as the CLI's) unless a test brings its own.
     public init(registry: Registry, adapters: any IdentityProviderAdapters, actor: String, readonly: Bool,
-                inbox: ActionInbox, rotationDefaults: RotationDefaults = .standard)
+                inbox: ActionInbox, rotationDefaults: RotationDefaults = .standard,
+                gatewayAdapters: (any GatewayAdapters)? = nil)
     {
         self.registry = registry
         self.service = RotationService(registry: registry, adapters: adapters, defaults: rotationDefaults,
                                        onWait: { note in inbox.post(.progress(done: 0, total: 1, note: note)) })
         self.removal = SecretRemoval(registry: registry, adapters: adapters)
+        let gatewayAdapters = gatewayAdapters ?? StandardGatewayAdapters(registryPath: registry.path, clock: registry.clock)
+        self.gatewayAdapters = gatewayAdapters
+        self.gateways = GatewayPolicyService(registry: registry, gateways: gatewayAdapters)
         self.actor = actor
         self.readonly = readonly
         self.inbox = inbox
@@ -137,7 +145,7 @@ public final class EffectRunner: EffectPerforming, Sendable {
         case .loadExpiring(let window):
             inbox.post(.expiringLoaded(try registry.expiringSecrets(within: window)))
         case .loadMatrix:
-            inbox.post(.matrixLoaded(environments: try registry.environments(), assignments: try registry.allAssignments()))
+            inbox.post(.matrixLoaded(try registry.policyMatrix()))
         case .loadRotations:
             inbox.post(.rotationsLoaded(try registry.rotations(includeFinished: true, limit: 500)))
         case .loadAudit(let query):
@@ -171,9 +179,72 @@ public final class EffectRunner: EffectPerforming, Sendable {
             try service.endGrace(id, actor: actor)
             let outcome = try await service.run(id, actor: actor, deliverer: deliverer)
             inbox.post(.longWorkFinished(title: "Grace ended", lines: [outcome.summary]))
+        case .inspectGateway(let environment):
+            inbox.post(.gatewayInspected(try await gateways.inspect(environment: environment, actor: actor)))
+        case .applyGateway(let environment, let plan):
+            inbox.post(.longWorkFinished(title: "Applied in \(environment)", lines: try await applyGateway(environment, plan)))
+        case .loadDrift:
+            inbox.post(.driftLoaded(await gateways.drift()))
+        case .adoptDifference(let environment, let difference):
+            inbox.post(.longWorkFinished(title: "Adopted in \(environment)",
+                                         lines: try await adopt(difference, in: environment)))
         case .acknowledgeSecret, .cancelLongWork, .advanceAll, .cancelClientLoad:
             break
         }
+    }
+
+    /// Applies only the plan the operator confirmed: if the gateway's plan is another one now (someone changed
+    /// the gateway or the registry meanwhile), nothing is applied and the operator is told to look again.
+    func applyGateway(_ environment: String, _ confirmed: [String]) async throws -> [String] {
+        let inbox = self.inbox
+        let counts = StepCounts()
+        let outcome = try await gateways.apply(
+            environment: environment, actor: actor,
+            confirm: { inspection, steps in
+                guard GatewayApplyUpdate.planLines(inspection) == confirmed else {
+                    throw ClienteleError.conflict(
+                        "the plan for \(environment) changed since it was shown (the gateway or the registry changed meanwhile); nothing was applied: press a again to see the new plan")
+                }
+                counts.total.withLock { $0 = steps.count }
+                return true
+            },
+            progress: { note in
+                let count = counts.done.withLock { $0 += 1; return $0 }
+                let steps = max(count, counts.total.withLock { $0 })
+                inbox.post(.progress(done: count, total: steps, note: note))
+            })
+        guard let apply = outcome.apply else {
+            return ["nothing to apply: the gateway already runs what the registry assigns in \(environment)"]
+        }
+        let gateway = (try? registry.environment(named: environment)).flatMap { try? registry.boundGateway(of: $0) }
+        let mapping = try gateway.map { try gatewayAdapters.adapter(for: $0).mapping }
+        func text(_ step: GatewayStep) -> String {
+            mapping.flatMap { GatewayText.lines(for: step, mapping: $0).first } ?? "\(step.action.rawValue) \(step.element) on \(step.apiName)"
+        }
+        var lines = ["policy apply #\(apply.id ?? 0)\(outcome.resumed ? " (resumed)" : ""): \(outcome.performed.count) step(s) carried out"]
+        lines += outcome.performed.map(text)
+        lines += outcome.foundDone.map { "already in effect: " + text($0) }
+        if let mapping, !outcome.leftAlone.isEmpty {
+            lines.append("left alone (not Clientele's):")
+            lines += outcome.leftAlone.compactMap { GatewayText.lines(for: $0, mapping: mapping).first }
+        }
+        return lines
+    }
+
+    /// Takes the gateway's side of one difference, as the gateway is now: a difference that has gone since the
+    /// Drift screen read it adopts nothing.
+    func adopt(_ difference: GatewayDifference, in environment: String) async throws -> [String] {
+        let inspection = try await gateways.inspect(environment: environment, actor: actor)
+        guard let current = inspection.differences.first(where: {
+            $0.kind == difference.kind && $0.apiId == difference.apiId && $0.element == difference.element
+        }) else {
+            throw ClienteleError.conflict(
+                "that difference in \(environment) (\(difference.element) on \(difference.apiName)) is gone since the gateways were read; nothing was adopted: ctrl-r reads them again")
+        }
+        let lines = try gateways.adopt([current], in: inspection, actor: actor)
+        // Read back, so the matrix and the Drift screen show the registry's new view against the gateway.
+        _ = try? await gateways.inspect(environment: environment, actor: actor)
+        return lines.isEmpty ? ["nothing changed in the registry"] : lines
     }
 
     func loadHeader() throws -> HeaderInfo {
@@ -208,4 +279,10 @@ public final class EffectRunner: EffectPerforming, Sendable {
             inbox.post(.failed(Failure(.change, Self.describe(error))))
         }
     }
+}
+
+/// Steps planned and steps reported so far, for an apply's progress bar.
+private final class StepCounts: Sendable {
+    let total = Mutex(0)
+    let done = Mutex(0)
 }

@@ -12,6 +12,8 @@ public struct Failure: Sendable, Equatable {
         case secretFile
         /// The policy form's plan.
         case policyPlan
+        /// Reading a gateway for an apply's plan, under its progress dialog.
+        case gatewayPlan
         /// A change the operator confirmed (rotate, remove, apply, advance, end grace), running under a progress
         /// dialog.
         case change

@@ -5,11 +5,13 @@ public enum KeyCommand: Hashable, Sendable {
     case filter, commandMode, screen(ScreenID)
     case sort, reverseSort
     case rotate, removeSecret, toggle, edit, advance, advanceAll, endGrace, verify, reload
+    /// Gateways: apply an environment's plan (matrix), push or adopt one difference (Drift).
+    case applyGateway, pushDifference, adoptDifference
 }
 
-/// The console's screens, numbered as the 1–6 keys reach them.
+/// The console's screens, numbered as the 1–7 keys reach them.
 public enum ScreenID: Int, CaseIterable, Hashable, Sendable {
-    case clients = 1, detail, expiring, matrix, rotations, audit
+    case clients = 1, detail, expiring, matrix, rotations, audit, drift
 
     public var title: String {
         switch self {
@@ -19,6 +21,7 @@ public enum ScreenID: Int, CaseIterable, Hashable, Sendable {
         case .matrix: return "Policies"
         case .rotations: return "Rotations"
         case .audit: return "Audit"
+        case .drift: return "Drift"
         }
     }
 
@@ -31,6 +34,7 @@ public enum ScreenID: Int, CaseIterable, Hashable, Sendable {
         case .matrix: return "policies"
         case .rotations: return "rotations"
         case .audit: return "audit"
+        case .drift: return "drift"
         }
     }
 }

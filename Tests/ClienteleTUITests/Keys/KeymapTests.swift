@@ -13,6 +13,30 @@ struct KeymapTests {
         #expect(!keymap.footerHints(for: .clients).contains { $0.key == "r" })
     }
 
+    @Test func gatewayKeysAreInHelpAndGoneUnderReadonly() {
+        for screen in [ScreenID.matrix, .drift] {
+            var state = AppState(size: Size(width: 120, height: 60), now: DemoClock.now, readonly: false,
+                                 registryPath: "r")
+            state.screen = screen
+            state.modal = .help(scroll: 0)
+            let text = BoxText.words(in: ConsoleRender.render(state), titled: "Help")
+            for binding in Keymap.standard where binding.screens?.contains(screen) == true {
+                #expect(text.contains(binding.help), "help on \(screen) lacks \(binding.help)")
+            }
+        }
+        let keymap = Keymap(readonly: false)
+        #expect(keymap.command(for: .character("a"), on: .matrix) == .applyGateway)
+        #expect(keymap.command(for: .character("p"), on: .drift) == .pushDifference)
+        #expect(keymap.command(for: .character("t"), on: .drift) == .adoptDifference)
+        let readonly = Keymap(readonly: true)
+        #expect(readonly.command(for: .character("a"), on: .matrix) == nil)
+        #expect(readonly.command(for: .character("p"), on: .drift) == nil)
+        #expect(readonly.command(for: .character("t"), on: .drift) == nil)
+        // The Drift screen itself is a read: it stays.
+        #expect(readonly.command(for: .character("7"), on: .clients) == .screen(.drift))
+        #expect(readonly.command(for: .enter, on: .drift) == .open)
+    }
+
     @Test func destructiveBindingsAlsoCountAsChanges() {
         #expect(Keymap.standard.filter { $0.destructive }.allSatisfy { $0.changesState })
         #expect(Keymap.standard.contains { $0.command == .endGrace && $0.destructive })
@@ -108,6 +132,11 @@ struct KeymapTests {
         .advance: [.advanceRotation(1)],
         .advanceAll: [.advanceAll],
         .endGrace: [.endGrace(1)],
+        .applyGateway: [.applyGateway(environment: "Prod", plan: ["+ create"])],
+        .pushDifference: [.applyGateway(environment: "Prod", plan: ["+ create"])],
+        .adoptDifference: [.adoptDifference(environment: "Prod", GatewayDifference(
+            kind: .configured, apiId: "a", apiName: "orders", element: "rate-limiting", policy: .rateLimiting, ours: nil,
+            theirs: nil))],
     ]
 
     @Test func everyStateChangingBindingIsTiedToEffectsThatChangeState() {

@@ -49,12 +49,12 @@ final class Driver {
     let loop: ConsoleLoop
 
     init(_ fixture: DemoFixture, size: Size = Size(width: 80, height: 24), readonly: Bool = false,
-         configuration: ClienteleConfiguration = ClienteleConfiguration())
+         configuration: ClienteleConfiguration = ClienteleConfiguration(), gatewayAdapters: (any GatewayAdapters)? = nil)
     {
         let state = AppState(size: size, now: DemoFixture.now, readonly: readonly, registryPath: "demo/registry.sqlite",
                              configuration: configuration)
         runner = EffectRunner(registry: fixture.registry, adapters: fixture.adapters, actor: "tester",
-                              readonly: readonly, inbox: inbox)
+                              readonly: readonly, inbox: inbox, gatewayAdapters: gatewayAdapters)
         recorder = RecordingPerformer(runner)
         terminal = MemoryTerminal(size: size)
         // No polling by the clock: tests send ticks themselves.

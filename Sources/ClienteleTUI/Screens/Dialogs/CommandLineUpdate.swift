@@ -3,7 +3,7 @@ import ClienteleCore
 /// `:` commands, k9s style: `:clients`, `:env prod`, `:client billing-api`, `:expiring`, `:policies`,
 /// `:rotations`, `:audit`, `:help`, `:q`. Tab completes.
 enum CommandLineUpdate {
-    static let words = ["clients", "client", "env", "expiring", "policies", "rotations", "audit", "help", "quit"]
+    static let words = ["clients", "client", "env", "expiring", "policies", "rotations", "audit", "drift", "help", "quit"]
 
     static func handleKey(_ state: inout AppState, _ command: inout CommandLineState, _ key: KeyEvent) -> [Effect] {
         switch state.keymap.dialogCommand(for: key, in: .command) {
@@ -92,6 +92,7 @@ enum CommandLineUpdate {
         case "policies", "matrix", "pol": return ConsoleUpdate.navigate(&state, to: .matrix)
         case "rotations", "rot": return ConsoleUpdate.navigate(&state, to: .rotations)
         case "audit": return ConsoleUpdate.navigate(&state, to: .audit)
+        case "drift": return ConsoleUpdate.navigate(&state, to: .drift)
         case "help":
             state.modal = .help(scroll: 0)
             return []

@@ -80,10 +80,10 @@ enum DialogRender {
         var listedScreens = false
         for binding in bindings.filter({ $0.screens == nil }) {
             if case .screen = binding.command {
-                // The six screen keys read better as one line.
+                // The screen keys read better as one line.
                 if !listedScreens {
                     let names = ScreenID.allCases.map { $0.title.lowercased() }.joined(separator: ", ")
-                    lines.append(("  \(TextFit.pad("1–6", width: 10)) \(names)", .normal))
+                    lines.append(("  \(TextFit.pad("1–\(ScreenID.allCases.count)", width: 10)) \(names)", .normal))
                     listedScreens = true
                 }
                 continue
@@ -98,7 +98,7 @@ enum DialogRender {
         }
         lines.append(("", .normal))
         lines.append(("In lists: j/k move, enter opens, esc goes back along the breadcrumbs.", .dim))
-        lines.append((":clients :client NAME :env NAME :expiring :policies :rotations :audit :q", .dim))
+        lines.append((":clients :client NAME :env NAME :expiring :policies :rotations :audit :drift :q", .dim))
         if state.readonly { lines.append(("Read-only: keys that change anything are switched off.", .danger)) }
         // Long lines (a dialog's keys) wrap rather than stop at the edge; help scrolls.
         let inner = min(76, buffer.size.width - 2) - 4
@@ -299,7 +299,7 @@ enum DialogRender {
         let x = rect.x + 2
         let inner = rect.width - 4
         if progress.total > 0 {
-            let filled = Int(Double(inner - 10) * Double(progress.done) / Double(max(1, progress.total)))
+            let filled = max(0, min(inner - 10, Int(Double(inner - 10) * Double(progress.done) / Double(max(1, progress.total)))))
             buffer.put(String(repeating: "█", count: filled) + String(repeating: "░", count: max(0, inner - 10 - filled)),
                        x: x, y: rect.y + 2, role: .accent)
             buffer.put(" \(progress.done)/\(progress.total)", x: x + inner - 10, y: rect.y + 2, role: .dim)
@@ -307,7 +307,8 @@ enum DialogRender {
             buffer.put("working…", x: x, y: rect.y + 2, role: .accent)
         }
         buffer.put(progress.note, x: x, y: rect.y + 3, role: .dim, maxWidth: inner)
-        buffer.put(progress.cancelling ? "cancelling…" : keymap.dialogHints(for: .progress), x: x, y: rect.maxY - 2,
-                   role: .dim)
+        let hint = progress.cancelling ? "cancelling…"
+            : progress.cancellable ? keymap.dialogHints(for: .progress) : "recorded step by step: an interrupted apply resumes"
+        buffer.put(hint, x: x, y: rect.maxY - 2, role: .dim, maxWidth: inner)
     }
 }

@@ -70,12 +70,15 @@ public struct ProgressState: Sendable {
     public var total: Int
     public var note: String
     public var cancelling = false
+    /// Whether Esc can stop it. An apply cannot stop halfway here: it is recorded and resumable instead.
+    public var cancellable: Bool
 
-    public init(title: String, done: Int = 0, total: Int = 0, note: String = "") {
+    public init(title: String, done: Int = 0, total: Int = 0, note: String = "", cancellable: Bool = true) {
         self.title = title
         self.done = done
         self.total = total
         self.note = note
+        self.cancellable = cancellable
     }
 }
 

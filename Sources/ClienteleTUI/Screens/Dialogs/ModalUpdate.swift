@@ -21,7 +21,9 @@ enum ModalUpdate {
             if keymap.dialogCommand(for: key, in: .message) == .close { state.modal = nil }
             return []
         case .progress(var progress):
-            if keymap.dialogCommand(for: key, in: .progress) == .cancelWork && !progress.cancelling {
+            if keymap.dialogCommand(for: key, in: .progress) == .cancelWork && progress.cancellable
+                && !progress.cancelling
+            {
                 progress.cancelling = true
                 progress.note = "cancelling after the current step…"
                 state.modal = .progress(progress)
@@ -78,6 +80,10 @@ enum ModalUpdate {
             case .rotate: return .progress(ProgressState(title: "Rotating…"))
             case .endGrace: return .progress(ProgressState(title: "Ending the grace period…"))
             case .removeSecret: return .progress(ProgressState(title: "Removing the secret at the IdP…"))
+            case .applyGateway(let environment, _):
+                return .progress(ProgressState(title: "Applying to \(environment)'s gateway…", cancellable: false))
+            case .adoptDifference(let environment, _):
+                return .progress(ProgressState(title: "Adopting in \(environment)…", cancellable: false))
             default: continue
             }
         }

@@ -1,9 +1,13 @@
 import ClienteleCore
+import Foundation
 
-/// Environments (rows) × policies (columns), with the cell under the cursor.
+/// Environments (rows) × policies (columns), with the cell under the cursor, and what each environment's gateway
+/// does with each policy as of its last read.
 public struct MatrixState: Sendable {
     public var environments: [Environment] = []
     public var assignments: [PolicyAssignment] = []
+    /// The cell states, gateway names and last reads, as the core computed them offline.
+    public var gateways = PolicyMatrix()
     public var loaded = false
     public var row = 0
     public var column = 0
@@ -15,6 +19,22 @@ public struct MatrixState: Sendable {
     public func assignment(environment: Environment, policy: PolicyKind) -> PolicyAssignment? {
         assignments.first { $0.environmentId == environment.id && $0.policy == policy && $0.api.isEmpty }
             ?? assignments.first { $0.environmentId == environment.id && $0.policy == policy }
+    }
+
+    public func state(environment: Environment, policy: PolicyKind) -> PolicyCellState {
+        environment.id.map { gateways.state(environmentId: $0, policy: policy) } ?? PolicyCellState.none
+    }
+
+    public func gatewayName(of environment: Environment) -> String? {
+        environment.id.flatMap { gateways.gatewayNames[$0] }
+    }
+
+    public func lastRead(of environment: Environment) -> Date? {
+        environment.id.flatMap { gateways.observedAt[$0] }
+    }
+
+    public func readError(of environment: Environment) -> String? {
+        environment.id.flatMap { gateways.observationErrors[$0] }
     }
 
     public var selectedEnvironment: Environment? {

@@ -2,11 +2,10 @@ import ClienteleCore
 
 /// Environments × policies: the load, toggling and editing a cell, and the plan before anything is applied.
 enum MatrixUpdate {
-    static func loaded(_ state: inout AppState, environments: [Environment], assignments: [PolicyAssignment])
-        -> [Effect]
-    {
-        state.matrix.environments = environments
-        state.matrix.assignments = assignments
+    static func loaded(_ state: inout AppState, _ matrix: PolicyMatrix) -> [Effect] {
+        state.matrix.environments = matrix.environments
+        state.matrix.assignments = matrix.assignments
+        state.matrix.gateways = matrix
         state.matrix.loaded = true
         state.matrix.clamp()
         return []
