@@ -178,7 +178,6 @@ enum RegistrySchema {
                 t.autoIncrementedPrimaryKey("id")
                 t.column("environmentId", .integer).notNull().references("environment", onDelete: .cascade)
                 t.column("gatewayId", .integer).notNull().references("gateway", onDelete: .cascade)
-                t.column("steps", .jsonText).notNull()
                 t.column("state", .text).notNull().check(sql: "state IN ('running', 'done', 'failed')")
                 t.column("actor", .text).notNull()
                 t.column("lastError", .text)
@@ -195,6 +194,15 @@ enum RegistrySchema {
                 CREATE UNIQUE INDEX policyApply_one_open_per_environment ON policyApply(environmentId)
                 WHERE state = 'running'
                 """)
+            // One row per step, so recording a step's progress writes that row, not the whole plan again.
+            try db.create(table: "policyApplyStep") { t in
+                t.column("applyId", .integer).notNull().references("policyApply", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("step", .jsonText).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN ('pending', 'running', 'done')")
+                t.column("remoteId", .text)
+                t.primaryKey(["applyId", "position"])
+            }
             try db.execute(sql: "PRAGMA user_version = 4")
         }
         return migrator

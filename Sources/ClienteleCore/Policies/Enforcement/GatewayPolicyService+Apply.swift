@@ -65,19 +65,21 @@ extension GatewayPolicyService {
             while let index = apply.nextStepIndex {
                 let step = apply.steps[index].step
                 occurrence += 1
-                apply = try journal.record { $0.steps[index].state = .running }
-                try lease.confirm()
+                // Marking it running renews the lease inside the same fenced write: no separate confirm needed.
+                try journal.mark(step: index, .running)
+                apply.steps[index].state = .running
                 let result = try await adapter.perform(step, in: inspection.scope)
                 FaultPoint.hit(.afterGatewayStep, occurrence: occurrence)
-                apply = try journal.record(action: "policy.step-applied", details: Self.auditDetails(step)) {
-                    $0.steps[index].state = .done
-                    $0.steps[index].remoteId = result?.remoteId
-                }
+                try journal.mark(step: index, .done, remoteId: result?.remoteId, action: "policy.step-applied",
+                                 details: Self.auditDetails(step))
+                apply.steps[index].state = .done
+                apply.steps[index].remoteId = result?.remoteId
                 FaultPoint.hit(.afterGatewayStepRecorded, occurrence: occurrence)
                 performed.append(step)
                 GatewayText.lines(for: step, mapping: inspection.mapping).prefix(1).forEach(progress)
             }
             let wanted = inspection.desired
+            let steps = apply.steps
             apply = try journal.record(
                 action: "policy.applied",
                 details: ["steps": String(apply.steps.count), "performed": String(performed.count)]
@@ -85,6 +87,7 @@ extension GatewayPolicyService {
                 $0.state = .done
                 $0.appliedElements = wanted
             }
+            apply.steps = steps
         } catch let lost as LeaseLost {
             throw ClienteleError.conflict(
                 "\(lost.record) for \(environment.name): another Clientele process (\(lost.holder)) took it over; this one stopped before its next step and changed nothing more")
@@ -134,10 +137,11 @@ extension GatewayPolicyService {
         // A reload still to do goes after every write still to do.
         let reconciled = merged.filter { $0.state == .done || $0.step.action != .reload }
             + merged.filter { $0.state != .done && $0.step.action == .reload }
-        let updated = try journal.record(
-            action: foundDone.isEmpty ? nil : "policy.step-found-applied",
-            details: ["steps": foundDone.map { key($0) }.joined(separator: "; ")]
-        ) { $0.steps = reconciled }
+        try journal.replaceSteps(
+            reconciled, action: foundDone.isEmpty ? nil : "policy.step-found-applied",
+            details: ["steps": foundDone.map { key($0) }.joined(separator: "; ")])
+        var updated = apply
+        updated.steps = reconciled
         return (updated, foundDone)
     }
 

@@ -11,7 +11,8 @@ public struct PolicyApply: Codable, Sendable, Hashable, Identifiable {
     public var id: Int64?
     public var environmentId: Int64
     public var gatewayId: Int64
-    public var steps: [RecordedStep]
+    /// Loaded from `policyApplyStep` by the registry's queries that say so; each step is stored in a row of its own.
+    public var steps: [RecordedStep] = []
     public var state: State
     public var actor: String
     public var lastError: String?
@@ -22,6 +23,11 @@ public struct PolicyApply: Codable, Sendable, Hashable, Identifiable {
     public var leaseHolder: LeaseHolder?
     public var createdAt: Date
     public var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, environmentId, gatewayId, state, actor, lastError, appliedElements, leaseOwner, leaseUntil,
+            leaseHolder, createdAt, updatedAt
+    }
 
     public var isOpen: Bool { state == .running }
 
@@ -54,4 +60,16 @@ extension PolicyApply: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "policyApply"
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One step's row.
+struct PolicyApplyStepRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "policyApplyStep"
+    var applyId: Int64
+    var position: Int
+    var step: GatewayStep
+    var state: RecordedStep.State
+    var remoteId: String?
+
+    var recorded: RecordedStep { RecordedStep(step: step, state: state, remoteId: remoteId) }
 }

@@ -142,7 +142,9 @@ extension Registry {
             matrix.states[id] = PolicyCellStates.compute(
                 environment: environment, assignments: assignments.filter { $0.environmentId == id },
                 observation: observation, apis: apis.filter { $0.0.id == id }.map { $0.1.api },
-                lastApplied: lastApplied, openApply: applies.first { $0.environmentId == id && $0.isOpen },
+                lastApplied: lastApplied,
+                openApply: applies.contains { $0.environmentId == id && $0.isOpen }
+                    ? try openPolicyApply(environmentId: id) : nil,
                 mapping: mappings(environment.gateway))
         }
         return matrix
