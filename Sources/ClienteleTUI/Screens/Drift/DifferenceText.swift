@@ -15,7 +15,8 @@ enum DifferenceText {
         func describe(_ element: GatewayPolicy?) -> String {
             guard let element else { return "nothing" }
             let text = report.inspection.map { $0.mapping.describe(element) } ?? "\(element.element) on \(element.apiName)"
-            return text + (element.version.map { " \($0)" } ?? "") + (element.managed ? "" : " (not written by Clientele)")
+            // The mapping's description already carries a version where the gateway has one (Anypoint).
+            return text + (element.managed ? "" : " (not written by Clientele)")
         }
         // The dialog's title names the environment, API and element; the lines say the rest, tightest first, so
         // a short terminal loses only the last of them.
