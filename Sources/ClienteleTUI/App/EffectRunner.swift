@@ -44,7 +44,8 @@ public final class EffectRunner: EffectPerforming, Sendable {
         self.removal = SecretRemoval(registry: registry, adapters: adapters)
         let gatewayAdapters = gatewayAdapters ?? StandardGatewayAdapters(registryPath: registry.path, clock: registry.clock)
         self.gatewayAdapters = gatewayAdapters
-        self.gateways = GatewayPolicyService(registry: registry, gateways: gatewayAdapters)
+        // Read-only reads the gateways without recording what they run: nothing in the registry changes.
+        self.gateways = GatewayPolicyService(registry: registry, gateways: gatewayAdapters, recordsReads: !readonly)
         self.actor = actor
         self.readonly = readonly
         self.inbox = inbox

@@ -13,14 +13,18 @@ public final class GatewayPolicyService: Sendable {
     /// Random: the token that fences this service's writes, as for rotations.
     let leaseOwner: String
     let logger: Logger
+    /// Whether reading a gateway records what it runs (its APIs, the observation the matrix shows). A read-only
+    /// console reads without writing anything.
+    let recordsReads: Bool
 
     public init(registry: Registry, gateways: any GatewayAdapters, leaseTerm: LeaseTerm = .process,
-                logger: Logger = Logger(label: "clientele.gateway"))
+                recordsReads: Bool = true, logger: Logger = Logger(label: "clientele.gateway"))
     {
         self.registry = registry
         self.gateways = gateways
         self.leaseTerm = leaseTerm
         self.leaseOwner = UUID().uuidString
+        self.recordsReads = recordsReads
         self.logger = logger
     }
 
@@ -34,7 +38,7 @@ public final class GatewayPolicyService: Sendable {
         do {
             let apis = try await adapter.apis(in: scope)
             let observed = try await adapter.policies(on: apis, in: scope)
-            try registry.recordAPIs(apis, for: environment, at: gateway, actor: actor)
+            if recordsReads { try registry.recordAPIs(apis, for: environment, at: gateway, actor: actor) }
             var inspection = try GatewayInspection.make(
                 environment: environment, gateway: gateway, scope: scope, apis: apis,
                 assignments: try registry.assignments(in: environment.name), observed: observed,
@@ -42,11 +46,14 @@ public final class GatewayPolicyService: Sendable {
             if let open = try registry.openPolicyApply(environmentId: environment.id!) {
                 inspection.markNotLoaded(writtenBy: open)
             }
-            try registry.recordObservation(GatewayObservation(
-                environmentId: environment.id!, gatewayId: gateway.id!, observedAt: registry.clock.now,
-                elements: observed, apiCount: apis.count))
+            if recordsReads {
+                try registry.recordObservation(GatewayObservation(
+                    environmentId: environment.id!, gatewayId: gateway.id!, observedAt: registry.clock.now,
+                    elements: observed, apiCount: apis.count))
+            }
             return inspection
         } catch let error as ClienteleError {
+            guard recordsReads else { throw error }
             try? registry.recordObservation(GatewayObservation(
                 environmentId: environment.id!, gatewayId: gateway.id!, observedAt: registry.clock.now,
                 elements: [], apiCount: 0, error: error.description))
