@@ -77,3 +77,16 @@ def http(method, url, data=None, headers=None, timeout=60):
             return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as err:
         return err.code, err.headers, err.read()
+
+
+# Every suite's shared server is put back after each test that used it, so one test's faults or knobs never
+# leak into the next; these are the knobs all the servers have.
+COMMON_RESTORE = (("DELETE", "/faults", None), ("POST", "/latency", {"ms": 0}))
+
+
+def restore_shared_server(request, *calls):
+    """Sends `calls` ((method, path, body) on /_control) to the `server` fixture, if the test used it."""
+    if "server" in request.fixturenames:
+        srv = request.getfixturevalue("server")
+        for method, path, body in calls:
+            srv.control(method, path, body)

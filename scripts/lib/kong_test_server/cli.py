@@ -11,7 +11,7 @@ import tempfile
 import uuid
 
 from loopback_server import cli as loopback_cli
-from loopback_server.private_file import write_private
+from loopback_server.private_file import write_private, write_private_atomically
 
 from .http_server import TOKEN_HEADER, KongHTTPServer, ServerContext
 from .store import Store
@@ -82,11 +82,7 @@ def main(argv=None):
             "control": admin_url + "/_control",
         })
         if args.state_dir:
-            temp = state_path + ".tmp"
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as f:
-                json.dump({"node_id": node_id, "rows": store.snapshot()}, f)
-            os.replace(temp, state_path)
+            write_private_atomically(state_path, json.dumps({"node_id": node_id, "rows": store.snapshot()}).encode())
         return 0
     finally:
         if temp_dir:
