@@ -3,9 +3,7 @@
 import argparse
 import os
 import secrets
-import shutil
 import sys
-import tempfile
 
 from loopback_server import cli as loopback_cli
 from loopback_server.private_file import write_private
@@ -45,8 +43,7 @@ def main(argv=None):
     args = _args(sys.argv[1:] if argv is None else argv)
     stop = loopback_cli.stop_on_signals()
 
-    files_dir = tempfile.mkdtemp(prefix="anypoint-test-server-")
-    try:
+    with loopback_cli.files_dir("anypoint-test-server") as files_dir:
         org = Organization(args.seed, args.environment_names)
         org.seed(args.apis)
         client_id = org.new_uuid().replace("-", "")
@@ -74,5 +71,3 @@ def main(argv=None):
             "control": base + "/_control",
         })
         return 0
-    finally:
-        shutil.rmtree(files_dir, ignore_errors=True)

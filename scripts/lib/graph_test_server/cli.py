@@ -2,9 +2,7 @@
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import uuid
 
 from loopback_server import cli as loopback_cli
@@ -60,15 +58,8 @@ def main(argv=None):
     args = _args(sys.argv[1:] if argv is None else argv)
     stop = loopback_cli.stop_on_signals()
 
-    temp_dir = None
-    if args.state_dir:
-        files_dir = os.path.abspath(args.state_dir)
-        os.makedirs(files_dir, mode=0o700, exist_ok=True)
-    else:
-        files_dir = temp_dir = tempfile.mkdtemp(prefix="graph-test-server-")
-    state_path = os.path.join(files_dir, state_file.STATE_NAME)
-
-    try:
+    with loopback_cli.files_dir("graph-test-server", args.state_dir) as files_dir:
+        state_path = os.path.join(files_dir, state_file.STATE_NAME)
         if args.state_dir and os.path.exists(state_path):
             for name in (SECRET_FILE, CERT_FILE, KEY_FILE):
                 if not os.path.exists(os.path.join(files_dir, name)):
@@ -102,6 +93,3 @@ def main(argv=None):
         if persister:
             persister.stop()
         return 0
-    finally:
-        if temp_dir:
-            shutil.rmtree(temp_dir, ignore_errors=True)

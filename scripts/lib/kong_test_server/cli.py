@@ -5,9 +5,7 @@ import argparse
 import json
 import os
 import secrets
-import shutil
 import sys
-import tempfile
 import uuid
 
 from loopback_server import cli as loopback_cli
@@ -42,15 +40,9 @@ def main(argv=None):
     args = _args(sys.argv[1:] if argv is None else argv)
     stop = loopback_cli.stop_on_signals()
 
-    temp_dir = None
-    if args.state_dir:
-        files_dir = os.path.abspath(args.state_dir)
-        os.makedirs(files_dir, mode=0o700, exist_ok=True)
-    else:
-        files_dir = temp_dir = tempfile.mkdtemp(prefix="kong-test-server-")
-    token_path = os.path.join(files_dir, TOKEN_FILE)
-    state_path = os.path.join(files_dir, STATE_FILE)
-    try:
+    with loopback_cli.files_dir("kong-test-server", args.state_dir) as files_dir:
+        token_path = os.path.join(files_dir, TOKEN_FILE)
+        state_path = os.path.join(files_dir, STATE_FILE)
         store = Store(args.seed)
         if args.state_dir and os.path.exists(state_path):
             with open(state_path) as f:
@@ -84,6 +76,3 @@ def main(argv=None):
         if args.state_dir:
             write_private_atomically(state_path, json.dumps({"node_id": node_id, "rows": store.snapshot()}).encode())
         return 0
-    finally:
-        if temp_dir:
-            shutil.rmtree(temp_dir, ignore_errors=True)

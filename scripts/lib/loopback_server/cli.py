@@ -1,9 +1,13 @@
 """The command-line pieces every loopback server has: --port, --latency-ms and --quiet, stopping on
 SIGTERM/SIGINT, listening on 127.0.0.1, and serving after one JSON ready line on stdout."""
 
+import contextlib
 import json
+import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 
 
@@ -29,6 +33,22 @@ def stop_on_signals() -> threading.Event:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     return stop
+
+
+@contextlib.contextmanager
+def files_dir(name, state_dir=None):
+    """The folder for the files a server hands its callers: `state_dir` (made 0700, kept across runs) or a
+    fresh temporary one, removed when the server exits."""
+    if state_dir:
+        path = os.path.abspath(state_dir)
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        yield path
+        return
+    path = tempfile.mkdtemp(prefix=f"{name}-")
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def listen(name, port, make_server):

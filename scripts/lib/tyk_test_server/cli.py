@@ -3,9 +3,7 @@
 import argparse
 import os
 import secrets
-import shutil
 import sys
-import tempfile
 
 from loopback_server import cli as loopback_cli
 from loopback_server.private_file import write_private
@@ -41,8 +39,7 @@ def main(argv=None):
     args = _args(sys.argv[1:] if argv is None else argv)
     stop = loopback_cli.stop_on_signals()
 
-    files_dir = tempfile.mkdtemp(prefix="tyk-test-server-")
-    try:
+    with loopback_cli.files_dir("tyk-test-server") as files_dir:
         state = GatewayState()
         seed_apis(state, args.apis, args.seed)
         # tyk.conf `secret`: a fresh one every run, even with --seed.
@@ -66,5 +63,3 @@ def main(argv=None):
             "control": base + "/_control",
         })
         return 0
-    finally:
-        shutil.rmtree(files_dir, ignore_errors=True)
