@@ -2,50 +2,30 @@
 contract validator while the module's server fixture is up)."""
 
 import json
-import os
-import select
-import signal
-import subprocess
-import tempfile
-import time
+import sys
 from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import loopback_harness  # noqa: E402  (ready line, log file, clean stop)
+
+REPO = loopback_harness.REPO
 SERVER_SCRIPT = REPO / "scripts" / "anypoint-test-server"
 POLICY_GROUP = "68ef9520-24e9-4cf2-b2f5-620025690913"
 SEEDED_APIS = 2500
 
 
-class ServerProcess:
-    """One server on loopback; its stderr goes to a file so a chatty log can never block it."""
+class ServerProcess(loopback_harness.LoopbackProcess):
+    """One server on loopback, through scripts/anypoint-test-server."""
 
     def __init__(self, *args, start_timeout=30):
-        self.log = tempfile.NamedTemporaryFile(prefix="anypoint-test-server-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen([str(SERVER_SCRIPT), "--port", "0", *map(str, args)],
-                                     stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
-        self.ready_line = self._first_line(start_timeout)
-        self.info = json.loads(self.ready_line)
+        super().__init__(SERVER_SCRIPT.name, *args, start_timeout=start_timeout)
+        self.assert_one_line()
         self.base_url = self.info["base_url"]
         self.org_id = self.info["organization_id"]
         self.environments = self.info["environments"]
         self._token = None
-
-    def _first_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        buf = b""
-        while b"\n" not in buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"server did not start; log:\n{self.log_text()}")
-            ready, _, _ = select.select([self.proc.stdout], [], [], left)
-            if ready:
-                buf += os.read(self.proc.stdout.fileno(), 65536)
-        first, _, rest = buf.partition(b"\n")
-        assert rest == b"", f"server printed more than one line on stdout: {rest!r}"
-        return first.decode()
 
     @property
     def client_id(self):
@@ -54,20 +34,6 @@ class ServerProcess:
     @property
     def client_secret(self):
         return Path(self.info["client_secret_file"]).read_text()
-
-    def log_text(self):
-        return Path(self.log.name).read_text(errors="replace")
-
-    def stop(self, sig=signal.SIGTERM, timeout=10):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        return self.proc.returncode
 
     # ---- HTTP ------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import pytest
 from anypoint_sdk import AnypointClient
 
 from anypoint_harness import SEEDED_APIS, ServerProcess
+from loopback_harness import COMMON_RESTORE, restore_shared_server
 from contract_validator import ContractValidator, validating
 
 
@@ -30,8 +31,4 @@ def client(server):
 def _restore_server(request):
     """Tests that inject faults or change knobs leave the module's server as they found it."""
     yield
-    if "server" in request.fixturenames:
-        srv = request.getfixturevalue("server")
-        srv.control("DELETE", "/faults")
-        srv.control("POST", "/latency", {"ms": 0})
-        srv.control("POST", "/policy-list-shape", {"shape": "array"})
+    restore_shared_server(request, *COMMON_RESTORE, ("POST", "/policy-list-shape", {"shape": "array"}))

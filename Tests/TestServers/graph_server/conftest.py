@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from graph_harness import SEEDED_APPS, UNOWNED_APPS, ServerProcess, graph_client
+from loopback_harness import COMMON_RESTORE, restore_shared_server
 
 
 @pytest.fixture(scope="session")
@@ -18,13 +19,8 @@ def server():
 def _restore_server(request):
     """Tests that inject faults or spoil the admin secret leave the shared server as they found it."""
     yield
-    if "server" in request.fixturenames:
-        srv = request.getfixturevalue("server")
-        srv.control("DELETE", "/faults")
-        srv.control("POST", "/admin-secret", {"state": "valid"})
-        srv.control("POST", "/clock", {"offset_seconds": 0})
-        srv.control("POST", "/latency", {"ms": 0})
-        srv.control("POST", "/propagation", {"ms": 0})
+    restore_shared_server(request, *COMMON_RESTORE, ("POST", "/admin-secret", {"state": "valid"}),
+                          ("POST", "/clock", {"offset_seconds": 0}), ("POST", "/propagation", {"ms": 0}))
 
 
 @pytest.fixture

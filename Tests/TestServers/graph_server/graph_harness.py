@@ -2,19 +2,16 @@
 /_control, Microsoft's msgraph-sdk for Graph itself."""
 
 import json
-import os
-import select
-import signal
-import subprocess
-import tempfile
+import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import loopback_harness  # noqa: E402  (ready line, log file, clean stop, raw HTTP)
+
+REPO = loopback_harness.REPO
 SERVER_SCRIPT = REPO / "scripts" / "graph-test-server"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 # The shared server's tenant (conftest.server); here so test modules need not import conftest.
@@ -23,18 +20,12 @@ UNOWNED_APPS = 3
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
-class ServerProcess:
-    """One server on loopback; its stderr goes to a file so a chatty log can never block it."""
+class ServerProcess(loopback_harness.LoopbackProcess):
+    """One server on loopback, through scripts/graph-test-server."""
 
     def __init__(self, *args, start_timeout=60):
-        self.log = tempfile.NamedTemporaryFile(prefix="graph-test-server-", suffix=".log", delete=False)
-        self._final_log = None
-        self.proc = subprocess.Popen(
-            [str(SERVER_SCRIPT), "--port", "0", *map(str, args)],
-            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL,
-        )
-        line = self._first_line(start_timeout)
-        self.info = json.loads(line)
+        super().__init__(SERVER_SCRIPT.name, *args, start_timeout=start_timeout)
+        self.assert_one_line()
         self.authority = self.info["authority"]
         self.graph = self.info["graph"]
         self.tenant = self.info["tenant"]
@@ -42,48 +33,9 @@ class ServerProcess:
         self.control_url = self.info["control"]
         self.token_url = f"{self.authority}/{self.tenant}/oauth2/v2.0/token"
 
-    def _first_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        buf = b""
-        while b"\n" not in buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"server did not start; log:\n{self.log_text()}")
-            ready, _, _ = select.select([self.proc.stdout], [], [], left)
-            if ready:
-                chunk = os.read(self.proc.stdout.fileno(), 65536)
-                if not chunk:
-                    continue
-                buf += chunk
-        first, _, rest = buf.partition(b"\n")
-        assert rest == b"", f"server printed more than one line on stdout: {rest!r}"
-        return first.decode()
-
     @property
     def admin_secret(self):
         return Path(self.info["client_secret_file"]).read_text()
-
-    def log_text(self):
-        if self._final_log is not None:
-            return self._final_log
-        return Path(self.log.name).read_text(errors="replace")
-
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        if self._final_log is None:
-            # Keep the log in memory for assertions and leave nothing behind in /tmp.
-            self._final_log = self.log_text()
-            self.log.close()
-            Path(self.log.name).unlink(missing_ok=True)
-        return self.proc.returncode
 
     # ---- raw HTTP ----------------------------------------------------------------------------
 
@@ -125,12 +77,7 @@ def http(method, url, body=None, form=None, headers=None, timeout=60):
         hdrs["Content-Type"] = "application/json"
     # Percent-encode what a browser would (spaces in $filter), leaving OData's own punctuation alone.
     url = urllib.parse.quote(url, safe=":/?&=$,'()%#@!*+;~")
-    req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            status, resp_headers, raw = resp.status, resp.headers, resp.read()
-    except urllib.error.HTTPError as err:
-        status, resp_headers, raw = err.code, err.headers, err.read()
+    status, resp_headers, raw = loopback_harness.http(method, url, data, hdrs, timeout)
     text = raw.decode("utf-8", errors="replace")
     if not raw:
         payload = None

@@ -5,6 +5,7 @@ import shutil
 import pytest
 
 from kong_harness import SEEDED_APIS, ServerProcess
+from loopback_harness import COMMON_RESTORE, restore_shared_server
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,4 @@ def server(request):
 def _restore_server(request):
     """Tests that inject faults or latency leave the shared server as they found it."""
     yield
-    if "server" in request.fixturenames:
-        srv = request.getfixturevalue("server")
-        srv.control("DELETE", "/faults")
-        srv.control("POST", "/latency", {"ms": 0})
+    restore_shared_server(request, *COMMON_RESTORE)

@@ -3,6 +3,7 @@
 import pytest
 
 from tyk_harness import SEEDED_APIS, ServerProcess
+from loopback_harness import COMMON_RESTORE, restore_shared_server
 
 
 @pytest.fixture(scope="session")
@@ -16,8 +17,4 @@ def server():
 def _restore_server(request):
     """Tests that inject faults or slow the server leave the shared one as they found it."""
     yield
-    if "server" in request.fixturenames:
-        srv = request.getfixturevalue("server")
-        srv.control("DELETE", "/faults")
-        srv.control("POST", "/latency", {"ms": 0})
-        srv.control("POST", "/reload-delay", {"ms": 200})
+    restore_shared_server(request, *COMMON_RESTORE, ("POST", "/reload-delay", {"ms": 200}))

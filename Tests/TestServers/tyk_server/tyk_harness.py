@@ -2,9 +2,7 @@
 own OpenAPI document (contract/gateway-openapi-fragment.yaml, from Tyk's swagger.yml)."""
 
 import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import requests
@@ -13,10 +11,10 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_schema_validator import OAS30Validator
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "graph_server"))
-import graph_harness  # noqa: E402  (its process handling: ready line, log file, clean stop)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import loopback_harness  # noqa: E402  (ready line, log file, clean stop)
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = loopback_harness.REPO
 SERVER_SCRIPT = REPO / "scripts" / "tyk-test-server"
 FRAGMENT = Path(__file__).resolve().parent / "contract" / "gateway-openapi-fragment.yaml"
 SEEDED_APIS = 2500
@@ -40,15 +38,12 @@ def openapi():
     return _OPENAPI
 
 
-class ServerProcess(graph_harness.ServerProcess):
-    """One server on loopback, started and stopped as the Graph suite starts its server."""
+class ServerProcess(loopback_harness.LoopbackProcess):
+    """One server on loopback, through scripts/tyk-test-server."""
 
     def __init__(self, *args, start_timeout=60):
-        self.log = tempfile.NamedTemporaryFile(prefix="tyk-test-server-", suffix=".log", delete=False)
-        self._final_log = None
-        self.proc = subprocess.Popen([str(SERVER_SCRIPT), "--port", "0", *map(str, args)],
-                                     stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
-        self.info = json.loads(self._first_line(start_timeout))
+        super().__init__(SERVER_SCRIPT.name, *args, start_timeout=start_timeout)
+        self.assert_one_line()
         self.base = self.info["admin_url"]
         self.control_url = self.info["control"]
         self.session = requests.Session()

@@ -1,14 +1,12 @@
 """graph-test-server: start the server, print one JSON line naming how to reach it, serve until SIGTERM/SIGINT."""
 
 import argparse
-import json
 import os
-import shutil
-import signal
 import sys
-import tempfile
-import threading
 import uuid
+
+from loopback_server import cli as loopback_cli
+from loopback_server.private_file import write_private
 
 from . import certificates, seeding, secrets_store, state_file
 from .access_tokens import AccessTokens
@@ -23,29 +21,22 @@ KEY_FILE = "admin-private-key.pem"
 def _args(argv):
     p = argparse.ArgumentParser(prog="graph-test-server",
                                 description="Microsoft Graph v1.0 and Entra token endpoint stand-in on loopback.")
-    p.add_argument("--port", type=int, required=True, help="TCP port on 127.0.0.1; 0 picks a free one")
+    loopback_cli.port_argument(p)
     p.add_argument("--applications", type=int, default=0, metavar="N", help="applications the admin owns (app-00001...)")
     p.add_argument("--unowned-applications", type=int, default=0, metavar="K",
                    help="applications someone else owns: hidden from the list, 403 by id")
-    p.add_argument("--latency-ms", type=float, default=0, metavar="L", help="sleep before answering each request")
+    loopback_cli.latency_argument(p)
     p.add_argument("--state-dir", metavar="D", help="keep the tenant and the admin's files here across restarts")
     p.add_argument("--max-secret-lifetime-days", type=int, metavar="D",
                    help="tenant policy: addPassword refuses a longer secret lifetime")
     p.add_argument("--seed", help="make the tenant, app and key ids reproducible")
-    p.add_argument("--quiet", action="store_true", help="do not log each request on stderr")
+    loopback_cli.quiet_argument(p)
     args = p.parse_args(argv)
     if args.applications < 0 or args.unowned_applications < 0 or args.latency_ms < 0:
         p.error("counts and latency must not be negative")
     if args.max_secret_lifetime_days is not None and args.max_secret_lifetime_days < 1:
         p.error("--max-secret-lifetime-days must be at least 1")
     return args
-
-
-def _write_private(path, data: bytes, mode=0o600):
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(path, mode)  # the umask may have narrowed it, never widened; set it exactly
 
 
 def _new_tenant(args, files_dir):
@@ -56,31 +47,19 @@ def _new_tenant(args, files_dir):
                                int(not_before.timestamp()), int(not_after.timestamp()))
     seeding.seed_applications(directory, ids, admin, args.applications, args.unowned_applications)
     # The secret is written without a trailing newline so it can be read as-is.
-    _write_private(os.path.join(files_dir, SECRET_FILE), admin_secret.encode())
-    _write_private(os.path.join(files_dir, CERT_FILE), cert_pem, 0o644)
-    _write_private(os.path.join(files_dir, KEY_FILE), key_pem)
+    write_private(os.path.join(files_dir, SECRET_FILE), admin_secret.encode())
+    write_private(os.path.join(files_dir, CERT_FILE), cert_pem, 0o644)
+    write_private(os.path.join(files_dir, KEY_FILE), key_pem)
     del admin_secret
     return directory, AccessTokens(directory.tenant_id), admin, ids.new()
 
 
 def main(argv=None):
     args = _args(sys.argv[1:] if argv is None else argv)
-    # A parent that starts us from a thread with SIGTERM blocked (Swift concurrency, for one) passes that mask
-    # on; unblock it, or SIGTERM never arrives and the parent waits forever.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop = loopback_cli.stop_on_signals()
 
-    temp_dir = None
-    if args.state_dir:
-        files_dir = os.path.abspath(args.state_dir)
-        os.makedirs(files_dir, mode=0o700, exist_ok=True)
-    else:
-        files_dir = temp_dir = tempfile.mkdtemp(prefix="graph-test-server-")
-    state_path = os.path.join(files_dir, state_file.STATE_NAME)
-
-    try:
+    with loopback_cli.files_dir("graph-test-server", args.state_dir) as files_dir:
+        state_path = os.path.join(files_dir, state_file.STATE_NAME)
         if args.state_dir and os.path.exists(state_path):
             for name in (SECRET_FILE, CERT_FILE, KEY_FILE):
                 if not os.path.exists(os.path.join(files_dir, name)):
@@ -89,12 +68,11 @@ def main(argv=None):
         else:
             directory, tokens, admin, policy_id = _new_tenant(args, files_dir)
 
-        try:
-            server = GraphHTTPServer(("127.0.0.1", args.port), log_requests=not args.quiet)
-        except OSError as exc:
-            sys.stderr.write(f"graph-test-server: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}\n")
+        server = loopback_cli.listen("graph-test-server", args.port,
+                                     lambda address: GraphHTTPServer(address, log_requests=not args.quiet))
+        if server is None:
             return 1
-        authority = f"http://127.0.0.1:{server.server_address[1]}"
+        authority = loopback_cli.base_url(server)
         ctx = ServerContext(directory, tokens, admin, authority, policy_id or str(uuid.uuid4()),
                             args.max_secret_lifetime_days, args.latency_ms)
         server.attach(ctx)
@@ -102,9 +80,7 @@ def main(argv=None):
         if persister:
             persister.start()
 
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-        thread.start()
-        print(json.dumps({
+        loopback_cli.serve(server, stop, {
             "authority": authority,
             "graph": ctx.graph_base,
             "tenant": directory.tenant_id,
@@ -113,15 +89,7 @@ def main(argv=None):
             "certificate_file": os.path.join(files_dir, CERT_FILE),
             "private_key_file": os.path.join(files_dir, KEY_FILE),
             "control": authority + "/_control",
-        }), flush=True)
-
-        while not stop.wait(0.5):
-            pass
-        server.shutdown()
-        server.server_close()
+        })
         if persister:
             persister.stop()
         return 0
-    finally:
-        if temp_dir:
-            shutil.rmtree(temp_dir, ignore_errors=True)

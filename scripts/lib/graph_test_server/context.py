@@ -2,10 +2,11 @@
 
 import threading
 
+from loopback_server.faults import Faults
+from loopback_server.stats import Stats
+
 from . import secrets_store, timefmt
 from .directory import PasswordCredential
-from .faults import Faults
-from .stats import Stats
 
 
 class AdminIdentity:

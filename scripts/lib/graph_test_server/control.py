@@ -1,48 +1,18 @@
-"""/_control: knobs for tests, not part of Graph and needing no token."""
+"""/_control: knobs for tests, not part of Graph and needing no token. Health, faults, statistics and
+latency are the loopback servers' shared knobs (loopback_server.control)."""
 
-import json
+from loopback_server import control as shared_control
+from loopback_server.control import problem as _problem
 
 from . import timefmt
-from .faults import FaultSpecError
 from .replies import Reply, plain_json
 
 
-def _body(raw: bytes):
-    if not raw.strip():
-        return {}
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
-def _problem(status, message):
-    return plain_json(status, {"error": message})
-
-
 def handle(ctx, method, path, raw_body) -> Reply:
-    route = path.rstrip("/")[len("/_control"):] or "/"
-    body = _body(raw_body)
-    if body is None:
-        return _problem(400, "body is not JSON")
+    return shared_control.handle(ctx, method, path, raw_body, lambda route, body: _own(ctx, method, route, body))
 
-    if route == "/health" and method == "GET":
-        return plain_json(200, {"ok": True})
 
-    if route == "/faults":
-        if method == "GET":
-            return plain_json(200, {"faults": ctx.faults.list()})
-        if method == "DELETE":
-            ctx.faults.clear()
-            return Reply(204)
-        if method == "POST":
-            specs = body if isinstance(body, list) else [body]
-            try:
-                added = [ctx.faults.add(spec).as_json() for spec in specs]
-            except FaultSpecError as exc:
-                return _problem(400, str(exc))
-            return plain_json(201, {"faults": added})
-
+def _own(ctx, method, route, body):
     if route == "/admin-secret" and method == "POST":
         try:
             return plain_json(200, ctx.set_admin_secret_state(body.get("state") if isinstance(body, dict) else None))
@@ -51,23 +21,10 @@ def handle(ctx, method, path, raw_body) -> Reply:
         except LookupError as exc:
             return _problem(409, str(exc))
 
-    if route == "/stats" and method == "GET":
-        return plain_json(200, ctx.stats.snapshot())
-    if route == "/reset-stats" and method == "POST":
-        ctx.stats.reset()
-        return Reply(204)
-
-    if route == "/latency" and method == "POST":
-        ms = body.get("ms") if isinstance(body, dict) else None
-        if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= 600_000:
-            return _problem(400, "'ms' must be a number from 0 to 600000")
-        ctx.latency_ms = ms
-        return plain_json(200, {"ms": ms})
-
     if route == "/propagation" and method == "POST":
-        ms = body.get("ms") if isinstance(body, dict) else None
-        if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= 600_000:
-            return _problem(400, "'ms' must be a number from 0 to 600000")
+        ms = shared_control.milliseconds(body)
+        if ms is None:
+            return _problem(400, shared_control.LATENCY_PROBLEM)
         ctx.propagation_ms = ms
         return plain_json(200, {"ms": ms})
 
@@ -91,4 +48,4 @@ def handle(ctx, method, path, raw_body) -> Reply:
         ctx.tokens.revoke_all()
         return Reply(204)
 
-    return _problem(404, f"no control endpoint {method} {path}")
+    return None

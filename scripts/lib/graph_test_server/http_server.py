@@ -6,13 +6,10 @@ carry a secret) and status. Bodies are never logged.
 """
 
 import json
-import socket
-import struct
 import sys
-import time
-import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback_server.http_server import LoopbackHTTPServer, LoopbackRequestHandler, with_query_names
 
 from . import control, errors, timefmt
 from .errors import GraphError, TokenError
@@ -20,7 +17,6 @@ from .graph_api import GraphApi, GraphRequest, route_name
 from .replies import Reply, plain_json
 from .token_endpoint import TokenEndpoint, openid_configuration
 
-MAX_BODY = 16 * 1024 * 1024
 _GRAPH_FAULT_BODIES = {
     429: ("TooManyRequests", "Please retry again later.",
           {"code": "429", "message": "Please retry after", "status": "429"}),
@@ -32,15 +28,8 @@ _GRAPH_FAULT_BODIES = {
 }
 
 
-class _BadBody(Exception):
-    pass
-
-
-class GraphHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    # Parallel clients open many connections at once; the default backlog of 5 drops them.
-    request_queue_size = 1024
+class GraphHTTPServer(LoopbackHTTPServer):
+    name = "graph-test-server"
 
     def __init__(self, address, log_requests=True):
         self.log_requests = log_requests
@@ -53,77 +42,36 @@ class GraphHTTPServer(ThreadingHTTPServer):
         self.graph = GraphApi(ctx)
         self.token_endpoint = TokenEndpoint(ctx)
 
-    def handle_error(self, request, client_address):
-        # A client that hangs up mid-answer is routine here; no traceback on stderr.
-        exc = sys.exc_info()[1]
-        if not isinstance(exc, (ConnectionError, socket.timeout, TimeoutError)):
-            sys.stderr.write(f"graph-test-server: connection error {type(exc).__name__}\n")
 
-
-class GraphRequestHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class GraphRequestHandler(LoopbackRequestHandler):
     server_version = "graph-test-server"
-    sys_version = ""
-    # Idle keep-alive connections give their thread back after this long.
-    timeout = 120
-    # Headers and body leave in one write; with unbuffered writes plus Nagle and delayed ACKs a
-    # keep-alive client waited ~40 ms for every answer.
-    wbufsize = 256 * 1024
-
-    def setup(self):
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def do_GET(self):
-        self._dispatch()
-
-    do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = do_OPTIONS = do_GET
-
-    def version_string(self):
-        return self.server_version
-
-    def log_message(self, format, *args):
-        pass  # replaced by _log, which never prints query values
+    do_HEAD = do_OPTIONS = LoopbackRequestHandler.do_GET
 
     # ---- dispatch ----------------------------------------------------------------------------
 
     def _dispatch(self):
-        started = time.monotonic()
-        ctx = self.server.ctx
-        method = self.command
-        split = urllib.parse.urlsplit(self.path)
-        raw_path, raw_query = split.path, split.query
-        path = urllib.parse.unquote(raw_path)
         self.request_id = str(uuid.uuid4())
         self.client_request_id = self.headers.get("client-request-id")
-        try:
-            body = self._read_body()
-        except _BadBody as problem:
-            self.close_connection = True
-            self._send(plain_json(400, {"error": str(problem)}), kind="other")
-            self._log(method, raw_path, raw_query, 400, started)
-            return
+        super()._dispatch()
 
-        if path == "/_control" or path.startswith("/_control/"):
-            reply = control.handle(ctx, method, path, body)
-            self._send(reply, kind="control")
-            self._log(method, raw_path, raw_query, reply.status, started)
-            return
+    def _refuse_body(self, problem):
+        self._send(plain_json(400, {"error": str(problem)}), kind="other")
+        return 400
 
+    def _control(self, path, body):
+        reply = control.handle(self.server.ctx, self.command, path, body)
+        self._send(reply, kind="control")
+        return reply.status
+
+    def _serve(self, path, raw_query, body):
+        ctx = self.server.ctx
+        method = self.command
         kind, route, tenant = _classify(method, path)
-        if ctx.latency_ms:
-            time.sleep(ctx.latency_ms / 1000.0)
-        fault = ctx.faults.take(method, path)
-        if fault and fault.kind == "delay":
-            time.sleep(fault.delay_ms / 1000.0)
-            fault = None
+        fault = self._wait_and_take_fault(ctx.latency_ms, ctx.faults, method, path)
         if fault and fault.kind == "reset":
             ctx.stats.record(route, 0)
-            # Linger 0 makes the close an RST, as a dropped connection looks to a client.
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self._log(method, raw_path, raw_query, 0, started)
-            return
+            self._reset_connection()
+            return 0
         if fault and fault.kind == "status":
             reply = self._fault_reply(fault, kind)
         elif fault and fault.kind == "non_json":
@@ -133,7 +81,7 @@ class GraphRequestHandler(BaseHTTPRequestHandler):
             reply = self._answer(kind, method, path, raw_query, tenant, body)
         ctx.stats.record(route, reply.status)
         self._send(reply, kind=kind, truncate=bool(fault and fault.kind == "truncate"))
-        self._log(method, raw_path, raw_query, reply.status, started)
+        return reply.status
 
     def _answer(self, kind, method, path, raw_query, tenant, body) -> Reply:
         server = self.server
@@ -190,75 +138,23 @@ class GraphRequestHandler(BaseHTTPRequestHandler):
     def _correlation_id(self):
         return self.client_request_id or self.request_id
 
-    def _read_body(self) -> bytes:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks, total = [], 0
-            while True:
-                line = self.rfile.readline(1024)
-                try:
-                    size = int(line.split(b";")[0].strip(), 16)
-                except ValueError:
-                    raise _BadBody("malformed chunked body") from None
-                if size == 0:
-                    while self.rfile.readline(1024).strip():
-                        pass  # trailers
-                    return b"".join(chunks)
-                total += size
-                if total > MAX_BODY:
-                    raise _BadBody("body too large")
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline(1024)
-        length = self.headers.get("Content-Length")
-        if not length:
-            return b""
-        try:
-            n = int(length)
-        except ValueError:
-            raise _BadBody("bad Content-Length") from None
-        if n < 0 or n > MAX_BODY:
-            raise _BadBody("body too large")
-        return self.rfile.read(n)
-
     def _send(self, reply: Reply, kind, truncate=False):
-        try:
-            self.send_response(reply.status)
-            self.send_header("request-id", self.request_id)
-            self.send_header("client-request-id", self._client_request_id())
-            if kind == "graph":
-                self.send_header("x-ms-ags-diagnostic", json.dumps(
-                    {"ServerInfo": {"DataCenter": "Loopback", "Slice": "E", "Ring": "0", "ScaleUnit": "000",
-                                    "RoleInstance": "graph-test-server"}}))
-                self.send_header("Cache-Control", "no-cache")
-                if reply.content_type and reply.content_type.startswith("application/json;odata"):
-                    self.send_header("OData-Version", "4.0")
-            elif kind in ("token", "openid"):
-                self.send_header("x-ms-request-id", self.request_id)
-                self.send_header("Cache-Control", "no-store, no-cache")
-                self.send_header("Pragma", "no-cache")
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            if reply.status != 204 and reply.status >= 200:
-                if reply.content_type:
-                    self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(reply.body)))
-            if truncate:
-                self.send_header("Connection", "close")
-                self.close_connection = True
-            self.end_headers()
-            if self.command != "HEAD" and reply.status != 204:
-                self.wfile.write(reply.body[: len(reply.body) // 2] if truncate else reply.body)
-            self.wfile.flush()
-        except (ConnectionError, socket.timeout):
-            self.close_connection = True
+        headers = [("request-id", self.request_id), ("client-request-id", self._client_request_id())]
+        if kind == "graph":
+            headers.append(("x-ms-ags-diagnostic", json.dumps(
+                {"ServerInfo": {"DataCenter": "Loopback", "Slice": "E", "Ring": "0", "ScaleUnit": "000",
+                                "RoleInstance": "graph-test-server"}})))
+            headers.append(("Cache-Control", "no-cache"))
+            if reply.content_type and reply.content_type.startswith("application/json;odata"):
+                headers.append(("OData-Version", "4.0"))
+        elif kind in ("token", "openid"):
+            headers += [("x-ms-request-id", self.request_id), ("Cache-Control", "no-store, no-cache"),
+                        ("Pragma", "no-cache")]
+        self._write_reply(reply, headers, truncate)
 
-    def _log(self, method, raw_path, raw_query, status, started):
-        if not self.server.log_requests:
-            return
-        names = [urllib.parse.unquote(p.split("=", 1)[0]) for p in raw_query.split("&") if p]
-        shown = raw_path + ("?" + "&".join(names) if names else "")
-        elapsed = (time.monotonic() - started) * 1000
-        sys.stderr.write(f"{timefmt.format_inner_error_date(timefmt.now_ticks())} {method} {shown} {status} "
-                         f"{elapsed:.0f}ms\n")
+    def _log(self, split, status, started):
+        self._write_log(self.command, with_query_names(split.path, split.query), status, started,
+                        stamp=timefmt.format_inner_error_date(timefmt.now_ticks()))
 
 
 def _classify(method, path):

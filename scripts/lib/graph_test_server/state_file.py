@@ -7,8 +7,9 @@ and a rename so a crash never leaves half a file.
 
 import base64
 import json
-import os
 import threading
+
+from loopback_server.private_file import write_private_atomically
 
 from .access_tokens import AccessTokens
 from .certificates import thumbprints
@@ -88,16 +89,6 @@ def load(path):
     return directory, tokens, admin, state["policyId"]
 
 
-def write_atomically(path, state: dict):
-    tmp = path + ".tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(state, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 class Persister:
     def __init__(self, path, ctx):
         self.path = path
@@ -120,7 +111,7 @@ class Persister:
         if version == self.saved_version:
             return
         state = snapshot(ctx.directory, ctx.tokens, ctx.admin, ctx.policy_id)
-        write_atomically(self.path, state)
+        write_private_atomically(self.path, json.dumps(state).encode())
         self.saved_version = version
 
     def stop(self):

@@ -1,44 +1,26 @@
-"""/_control: knobs for tests, outside Kong's namespace and needing no admin token."""
+"""/_control: knobs for tests, outside Kong's namespace and needing no admin token. Health, faults and
+statistics are the loopback servers' shared knobs (loopback_server.control)."""
 
-import json
-
-from graph_test_server.faults import FaultSpecError
-from graph_test_server.replies import Reply, plain_json
+from loopback_server import control as shared_control
+from loopback_server.control import problem
+from loopback_server.replies import Reply, plain_json
 
 
 def handle(ctx, method, path, raw_body) -> Reply:
-    route = path.rstrip("/")[len("/_control"):] or "/"
-    try:
-        body = json.loads(raw_body.decode("utf-8")) if raw_body.strip() else {}
-    except (ValueError, UnicodeDecodeError):
-        return plain_json(400, {"error": "body is not JSON"})
+    return shared_control.handle(ctx, method, path, raw_body, lambda route, body: _own(ctx, method, route, body))
 
-    if route == "/health" and method == "GET":
-        return plain_json(200, {"ok": True})
-    if route == "/faults":
-        if method == "GET":
-            return plain_json(200, {"faults": ctx.faults.list()})
-        if method == "DELETE":
-            ctx.faults.clear()
-            return Reply(204)
-        if method == "POST":
-            try:
-                added = [ctx.faults.add(spec).as_json() for spec in (body if isinstance(body, list) else [body])]
-            except FaultSpecError as exc:
-                return plain_json(400, {"error": str(exc)})
-            return plain_json(201, {"faults": added})
+
+def _own(ctx, method, route, body):
+    # Kong's latency has no upper bound, and its statistics reset by DELETE.
     if route == "/latency" and method == "POST":
         ms = body.get("ms") if isinstance(body, dict) else None
         if isinstance(ms, bool) or not isinstance(ms, (int, float)) or ms < 0:
-            return plain_json(400, {"error": "'ms' must be a number of milliseconds, 0 or more"})
+            return problem(400, "'ms' must be a number of milliseconds, 0 or more")
         ctx.latency_ms = ms
         return plain_json(200, {"ms": ms})
-    if route == "/stats":
-        if method == "GET":
-            return plain_json(200, ctx.stats.snapshot())
-        if method == "DELETE":
-            ctx.stats.reset()
-            return Reply(204)
+    if route == "/stats" and method == "DELETE":
+        ctx.stats.reset()
+        return Reply(204)
     if route == "/counts" and method == "GET":
         return plain_json(200, ctx.counts())
-    return plain_json(404, {"error": f"no control endpoint {method} {path}"})
+    return None

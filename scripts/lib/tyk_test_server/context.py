@@ -1,7 +1,7 @@
 """Everything a request handler needs: the gateway's state, the admin secret, faults, statistics, latency."""
 
-from graph_test_server.faults import Faults
-from graph_test_server.stats import Stats
+from loopback_server.faults import Faults
+from loopback_server.stats import Stats
 
 from .gateway_state import GatewayState
 from .reloader import Reloader

@@ -2,7 +2,7 @@
 
 import json
 
-from graph_test_server.replies import Reply
+from loopback_server.replies import Reply
 
 # gateway/server.go checkIsAPIOwner
 BAD_SECRET = "Attempted administrative access with invalid or missing key!"
