@@ -2,14 +2,9 @@ import Foundation
 import NIOHTTP1
 
 /// The connected app's access token (client credentials at Access Management's token endpoint, JSON body as the
-/// official Terraform provider sends it): kept until shortly before `expires_in`, fetched once however many calls
-/// want it at the same moment. The app's secret goes only into that request's body.
-actor AnypointAccessTokens {
-    private struct Cached {
-        let value: String
-        let refreshAt: Date
-    }
-
+/// official Terraform provider sends it), kept by an `AccessTokenCache`. The app's secret goes only into that
+/// request's body.
+struct AnypointAccessTokens: Sendable {
     private struct TokenRequest: Encodable {
         let client_id: String
         let client_secret: String
@@ -21,37 +16,22 @@ actor AnypointAccessTokens {
         let expires_in: Double?
     }
 
-    private let endpoints: AnypointEndpoints
-    private let clientId: String
-    private let credential: AdminCredential
-    private let http: PeerHTTPClient
-    private var cached: Cached?
-    private var pending: Task<Cached, any Error>?
+    private let cache: AccessTokenCache
 
     init(endpoints: AnypointEndpoints, clientId: String, credential: AdminCredential, http: PeerHTTPClient) {
-        self.endpoints = endpoints
-        self.clientId = clientId
-        self.credential = credential
-        self.http = http
+        cache = AccessTokenCache {
+            try await Self.fetch(endpoints: endpoints, clientId: clientId, credential: credential, http: http)
+        }
     }
 
-    func current() async throws -> String {
-        if let cached, Date() < cached.refreshAt { return cached.value }
-        if let pending { return try await pending.value.value }
-        let task = Task { try await self.fetch() }
-        pending = task
-        defer { pending = nil }
-        let fresh = try await task.value
-        cached = fresh
-        return fresh.value
-    }
+    func current() async throws -> String { try await cache.current() }
 
-    /// Forgets `token` after API Manager refused it (revoked, or expired early), unless a newer one replaced it.
-    func discard(_ token: String) {
-        if cached?.value == token { cached = nil }
-    }
+    /// After API Manager refused `token` (revoked, or expired early).
+    func discard(_ token: String) async { await cache.discard(token) }
 
-    private func fetch() async throws -> Cached {
+    private static func fetch(
+        endpoints: AnypointEndpoints, clientId: String, credential: AdminCredential, http: PeerHTTPClient
+    ) async throws -> AccessTokenCache.Token {
         let purpose = "getting a token for connected app \(clientId)"
         guard !clientId.isEmpty else {
             throw AnypointCredentialRefused(
@@ -84,9 +64,8 @@ actor AnypointAccessTokens {
         guard !token.access_token.isEmpty else {
             throw http.peer.failure("\(purpose): HTTP 200 with an empty access_token (client-request-id \(response.requestId))")
         }
-        // Anypoint's tokens last an hour (expires_in 3600); renew five minutes early, or halfway for a short one.
-        let lifetime = max(0, token.expires_in ?? 300)
-        return Cached(value: token.access_token, refreshAt: started + lifetime - min(300, lifetime / 2))
+        // Anypoint's tokens last an hour (expires_in 3600).
+        return AccessTokenCache.Token(value: token.access_token, issuedAt: started, expiresIn: token.expires_in)
     }
 }
 
