@@ -16,25 +16,9 @@ public final class SandboxGateway: GatewayAdapter {
     public init(stateFile: String, mapping: any GatewayPolicyMapping, create: Bool = false) throws {
         self.stateFile = stateFile
         self.mapping = mapping
-        let exists = FileManager.default.fileExists(atPath: stateFile)
-        if !exists {
-            guard create else {
-                throw ClienteleError.gateway(
-                    "sandbox gateway state \(stateFile) is missing: rebuild the demo with `clientele demo --reset`")
-            }
-            try PrivateFile.makeDirectory((stateFile as NSString).deletingLastPathComponent)
-            try PrivateFile.createEmpty(stateFile)
-        }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.label = "sandbox-gateway"
-        do {
-            store = try DatabaseQueue(path: stateFile, configuration: configuration)
-            let migrator = Self.migrator
-            if try store.read({ db in try !migrator.hasCompletedMigrations(db) }) { try migrator.migrate(store) }
-        } catch {
-            throw ClienteleError.gateway("sandbox gateway state \(stateFile): \(Registry.describe(error))")
-        }
+        store = try SandboxStateFile.open(
+            stateFile, create: create, label: "sandbox-gateway", migrator: Self.migrator, what: "sandbox gateway state",
+            failure: ClienteleError.gateway)
     }
 
     static var migrator: DatabaseMigrator {

@@ -20,31 +20,9 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
         self.stateFile = stateFile
         self.profile = profile
         self.clock = clock
-        let exists = FileManager.default.fileExists(atPath: stateFile)
-        if !exists {
-            guard create else {
-                throw ClienteleError.identityProvider(
-                    "sandbox IdP state \(stateFile) is missing: rebuild the demo with `clientele demo --reset`")
-            }
-            try PrivateFile.makeDirectory((stateFile as NSString).deletingLastPathComponent)
-            try PrivateFile.createEmpty(stateFile)
-        }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.label = "sandbox-idp"
-        do {
-            // A queue, like the registry's: opening a pool writes to the file even when nothing else does.
-            store = try DatabaseQueue(path: stateFile, configuration: configuration)
-            if !exists {
-                try store.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            }
-            let migrator = Self.migrator
-            if try store.read({ db in try !migrator.hasCompletedMigrations(db) }) {
-                try migrator.migrate(store)
-            }
-        } catch {
-            throw ClienteleError.identityProvider("sandbox IdP state \(stateFile): \(Registry.describe(error))")
-        }
+        store = try SandboxStateFile.open(
+            stateFile, create: create, label: "sandbox-idp", migrator: Self.migrator, what: "sandbox IdP state",
+            failure: ClienteleError.identityProvider)
     }
 
     static var migrator: DatabaseMigrator {
