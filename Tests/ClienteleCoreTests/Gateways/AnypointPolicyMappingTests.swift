@@ -11,16 +11,11 @@ import Testing
     let billing = RemoteAPI(remoteId: "18813", name: "billing", detail: "billing-api 1.0.0")
 
     func assignment(_ kind: PolicyKind, _ pairs: [String], api: String = "", position: Int = 1) throws -> PolicyAssignment {
-        PolicyAssignment(
-            environmentId: 1, policy: kind, api: api,
-            configuration: try PolicyCatalog.schema(for: kind).validate(pairs: pairs), position: position,
-            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+        try validatedAssignment(kind, pairs, api: api, position: position)
     }
 
     func element(_ kind: PolicyKind, _ pairs: [String]) throws -> GatewayPolicy {
-        let elements = try mapping.desired([try assignment(kind, pairs)], on: [orders], scope: scope)
-        #expect(elements.count == 1)
-        return try #require(elements.first)
+        try onlyElement(of: mapping, for: try assignment(kind, pairs), on: orders, scope: scope)
     }
 
     func line(_ body: () throws -> Void) -> String {

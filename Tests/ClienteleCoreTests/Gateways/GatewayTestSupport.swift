@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Synchronization
 @testable import ClienteleCore
 
@@ -113,4 +114,23 @@ final class GatewayFixture {
     func actions(_ name: String) throws -> Int {
         try registry.auditEvents(mentioning: "", limit: 10_000).filter { $0.action == name }.count
     }
+}
+
+/// An assignment in environment 1 whose configuration the catalog has validated, for the mappings' tests.
+func validatedAssignment(_ kind: PolicyKind, _ pairs: [String], api: String = "", position: Int = 1) throws
+    -> PolicyAssignment
+{
+    PolicyAssignment(
+        environmentId: 1, policy: kind, api: api,
+        configuration: try PolicyCatalog.schema(for: kind).validate(pairs: pairs), position: position,
+        createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+}
+
+/// The one element `mapping` makes of `assignment` on `api`.
+func onlyElement(
+    of mapping: any GatewayPolicyMapping, for assignment: PolicyAssignment, on api: RemoteAPI, scope: GatewayScope
+) throws -> GatewayPolicy {
+    let elements = try mapping.desired([assignment], on: [api], scope: scope)
+    try #require(elements.count == 1)
+    return elements[0]
 }

@@ -10,16 +10,11 @@ import Testing
     let billing = RemoteAPI(remoteId: "c3d4", name: "billing")
 
     func assignment(_ kind: PolicyKind, _ pairs: [String], api: String = "", position: Int = 1) throws -> PolicyAssignment {
-        PolicyAssignment(
-            environmentId: 1, policy: kind, api: api,
-            configuration: try PolicyCatalog.schema(for: kind).validate(pairs: pairs), position: position,
-            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+        try validatedAssignment(kind, pairs, api: api, position: position)
     }
 
     func element(_ kind: PolicyKind, _ pairs: [String]) throws -> GatewayPolicy {
-        let elements = try mapping.desired([try assignment(kind, pairs)], on: [orders], scope: scope)
-        try #require(elements.count == 1)
-        return elements[0]
+        try onlyElement(of: mapping, for: try assignment(kind, pairs), on: orders, scope: scope)
     }
 
     func line(_ body: () throws -> Void) -> String {
