@@ -13,6 +13,8 @@ public struct GatewayInspection: Sendable {
     public var observed: [GatewayPolicy]
     public var differences: [GatewayDifference]
     public var mapping: any GatewayPolicyMapping
+    /// An apply that stopped before it finished, when there is one (`policy apply` resumes it).
+    public var unfinishedApply: Int64? = nil
 
     /// What `policy apply` would do now, in order.
     public var steps: [GatewayStep] { GatewayComparison.steps(for: differences, mapping: mapping) }

@@ -45,6 +45,7 @@ public final class GatewayPolicyService: Sendable {
                 mapping: adapter.mapping)
             if let open = try registry.openPolicyApply(environmentId: environment.id!) {
                 inspection.markNotLoaded(writtenBy: open)
+                inspection.unfinishedApply = open.id
             }
             if recordsReads {
                 try registry.recordObservation(GatewayObservation(
@@ -76,10 +77,9 @@ public final class GatewayPolicyService: Sendable {
             let gatewayName = (try? registry.boundGateway(of: environment))?.name ?? ""
             do {
                 let inspection = try await inspect(environment: environment.name)
-                let pending = try registry.openPolicyApply(environmentId: environment.id!)
                 reports.append(GatewayDriftReport(
                     environment: environment.name, gateway: gatewayName, inspection: inspection,
-                    unfinishedApply: pending?.id))
+                    unfinishedApply: inspection.unfinishedApply))
             } catch {
                 reports.append(GatewayDriftReport(
                     environment: environment.name, gateway: gatewayName, inspection: nil,
