@@ -26,6 +26,32 @@ public protocol GatewayAdapter: Sendable {
     /// The environment's state as a file another tool reads (Kong: a decK file). Throws one line where the
     /// gateway has no such format.
     func export(_ format: GatewayExportFormat, apis: [RemoteAPI], in scope: GatewayScope) async throws -> String
+
+    // MARK: The client side
+
+    /// Every client application the gateway holds, every page read, with its credentials' metadata and its
+    /// contracts (see `RemoteGatewayApp`).
+    func clientApps() async throws -> [RemoteGatewayApp]
+
+    /// The copy of an OAuth client secret the gateway shows for `app` under `clientId` (Anypoint's and Tyk's
+    /// client secret, a Kong OAuth2 credential's `client_secret`), read fresh; nil where it shows none (hashed,
+    /// or no such client id on the app). Only ever handed to an IdP's `verify`, never kept.
+    func secretCopy(of app: RemoteGatewayApp, clientId: String) async throws -> SecretText?
+
+    /// The gateway as the holder of the secrets it validates itself, behind the shape IdPs have, so sync,
+    /// expiry and the rotation state machine treat them as they treat an IdP's. Each `RemoteClient` it reports
+    /// is one set of gateway-held secrets that rotate together:
+    /// - Kong: per consumer, its key-auth keys (`clientId` "<consumer id>/key-auth") and its OAuth2 credentials
+    ///   ("<consumer id>/oauth2"); `objectId` the consumer id; a secret's `keyId` is the credential id. Overlap:
+    ///   a rotation adds a credential and deletes the old one after the grace period.
+    /// - Tyk: per OAuth client (`clientId` its client id, `objectId` its API id); one secret, `keyId` its
+    ///   `SecretFingerprint`; no overlap (the rotate endpoint replaces the secret).
+    /// - Anypoint: per client application (`clientId` its client id, `objectId` the application id); one
+    ///   secret, `keyId` its fingerprint; no overlap (secret reset). Sync leaves out an application whose client
+    ///   id is an IdP's client: that secret is the IdP's.
+    /// Verification reads the credential back from the gateway. `register` and `deleteClient` are refused in one
+    /// line: apps are made and removed at the gateway.
+    func credentialHolder() -> any IdentityProviderAdapter
 }
 
 extension GatewayAdapter {

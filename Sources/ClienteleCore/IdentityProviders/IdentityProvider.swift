@@ -29,6 +29,13 @@ public struct IdentityProvider: Codable, Sendable, Hashable, Identifiable {
 
 public enum IdentityProviderKind: String, Codable, Sendable, CaseIterable {
     case entra, oidc, sandbox
+    /// A gateway as the holder of the secrets it validates itself (Kong key-auth keys and OAuth2 credentials,
+    /// Tyk OAuth clients, Anypoint client-id-enforcement applications). Made with the gateway (`gateway add`)
+    /// and named after it, so those secrets sync, expire and rotate exactly as an IdP's do.
+    case gateway
+
+    /// The kinds `idp add` makes; a gateway's holder comes with the gateway.
+    public static let addable: [IdentityProviderKind] = [.entra, .oidc, .sandbox]
 }
 
 /// Non-secret settings. Each kind uses its own subset; the rest stay nil.
@@ -54,13 +61,16 @@ public struct IdentityProviderSettings: Codable, Sendable, Hashable {
     public var secretReplicationWait: DurationText?
     /// OIDC: which RFC 7591/7592 operations the provider supports, as the last `idp check` found; nil until then.
     public var clientManagement: ClientManagementSupport?
+    /// Gateway: the row id of the gateway whose held secrets this is.
+    public var gatewayId: Int64?
 
     public init(
         tenant: String? = nil, adminClientId: String? = nil, authority: String? = nil, graph: String? = nil,
         issuer: String? = nil, scopes: [String]? = nil, sandboxStateFile: String? = nil,
         sandboxProfile: SandboxProfile? = nil, secretReplicationWait: DurationText? = nil,
-        clientManagement: ClientManagementSupport? = nil
+        clientManagement: ClientManagementSupport? = nil, gatewayId: Int64? = nil
     ) {
+        self.gatewayId = gatewayId
         self.secretReplicationWait = secretReplicationWait
         self.clientManagement = clientManagement
         self.tenant = tenant

@@ -12,11 +12,21 @@ public protocol IdentityProviderAdapters: Sendable {
 public final class StandardAdapters: IdentityProviderAdapters {
     let registryPath: String
     let clock: ClienteleClock
+    let gateways: GatewayHolders?
     private let cache = Mutex<[Int64: any IdentityProviderAdapter]>([:])
 
-    public init(registryPath: String, clock: ClienteleClock) {
+    /// `gateways` is how a gateway's held secrets are reached; without it an IdP of kind `gateway` is refused in
+    /// one line (the callers that never meet one, such as the console benchmark, need not build it).
+    public init(registryPath: String, clock: ClienteleClock, gateways: GatewayHolders? = nil) {
         self.registryPath = registryPath
         self.clock = clock
+        self.gateways = gateways
+    }
+
+    /// Every adapter a process over `registry` needs, gateways' held secrets included.
+    public convenience init(registry: Registry, gatewayAdapters: any GatewayAdapters) {
+        self.init(registryPath: registry.path, clock: registry.clock,
+                  gateways: GatewayHolders(gateway: { try registry.gateway(id: $0) }, adapters: gatewayAdapters))
     }
 
     public func adapter(for idp: IdentityProvider) throws -> any IdentityProviderAdapter {
@@ -43,6 +53,12 @@ public final class StandardAdapters: IdentityProviderAdapters {
                     ?? EntraIdentityProvider.defaultSecretPropagation)
         case .oidc:
             return try OIDCIdentityProvider.standard(idp, registryPath: registryPath, clock: clock)
+        case .gateway:
+            guard let gateways, let gatewayId = idp.settings.gatewayId else {
+                throw ClienteleError.identityProvider(
+                    "'\(idp.name)' holds a gateway's secrets, and this command does not reach gateways")
+            }
+            return try gateways.adapters.adapter(for: gateways.gateway(gatewayId)).credentialHolder()
         }
     }
 
@@ -50,5 +66,16 @@ public final class StandardAdapters: IdentityProviderAdapters {
     static func resolve(_ path: String, besideRegistry registry: String) -> String {
         if path.hasPrefix("/") { return path }
         return URL(fileURLWithPath: registry).deletingLastPathComponent().appendingPathComponent(path).path
+    }
+}
+
+/// How `StandardAdapters` reaches the secrets a gateway holds: the gateway's record by row id, and its adapter.
+public struct GatewayHolders: Sendable {
+    public let gateway: @Sendable (Int64) throws -> Gateway
+    public let adapters: any GatewayAdapters
+
+    public init(gateway: @escaping @Sendable (Int64) throws -> Gateway, adapters: any GatewayAdapters) {
+        self.gateway = gateway
+        self.adapters = adapters
     }
 }

@@ -47,6 +47,7 @@ extension ClienteleCommand {
             case .entra: return "tenant \(idp.settings.tenant ?? "?") via \(idp.settings.graph ?? EntraEndpoints.publicGraph)"
             case .oidc: return idp.settings.issuer ?? "?"
             case .sandbox: return "sandbox (\(idp.settings.sandboxProfile?.rawValue ?? "entra") profile)"
+            case .gateway: return "secrets held by gateway \(idp.name)"
             }
         }
 
