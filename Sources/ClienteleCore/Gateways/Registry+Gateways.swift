@@ -36,6 +36,7 @@ extension Registry {
             }
             var record = gateway
             try record.insert(db)
+            _ = try Self.gatewayHolder(db, of: record, at: now)
             try AuditTrail.append(
                 db, at: now, actor: actor, action: "gateway.added", subject: "gateway \(gateway.name)",
                 details: ["kind": gateway.kindLabel, "url": gateway.endpoint,
@@ -57,9 +58,10 @@ extension Registry {
                 throw ClienteleError.conflict(
                     "gateway '\(gateway.name)' is bound to \(bound.joined(separator: ", ")); bind \(bound.count == 1 ? "it" : "them") elsewhere first (`clientele env set \(bound[0]) --gateway OTHER` or `--gateway none`)")
             }
+            let heldSecrets = try Self.removeGatewayHolder(db, of: gateway)
             _ = try gateway.delete(db)
             try AuditTrail.append(db, at: now, actor: actor, action: "gateway.removed", subject: "gateway \(gateway.name)",
-                                  details: ["kind": gateway.kindLabel])
+                                  details: ["kind": gateway.kindLabel, "heldClientsForgotten": String(heldSecrets)])
         }
     }
 

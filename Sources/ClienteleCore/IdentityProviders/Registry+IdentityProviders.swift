@@ -42,6 +42,10 @@ extension Registry {
     /// rotations) from the registry too; nothing changes at the IdP itself.
     public func removeIdentityProvider(named name: String, force: Bool, actor: String) throws {
         let idp = try identityProvider(named: name)
+        if idp.kind == .gateway {
+            throw ClienteleError.invalidInput(
+                "'\(idp.name)' lists the secrets gateway \(idp.name) holds itself; it goes with the gateway (`clientele gateway remove \(idp.name)`)")
+        }
         let now = clock.now
         try write { db in
             let clients = try Client.filter(Column("identityProviderId") == idp.id!).fetchCount(db)

@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 4
+    static let version = 5
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -204,6 +204,61 @@ enum RegistrySchema {
                 t.primaryKey(["applyId", "position"])
             }
             try db.execute(sql: "PRAGMA user_version = 4")
+        }
+        migrator.registerMigration("v5: gateway client apps") { db in
+            // A gateway becomes an IdP-like holder of the secrets it validates itself. SQLite cannot widen a CHECK
+            // in place, so the table is rebuilt (the migrator defers foreign key checks to the end).
+            try db.create(table: "identityProviderV5") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("kind", .text).notNull()
+                    .check(sql: "kind IN ('entra', 'oidc', 'sandbox', 'gateway')")
+                t.column("settings", .jsonText).notNull()
+                t.column("credentialSource", .jsonText).notNull()
+                t.column("adminCredentialExpiresAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.execute(sql: """
+                INSERT INTO identityProviderV5 (id, name, kind, settings, credentialSource, adminCredentialExpiresAt, createdAt)
+                SELECT id, name, kind, settings, credentialSource, adminCredentialExpiresAt, createdAt FROM identityProvider
+                """)
+            try db.drop(table: "identityProvider")
+            try db.rename(table: "identityProviderV5", to: "identityProvider")
+            try db.create(table: "gatewayApp") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("gatewayId", .integer).notNull().references("gateway", onDelete: .cascade)
+                t.column("remoteId", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("app", .jsonText).notNull()
+                t.column("findings", .jsonText).notNull()
+                t.column("checkedAt", .datetime)
+                t.column("syncedAt", .datetime).notNull()
+                t.uniqueKey(["gatewayId", "remoteId"])
+            }
+            // Which registry clients an app stands for: the IdP's client it is linked to by client id, and the
+            // clients under the gateway's holder that carry its gateway-held secrets.
+            try db.create(table: "gatewayAppClient") { t in
+                t.column("gatewayAppId", .integer).notNull().references("gatewayApp", onDelete: .cascade)
+                t.column("clientRowId", .integer).notNull().references("client", onDelete: .cascade)
+                t.column("role", .text).notNull().check(sql: "role IN ('linked', 'holder')")
+                t.primaryKey(["gatewayAppId", "clientRowId"])
+            }
+            try db.create(index: "gatewayAppClient_on_clientRowId", on: "gatewayAppClient", columns: ["clientRowId"])
+            try db.create(table: "gatewayAppEnvironment") { t in
+                t.column("gatewayAppId", .integer).notNull().references("gatewayApp", onDelete: .cascade)
+                t.column("environmentId", .integer).notNull().references("environment", onDelete: .cascade)
+                t.primaryKey(["gatewayAppId", "environmentId"])
+            }
+            // What the registry says a client may call: the record a gateway's contracts are compared with.
+            try db.create(table: "clientAccess") { t in
+                t.column("clientRowId", .integer).notNull().references("client", onDelete: .cascade)
+                t.column("environmentId", .integer).notNull().references("environment", onDelete: .cascade)
+                t.column("api", .text).notNull()
+                t.column("grantedAt", .datetime).notNull()
+                t.primaryKey(["clientRowId", "environmentId", "api"])
+            }
+            try db.execute(sql: "PRAGMA user_version = 5")
         }
         return migrator
     }

@@ -19,10 +19,17 @@ public struct SyncService: Sendable {
         let started = Date()
         let adapter = try adapters.adapter(for: idp)
         progress("asking \(idp.name) for its clients…")
-        let remote = try await adapter.discoverClients()
-        progress("\(idp.name) lists \(remote.count) clients; comparing with the registry…")
+        var discovered = try await adapter.discoverClients()
         let now = registry.clock.now
         let idpId = idp.id!
+        if idp.kind == .gateway {
+            // An app whose client id is an IdP's client carries a copy of the IdP's secret, not one of the
+            // gateway's own: `gateway drift` checks that copy, and the IdP's sync tracks the secret.
+            let idpClientIds = try registry.read { db in try Self.clientIdsOfIdentityProviders(db) }
+            discovered.removeAll { idpClientIds.contains($0.clientId) }
+        }
+        let remote = discovered
+        progress("\(idp.name) lists \(remote.count) clients; comparing with the registry…")
 
         let plan = try registry.read { db in try Self.compare(db, idpId: idpId, remote: remote) }
         var report = SyncReport(
@@ -86,6 +93,14 @@ public struct SyncService: Sendable {
         var goneSecretKeys: [(Int64, String)] = []
         var goneClients: [String] = []
         var changedExpiries: [(drift: SyncReport.SecretDrift, clientRowId: Int64, expiresAt: Date)] = []
+    }
+
+    /// The client ids of every client issued by an IdP proper (not by a gateway holding its own secrets).
+    static func clientIdsOfIdentityProviders(_ db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: """
+            SELECT client.clientId FROM client JOIN identityProvider ON identityProvider.id = client.identityProviderId
+            WHERE identityProvider.kind <> 'gateway'
+            """))
     }
 
     static func compare(_ db: Database, idpId: Int64, remote: [RemoteClient]) throws -> Plan {

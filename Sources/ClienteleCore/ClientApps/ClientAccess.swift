@@ -1,0 +1,22 @@
+import Foundation
+import GRDB
+
+/// The registry's record that a client may call an API of an environment: what a gateway's contracts (Anypoint
+/// contracts, Tyk OAuth clients' APIs, Kong ACL groups) are compared with. Granted by `client grant`, or taken
+/// from the gateway by `gateway sync --adopt`.
+public struct ClientAccess: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "clientAccess"
+
+    public var clientRowId: Int64
+    public var environmentId: Int64
+    /// The API's name, as policies narrowed to an API name it.
+    public var api: String
+    public var grantedAt: Date
+
+    public init(clientRowId: Int64, environmentId: Int64, api: String, grantedAt: Date) {
+        self.clientRowId = clientRowId
+        self.environmentId = environmentId
+        self.api = api
+        self.grantedAt = grantedAt
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+
+/// A gateway's client app as the registry last saw it (`gateway sync`), with what the last check found.
+public struct GatewayApp: Codable, Sendable, Hashable, Identifiable {
+    public var id: Int64?
+    public var gatewayId: Int64
+    public var remoteId: String
+    public var kind: GatewayAppKind
+    public var name: String
+    /// The app as the gateway reported it (metadata only: `RemoteGatewayApp` never carries secret text).
+    public var app: RemoteGatewayApp
+    /// What the last `gateway sync` or `gateway drift` found; empty when the app and the registry agree.
+    public var findings: [GatewayAppFinding]
+    /// When the IdP was last asked about it (orphan and copy checks); nil when it never was.
+    public var checkedAt: Date?
+    public var syncedAt: Date
+
+    public init(id: Int64? = nil, gatewayId: Int64, app: RemoteGatewayApp, findings: [GatewayAppFinding],
+                checkedAt: Date?, syncedAt: Date)
+    {
+        self.id = id
+        self.gatewayId = gatewayId
+        self.remoteId = app.remoteId
+        self.kind = app.kind
+        self.name = app.name
+        self.app = app
+        self.findings = findings
+        self.checkedAt = checkedAt
+        self.syncedAt = syncedAt
+    }
+}
+
+extension GatewayApp: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "gatewayApp"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Which registry client an app stands for, and how.
+struct GatewayAppClient: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "gatewayAppClient"
+
+    enum Role: String, Codable, Sendable {
+        /// The IdP's client with the app's client id: the secret that counts is the IdP's.
+        case linked
+        /// A client under the gateway's holder, carrying secrets the gateway validates itself.
+        case holder
+    }
+
+    var gatewayAppId: Int64
+    var clientRowId: Int64
+    var role: Role
+}
+
+struct GatewayAppEnvironment: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "gatewayAppEnvironment"
+
+    var gatewayAppId: Int64
+    var environmentId: Int64
+}

@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+
+extension Registry {
+    /// The registry's side of a gateway's client apps, for the apps' client ids (one read).
+    func gatewayAppContext(_ gateway: Gateway, clientIds: Set<String>) throws -> GatewayAppContext {
+        try read { db in try GatewayAppContext.read(db, gateway: gateway, clientIds: clientIds) }
+    }
+
+    /// Replaces a gateway's recorded apps with these (links, environments and findings with them), and says which
+    /// appeared and which went.
+    @discardableResult
+    func recordGatewayApps(_ apps: [LinkedGatewayApp], at gateway: Gateway, checkedAt: Date?, actor: String) throws
+        -> (found: [String], gone: [String])
+    {
+        let now = clock.now
+        return try write { db in
+            let existing = try GatewayApp.filter(Column("gatewayId") == gateway.id!).fetchAll(db)
+            let byRemoteId = Dictionary(existing.map { ($0.remoteId, $0) }, uniquingKeysWith: { first, _ in first })
+            let incoming = Set(apps.map(\.app.remoteId))
+            let gone = existing.filter { !incoming.contains($0.remoteId) }
+            for record in gone { _ = try record.delete(db) }
+            var found: [String] = []
+            for linked in apps {
+                var record = GatewayApp(
+                    id: byRemoteId[linked.app.remoteId]?.id, gatewayId: gateway.id!, app: linked.app,
+                    findings: linked.findings, checkedAt: checkedAt ?? byRemoteId[linked.app.remoteId]?.checkedAt,
+                    syncedAt: now)
+                if record.id == nil { found.append("\(linked.app.kind.label) \(linked.app.name)") }
+                try record.save(db)
+                try GatewayAppClient.filter(Column("gatewayAppId") == record.id!).deleteAll(db)
+                try GatewayAppEnvironment.filter(Column("gatewayAppId") == record.id!).deleteAll(db)
+                if let client = linked.linked {
+                    try GatewayAppClient(gatewayAppId: record.id!, clientRowId: client.id!, role: .linked).insert(db)
+                }
+                for holder in linked.holders where holder.id != linked.linked?.id {
+                    try GatewayAppClient(gatewayAppId: record.id!, clientRowId: holder.id!, role: .holder).insert(db)
+                }
+                for environmentId in linked.environmentIds {
+                    try GatewayAppEnvironment(gatewayAppId: record.id!, environmentId: environmentId).insert(db)
+                }
+            }
+            if !found.isEmpty || !gone.isEmpty {
+                try AuditTrail.append(
+                    db, at: now, actor: actor, action: "gateway.apps-synced", subject: "gateway \(gateway.name)",
+                    details: ["apps": String(apps.count), "found": String(found.count), "gone": String(gone.count)])
+            }
+            return (found, gone.map { "\($0.kind.label) \($0.name)" })
+        }
+    }
+
+    /// The client side of drift as last recorded (by `gateway sync` or `gateway drift`), for every gateway or one:
+    /// no network.
+    public func recordedGatewayAppDifferences(gateway only: Gateway? = nil) throws -> [GatewayAppDifference] {
+        try read { db in
+            var differences: [GatewayAppDifference] = []
+            for gateway in try Gateway.order(Column("name").collating(.nocase)).fetchAll(db)
+            where only == nil || only?.id == gateway.id {
+                let apps = try GatewayApp.filter(Column("gatewayId") == gateway.id!).order(Column("name")).fetchAll(db)
+                let context = try GatewayAppContext.read(db, gateway: gateway, clientIds: Set(apps.flatMap(\.app.clientIds)))
+                var entries: [(app: RemoteGatewayApp, client: Client?, environmentIds: [Int64], findings: [GatewayAppFinding])] = []
+                for app in apps {
+                    let clients = try Client.fetchAll(db, sql: """
+                        SELECT client.* FROM client JOIN gatewayAppClient ON gatewayAppClient.clientRowId = client.id
+                        WHERE gatewayAppClient.gatewayAppId = ? ORDER BY gatewayAppClient.role DESC, client.id
+                        """, arguments: [app.id!])
+                    let environmentIds = try Int64.fetchAll(
+                        db, sql: "SELECT environmentId FROM gatewayAppEnvironment WHERE gatewayAppId = ?",
+                        arguments: [app.id!])
+                    entries.append((app.app, clients.first, environmentIds, app.findings))
+                }
+                differences += context.differences(entries)
+            }
+            return differences
+        }
+    }
+
+    /// A client's gateway apps (linked to it by client id, or holding its secrets), for its page.
+    public func gatewayApps(ofClient clientRowId: Int64) throws -> [ClientGatewayApp] {
+        try read { db in try Self.gatewayApps(db, ofClient: clientRowId) }
+    }
+
+    static func gatewayApps(_ db: Database, ofClient clientRowId: Int64) throws -> [ClientGatewayApp] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT gatewayApp.id, gatewayAppClient.role, gateway.name AS gatewayName FROM gatewayApp
+            JOIN gatewayAppClient ON gatewayAppClient.gatewayAppId = gatewayApp.id
+            JOIN gateway ON gateway.id = gatewayApp.gatewayId
+            WHERE gatewayAppClient.clientRowId = ? ORDER BY gateway.name, gatewayApp.name
+            """, arguments: [clientRowId])
+        return try rows.compactMap { row -> ClientGatewayApp? in
+            guard let app = try GatewayApp.fetchOne(db, key: row["id"] as Int64) else { return nil }
+            let environments = try String.fetchAll(db, sql: """
+                SELECT environment.name FROM environment
+                JOIN gatewayAppEnvironment ON gatewayAppEnvironment.environmentId = environment.id
+                WHERE gatewayAppEnvironment.gatewayAppId = ? ORDER BY environment.position, environment.name
+                """, arguments: [app.id!])
+            return ClientGatewayApp(
+                gateway: row["gatewayName"], app: "\(app.kind.label) \(app.name)",
+                holdsSecrets: (row["role"] as String) == GatewayAppClient.Role.holder.rawValue,
+                showsSecretCopy: app.app.showsSecretCopy, environments: environments,
+                credentials: app.app.credentials, contracts: app.app.contracts.count,
+                findings: app.findings, checkedAt: app.checkedAt, syncedAt: app.syncedAt)
+        }
+    }
+
+    /// The gateway apps that show a copy of this IdP client's secret: a rotation at the IdP leaves them behind.
+    public func appsShowingSecretCopy(ofClient clientRowId: Int64) throws -> [ClientGatewayApp] {
+        try gatewayApps(ofClient: clientRowId).filter { !$0.holdsSecrets && $0.showsSecretCopy }
+    }
+}
+
+// MARK: - What the registry grants
+
+extension Registry {
+    /// The APIs a client may call, by environment name.
+    public func access(ofClient clientRowId: Int64) throws -> [(environment: String, api: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT environment.name, clientAccess.api FROM clientAccess
+                JOIN environment ON environment.id = clientAccess.environmentId
+                WHERE clientAccess.clientRowId = ? ORDER BY environment.position, environment.name, clientAccess.api
+                """, arguments: [clientRowId]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// Gives a client an API of an environment (idempotent); the API must be one the environment's gateway has.
+    public func grantAccess(client reference: String, environment name: String, api: String, actor: String) throws {
+        let now = clock.now
+        try write { db in
+            let client = try Self.resolveClient(db, reference)
+            let environment = try Self.environment(db, named: name)
+            let known = try String.fetchAll(
+                db, sql: "SELECT name FROM gatewayApi WHERE environmentId = ? ORDER BY name", arguments: [environment.id])
+            guard known.contains(api) else {
+                throw ClienteleError.invalidInput(
+                    "--api \(api): environment \(environment.name) has no API of that name"
+                        + (known.isEmpty ? " (run `clientele gateway sync` to import its APIs)" : "; known: \(known.prefix(8).joined(separator: ", "))"))
+            }
+            try Self.grant(db, client: client, environment: environment, api: api, at: now, actor: actor, from: nil)
+        }
+    }
+
+    public func revokeAccess(client reference: String, environment name: String, api: String, actor: String) throws {
+        let now = clock.now
+        try write { db in
+            let client = try Self.resolveClient(db, reference)
+            let environment = try Self.environment(db, named: name)
+            guard try Self.revoke(db, client: client, environmentId: environment.id!, api: api, at: now, actor: actor, from: nil) else {
+                throw ClienteleError.notFound("client \(client.displayName) has no access to \(api) in \(environment.name)")
+            }
+        }
+    }
+
+    /// Takes the gateway's contracts into the registry: what an app may call is granted, what it may not is revoked.
+    func adoptContracts(_ apps: [LinkedGatewayApp], at gateway: Gateway, actor: String) throws -> [String] {
+        let now = clock.now
+        return try write { db in
+            var adopted: [String] = []
+            for app in apps {
+                guard let grantee = app.grantee else { continue }
+                for finding in app.findings {
+                    guard let environmentId = finding.environmentId, let api = finding.api,
+                        let environment = try Environment.fetchOne(db, key: environmentId)
+                    else { continue }
+                    switch finding.kind {
+                    case .contractNotInRegistry:
+                        try Self.grant(db, client: grantee, environment: environment, api: api, at: now, actor: actor, from: gateway)
+                        adopted.append("\(grantee.displayName) may call \(api) in \(environment.name)")
+                    case .contractMissingAtGateway:
+                        _ = try Self.revoke(db, client: grantee, environmentId: environmentId, api: api, at: now, actor: actor, from: gateway)
+                        adopted.append("\(grantee.displayName) no longer calls \(api) in \(environment.name)")
+                    default:
+                        continue
+                    }
+                }
+            }
+            return adopted
+        }
+    }
+
+    private static func grant(_ db: Database, client: Client, environment: Environment, api: String, at now: Date,
+                              actor: String, from gateway: Gateway?) throws
+    {
+        let exists = try ClientAccess.filter(
+            Column("clientRowId") == client.id! && Column("environmentId") == environment.id! && Column("api") == api
+        ).fetchCount(db) > 0
+        guard !exists else { return }
+        try ClientAccess(clientRowId: client.id!, environmentId: environment.id!, api: api, grantedAt: now).insert(db)
+        var details = ["environment": environment.name, "api": api]
+        if let gateway { details["adoptedFrom"] = gateway.name }
+        try AuditTrail.append(db, at: now, actor: actor, action: "client.access-granted", client: client, details: details)
+    }
+
+    private static func revoke(_ db: Database, client: Client, environmentId: Int64, api: String, at now: Date,
+                               actor: String, from gateway: Gateway?) throws -> Bool
+    {
+        let deleted = try ClientAccess.filter(
+            Column("clientRowId") == client.id! && Column("environmentId") == environmentId && Column("api") == api
+        ).deleteAll(db)
+        guard deleted > 0 else { return false }
+        var details = ["environmentId": String(environmentId), "api": api]
+        if let gateway { details["adoptedFrom"] = gateway.name }
+        try AuditTrail.append(db, at: now, actor: actor, action: "client.access-revoked", client: client, details: details)
+        return true
+    }
+}
