@@ -17,10 +17,5 @@ public struct ClientGatewayApp: Codable, Sendable, Hashable {
     public var checkedAt: Date?
     public var syncedAt: Date
 
-    /// "in step", or the findings' labels.
-    public var state: String {
-        let drift = findings.filter { $0.kind.isDrift }
-        if drift.isEmpty { return findings.isEmpty ? "in step" : "in step (\(findings[0].kind.label))" }
-        return Array(Set(drift.map(\.kind.label))).sorted().joined(separator: ", ")
-    }
+    public var state: String { findings.stateText }
 }

@@ -50,3 +50,13 @@ public enum GatewayAppFindingKind: String, Codable, Sendable, CaseIterable {
         }
     }
 }
+
+extension [GatewayAppFinding] {
+    /// "in step", or the labels of the drift found, for a list or a page.
+    public var stateText: String {
+        let drift = filter { $0.kind.isDrift }
+        if drift.isEmpty { return isEmpty ? "in step" : "in step (\(self[0].kind.label))" }
+        let labels: [String] = drift.map(\.kind.label)
+        return Set(labels).sorted().joined(separator: ", ")
+    }
+}

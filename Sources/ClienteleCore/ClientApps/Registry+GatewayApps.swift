@@ -113,14 +113,16 @@ extension Registry {
 
 extension Registry {
     /// The APIs a client may call, by environment name.
-    public func access(ofClient clientRowId: Int64) throws -> [(environment: String, api: String)] {
-        try read { db in
+    public func access(ofClient clientRowId: Int64) throws -> [ClientAPIAccess] {
+        try read { db in try Self.access(db, ofClient: clientRowId) }
+    }
+
+    static func access(_ db: Database, ofClient clientRowId: Int64) throws -> [ClientAPIAccess] {
             try Row.fetchAll(db, sql: """
                 SELECT environment.name, clientAccess.api FROM clientAccess
                 JOIN environment ON environment.id = clientAccess.environmentId
                 WHERE clientAccess.clientRowId = ? ORDER BY environment.position, environment.name, clientAccess.api
-                """, arguments: [clientRowId]).map { ($0[0], $0[1]) }
-        }
+                """, arguments: [clientRowId]).map { ClientAPIAccess(environment: $0[0], api: $0[1]) }
     }
 
     /// Gives a client an API of an environment (idempotent); the API must be one the environment's gateway has.
@@ -202,5 +204,51 @@ extension Registry {
         if let gateway { details["adoptedFrom"] = gateway.name }
         try AuditTrail.append(db, at: now, actor: actor, action: "client.access-revoked", client: client, details: details)
         return true
+    }
+}
+
+// MARK: - The recorded apps, for `gateway apps`
+
+/// One recorded app with who it stands for, for `gateway apps`.
+public struct GatewayAppListing: Codable, Sendable, Hashable {
+    public var gateway: String
+    public var app: RemoteGatewayApp
+    /// The IdP client it is linked to by client id.
+    public var linkedClient: String?
+    /// The clients under the gateway's holder that carry its own secrets.
+    public var heldSecretsOf: [String]
+    public var environments: [String]
+    public var findings: [GatewayAppFinding]
+    public var checkedAt: Date?
+    public var syncedAt: Date
+}
+
+extension Registry {
+    public func gatewayAppListings(gateway only: String? = nil) throws -> [GatewayAppListing] {
+        let wanted = try only.map { try gateway(named: $0) }
+        return try read { db in
+            var listings: [GatewayAppListing] = []
+            for gateway in try Gateway.order(Column("name").collating(.nocase)).fetchAll(db)
+            where wanted == nil || wanted?.id == gateway.id {
+                for app in try GatewayApp.filter(Column("gatewayId") == gateway.id!).order(Column("name")).fetchAll(db) {
+                    let links = try Row.fetchAll(db, sql: """
+                        SELECT client.displayName, gatewayAppClient.role FROM gatewayAppClient
+                        JOIN client ON client.id = gatewayAppClient.clientRowId
+                        WHERE gatewayAppClient.gatewayAppId = ? ORDER BY client.displayName
+                        """, arguments: [app.id!])
+                    let environments = try String.fetchAll(db, sql: """
+                        SELECT environment.name FROM environment
+                        JOIN gatewayAppEnvironment ON gatewayAppEnvironment.environmentId = environment.id
+                        WHERE gatewayAppEnvironment.gatewayAppId = ? ORDER BY environment.position, environment.name
+                        """, arguments: [app.id!])
+                    listings.append(GatewayAppListing(
+                        gateway: gateway.name, app: app.app,
+                        linkedClient: links.first { ($0[1] as String) == GatewayAppClient.Role.linked.rawValue }?[0],
+                        heldSecretsOf: links.filter { ($0[1] as String) == GatewayAppClient.Role.holder.rawValue }.map { $0[0] },
+                        environments: environments, findings: app.findings, checkedAt: app.checkedAt, syncedAt: app.syncedAt))
+                }
+            }
+            return listings
+        }
     }
 }

@@ -36,4 +36,14 @@ public struct ClientDetail: Sendable {
     public var policies: [EffectivePolicy]
     public var rotations: [Rotation]
     public var recentEvents: [AuditEvent]
+    /// Its apps at gateways, per environment, with their state when last checked.
+    public var gatewayApps: [ClientGatewayApp] = []
+    /// The APIs the registry gives it.
+    public var access: [ClientAPIAccess] = []
+}
+
+/// One API the registry gives a client, in one environment.
+public struct ClientAPIAccess: Codable, Sendable, Hashable {
+    public var environment: String
+    public var api: String
 }

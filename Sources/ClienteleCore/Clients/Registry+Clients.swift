@@ -115,7 +115,9 @@ extension Registry {
             let events = try AuditEvent.all().about(clientRowId: clientRowId).newestFirst().limit(recentEventLimit)
                 .fetchAll(db)
             return ClientDetail(client: client, identityProvider: idp, secrets: secrets, environments: environments,
-                                policies: policies, rotations: rotations, recentEvents: events)
+                                policies: policies, rotations: rotations, recentEvents: events,
+                                gatewayApps: try Self.gatewayApps(db, ofClient: clientRowId),
+                                access: try Self.access(db, ofClient: clientRowId))
         }
     }
 

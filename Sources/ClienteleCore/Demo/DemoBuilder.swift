@@ -148,6 +148,8 @@ public struct DemoBuilder: Sendable {
                 details: ["clients": String(clients), "secrets": String(secretCount), "seed": String(seed)])
         }
         try await rotateAFew(registry, count: min(3, clients / 20))
+        try await DemoClientApps(registry: registry, registryPath: registryPath, clock: clock)
+            .seed(entra: entraIdP, entraRecord: entra, now: now, actor: Self.actor)
         try registry.checkpoint()
         return Summary(registryPath: registryPath, clients: clients, secrets: secretCount,
                        seconds: Date().timeIntervalSince(started))

@@ -23,7 +23,8 @@ public final class StandardGatewayAdapters: GatewayAdapters {
     private func make(_ gateway: Gateway) throws -> any GatewayAdapter {
         if let stateFile = gateway.settings.sandboxStateFile {
             return try SandboxGateway(
-                stateFile: StandardAdapters.resolve(stateFile, besideRegistry: registryPath), imitating: gateway.kind)
+                stateFile: StandardAdapters.resolve(stateFile, besideRegistry: registryPath), imitating: gateway.kind,
+                clock: clock)
         }
         let http = PeerHTTPClient(peer: .gateway(gateway.name))
         switch gateway.kind {

@@ -109,6 +109,11 @@ public enum CredentialSource: Codable, Sendable, Hashable, CustomStringConvertib
     }
 }
 
+extension IdentityProvider {
+    /// "IdP 'entra-prod'", or "gateway 'kong-prod'" for a gateway's holder, for lines about who holds a secret.
+    public var holderLabel: String { kind == .gateway ? "gateway '\(name)'" : "IdP '\(name)'" }
+}
+
 extension IdentityProvider: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "identityProvider"
     public static let clients = hasMany(Client.self)

@@ -14,6 +14,9 @@ public struct RotationPreview: Sendable {
     public var confirmationReason: String?
     /// An open rotation this request would resume instead of starting a new one.
     public var resuming: Rotation?
+    /// What else the operator should know, one line each: gateway apps showing a copy of this IdP secret, which
+    /// the rotation leaves behind (and `gateway drift` will report).
+    public var notes: [String] = []
 }
 
 extension RotationService {
@@ -45,14 +48,17 @@ extension RotationService {
         let grace = try Self.grace(request.grace, defaults: defaults, idp: idp, capabilities: capabilities)
         var reason: String?
         if !capabilities.allowsOverlap {
-            reason = "IdP '\(idp.name)' cannot keep two secrets: the old secret of \(client.displayName) stops working the moment the new one is issued"
+            reason = "\(idp.holderLabel) cannot keep two secrets: the old secret of \(client.displayName) stops working the moment the new one is issued"
         } else if grace.seconds == 0 && !retiring.isEmpty {
             reason = "a grace period of 0 removes the old secret of \(client.displayName) as soon as the new one is verified"
+        }
+        let notes = try registry.appsShowingSecretCopy(ofClient: client.id!).map { app in
+            "gateway \(app.gateway)'s \(app.app) shows a copy of this secret: it will differ once the new one is issued (`clientele gateway drift` reports it); give the app the new secret there, never reset it at the gateway"
         }
         return RotationPreview(
             client: client, identityProvider: idp, capabilities: capabilities, retiring: retiring,
             newSecretExpiresAt: now + lifetime, overlap: capabilities.allowsOverlap, grace: grace,
-            confirmationReason: open == nil ? reason : nil, resuming: open)
+            confirmationReason: open == nil ? reason : nil, resuming: open, notes: notes)
     }
 
     /// The new secret's lifetime: as asked (refused over the IdP's cap), else the default capped by the IdP.
@@ -78,7 +84,7 @@ extension RotationService {
         guard capabilities.allowsOverlap else {
             if let asked, asked.seconds > 0 {
                 throw ClienteleError.invalidInput(
-                    "--grace \(asked): IdP '\(idp.name)' keeps one secret per client, so its rotations have no grace period (the old secret stops working when the new one is issued); leave --grace out")
+                    "--grace \(asked): \(idp.holderLabel) keeps one secret per client, so its rotations have no grace period (the old secret stops working when the new one is issued); leave --grace out")
             }
             return DurationText(seconds: 0)
         }

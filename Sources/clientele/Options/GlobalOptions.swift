@@ -34,14 +34,25 @@ struct GlobalOptions: ParsableArguments {
         try Registry.open(at: registryPath, create: create, clock: try clock(), mapping: mapping)
     }
 
+    /// The IdPs' adapters, and the gateways' as holders of their own secrets.
     func adapters(for registry: Registry) -> StandardAdapters {
-        StandardAdapters(registryPath: registry.path, clock: registry.clock)
+        StandardAdapters(registry: registry, gatewayAdapters: gatewayAdapters(for: registry))
+    }
+
+    func gatewayAdapters(for registry: Registry) -> StandardGatewayAdapters {
+        StandardGatewayAdapters(registryPath: registry.path, clock: registry.clock)
     }
 
     func gatewayPolicies(for registry: Registry) throws -> GatewayPolicyService {
         GatewayPolicyService(
-            registry: registry, gateways: StandardGatewayAdapters(registryPath: registry.path, clock: registry.clock),
-            leaseTerm: try LeaseTerm.fromEnvironment())
+            registry: registry, gateways: gatewayAdapters(for: registry), leaseTerm: try LeaseTerm.fromEnvironment())
+    }
+
+    func gatewayApps(for registry: Registry) -> GatewayAppService {
+        let gateways = gatewayAdapters(for: registry)
+        return GatewayAppService(
+            registry: registry, gateways: gateways,
+            identityProviders: StandardAdapters(registry: registry, gatewayAdapters: gateways))
     }
 }
 

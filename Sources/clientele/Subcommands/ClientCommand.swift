@@ -6,7 +6,8 @@ extension ClienteleCommand {
     struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "client", abstract: "Clients: list, show, register at an IdP, adopt from one, delete.",
-            subcommands: [List.self, Show.self, Register.self, Adopt.self, Delete.self], defaultSubcommand: List.self)
+            subcommands: [List.self, Show.self, Register.self, Adopt.self, Delete.self, Grant.self, Revoke.self],
+            defaultSubcommand: List.self)
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
@@ -85,6 +86,8 @@ extension ClienteleCommand {
                 let policies: [PolicyRow]
                 let rotations: [Rotation]
                 let recentEvents: [AuditEvent]
+                let gatewayApps: [ClientGatewayApp]
+                let access: [ClientAPIAccess]
             }
 
             struct PolicyRow: Encodable {
@@ -110,7 +113,8 @@ extension ClienteleCommand {
                                 PolicyRow(environment: $0.environment.name, policy: $0.assignment.policy.rawValue,
                                           api: $0.assignment.api, position: $0.assignment.position,
                                           configuration: $0.assignment.configuration)
-                            }, rotations: detail.rotations, recentEvents: detail.recentEvents))
+                            }, rotations: detail.rotations, recentEvents: detail.recentEvents,
+                            gatewayApps: detail.gatewayApps, access: detail.access))
                 }
                 let c = detail.client
                 print("\(printable(c.displayName))  #\(c.id!)")
@@ -135,6 +139,17 @@ extension ClienteleCommand {
                 if detail.policies.isEmpty { print("  none") }
                 for policy in detail.policies {
                     print("  \(printable(policy.environment.name)): \(policy.assignment.position). \(printable(policy.assignment.label))")
+                }
+                print("\nGateway apps")
+                if detail.gatewayApps.isEmpty { print("  none (`clientele gateway sync` reads them)") }
+                for app in detail.gatewayApps {
+                    let role = app.holdsSecrets ? "holds this client's secrets" : "linked by client id"
+                    print("  \(printable(app.environments.isEmpty ? "-" : app.environments.joined(separator: ", "))): \(printable(app.gateway)) \(printable(app.app)) (\(role)): \(printable(app.state))")
+                    for finding in app.findings { print("    \(finding.kind.label): \(printable(finding.detail))") }
+                }
+                if !detail.access.isEmpty {
+                    print("\nAccess")
+                    for access in detail.access { print("  \(printable(access.environment)): \(printable(access.api))") }
                 }
                 if !detail.rotations.isEmpty {
                     print("\nRotations")

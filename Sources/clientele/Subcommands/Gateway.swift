@@ -13,7 +13,7 @@ extension ClienteleCommand {
                 drift` says where the two differ. Clientele records where its admin credential comes from, never \
                 the credential itself.
                 """,
-            subcommands: [List.self, Show.self, Add.self, Remove.self, Check.self, Sync.self, Drift.self, Export.self],
+            subcommands: [List.self, Show.self, Add.self, Remove.self, Check.self, Sync.self, Drift.self, Apps.self, Export.self],
             defaultSubcommand: List.self)
 
         struct List: AsyncParsableCommand {

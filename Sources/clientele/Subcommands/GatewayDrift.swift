@@ -5,12 +5,18 @@ import Foundation
 extension ClienteleCommand.GatewayCommand {
     struct Drift: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compare the registry's policies with what each gateway runs (exit 0 none, 1 drift, 2 error).",
+            abstract: "Compare the registry's policies and clients with what each gateway runs and holds (exit 0 none, 1 drift, 2 error).",
             discussion: """
-                Each difference is one of: missing (assigned, absent at the gateway), unassigned (at the gateway, \
-                not assigned), configured (which field: theirs vs ours), ordered, or not-loaded (Tyk, before a \
-                reload). Defaults the gateway fills in are not drift. Resolve with `clientele policy apply --env ENV` \
-                (the registry wins) or `clientele gateway sync --adopt` (the gateway wins).
+                A policy difference is one of: missing (assigned, absent at the gateway), unassigned (at the \
+                gateway, not assigned), configured (which field: theirs vs ours), ordered, or not-loaded (Tyk, \
+                before a reload). Defaults the gateway fills in are not drift. Resolve with `clientele policy apply \
+                --env ENV` (the registry wins) or `clientele gateway sync --adopt` (the gateway wins).
+
+                A client app difference is one of: orphaned (its client id has no client at the IdP), missing at \
+                gateway (an IdP client of a token-enforcing environment has no app), stale secret copy (the IdP \
+                rejects the copy the gateway shows: "Reset Secret" pressed at the gateway, or a rotation at the IdP \
+                the copy never followed), or a contract the registry does not grant (and the reverse; `client grant`, \
+                or `gateway sync --adopt`). The copy is sent to the IdP to be checked and never kept.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -24,16 +30,24 @@ extension ClienteleCommand.GatewayCommand {
             let gateway: String
             let differences: [GatewayDifference]
             let unfinishedApply: Int64?
+            let apps: [GatewayAppDifference]
             let error: String?
         }
 
         func run() async throws {
             let registry = try global.openRegistry()
             let reports = await (try global.gatewayPolicies(for: registry).drift(environment: env))
+            let gateways = Set(reports.map(\.gateway).filter { !$0.isEmpty })
+            var clientSides: [GatewayAppReport] = []
+            for gateway in gateways.sorted() {
+                clientSides += await global.gatewayApps(for: registry).drift(gateway: gateway, actor: global.actorName)
+            }
             if output.json {
                 try JSONOutput.print(reports.map {
                     Row(environment: $0.environment, gateway: $0.gateway, differences: $0.differences,
-                        unfinishedApply: $0.unfinishedApply, error: $0.error)
+                        unfinishedApply: $0.unfinishedApply,
+                        apps: GatewayAppText.differences(in: $0.environment, at: $0.gateway, clientSides),
+                        error: $0.error ?? GatewayAppText.error(at: $0.gateway, clientSides))
                 })
             } else {
                 if reports.isEmpty { print("No environment is bound to a gateway; bind one with `clientele env set ENV --gateway NAME`.") }
@@ -43,6 +57,11 @@ extension ClienteleCommand.GatewayCommand {
                         continue
                     }
                     guard let inspection = report.inspection else { continue }
+                    let apps = GatewayAppText.differences(in: report.environment, at: report.gateway, clientSides)
+                    defer {
+                        if let error = GatewayAppText.error(at: report.gateway, clientSides) { print("  ✗ \(printable(error))") }
+                        for app in apps { print("  \(printable(app.line))") }
+                    }
                     if report.differences.isEmpty {
                         print("= \(printable(report.environment)) (\(printable(report.gateway))): the gateway runs what the registry assigns (\(inspection.apis.count) APIs)")
                         continue
@@ -56,8 +75,12 @@ extension ClienteleCommand.GatewayCommand {
                     }
                 }
             }
-            if reports.contains(where: { $0.error != nil }) { throw ExitCode(2) }
-            if reports.contains(where: { !$0.differences.isEmpty }) { throw ExitCode(1) }
+            if reports.contains(where: { $0.error != nil }) || clientSides.contains(where: { $0.error != nil }) {
+                throw ExitCode(2)
+            }
+            if reports.contains(where: { !$0.differences.isEmpty }) || clientSides.contains(where: \.hasDrift) {
+                throw ExitCode(1)
+            }
         }
     }
 }

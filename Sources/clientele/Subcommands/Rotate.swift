@@ -85,7 +85,7 @@ extension ClienteleCommand {
 
         private func describe(_ preview: RotationPreview) {
             let name = printable(preview.client.displayName)
-            print("Rotating the secret of \(name) at \(printable(preview.identityProvider.name)):")
+            print("Rotating the secret of \(name) at \(printable(preview.identityProvider.holderLabel)):")
             print("  new secret valid until \(Timestamp.local(preview.newSecretExpiresAt))")
             if preview.retiring.isEmpty {
                 print("  no secret in service to retire")
@@ -93,6 +93,7 @@ extension ClienteleCommand {
                 let keys = preview.retiring.map { "\($0.keyId.prefix(8)) (\($0.hint)…)" }.joined(separator: ", ")
                 print("  \(keys) stay\(preview.retiring.count == 1 ? "s" : "") valid for \(preview.grace) after the new secret is verified")
             }
+            preview.notes.forEach { print("  note: \(printable($0))") }
         }
 
         @Sendable static func showOnce(_ secret: SecretText, _ client: Client) async throws {

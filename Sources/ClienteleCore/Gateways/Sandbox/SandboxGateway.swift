@@ -8,14 +8,20 @@ public final class SandboxGateway: GatewayAdapter {
     public let stateFile: String
     public let mapping: any GatewayPolicyMapping
     let store: DatabaseQueue
+    let clock: ClienteleClock
 
-    public convenience init(stateFile: String, imitating kind: GatewayKind, create: Bool = false) throws {
-        try self.init(stateFile: stateFile, mapping: GatewayMappings.mapping(for: kind), create: create)
+    public convenience init(stateFile: String, imitating kind: GatewayKind, create: Bool = false,
+                            clock: ClienteleClock = .wall) throws
+    {
+        try self.init(stateFile: stateFile, mapping: GatewayMappings.mapping(for: kind), create: create, clock: clock)
     }
 
-    public init(stateFile: String, mapping: any GatewayPolicyMapping, create: Bool = false) throws {
+    public init(stateFile: String, mapping: any GatewayPolicyMapping, create: Bool = false, clock: ClienteleClock = .wall)
+        throws
+    {
         self.stateFile = stateFile
         self.mapping = mapping
+        self.clock = clock
         store = try SandboxStateFile.open(
             stateFile, create: create, label: "sandbox-gateway", migrator: Self.migrator, what: "sandbox gateway state",
             failure: ClienteleError.gateway)
@@ -40,6 +46,26 @@ public final class SandboxGateway: GatewayAdapter {
                 t.column("position", .integer)
                 t.column("managed", .boolean).notNull()
                 t.uniqueKey(["apiId", "element"])
+            }
+        }
+        migrator.registerMigration("v2: sandbox gateway client apps") { db in
+            try db.create(table: "app") { t in
+                t.primaryKey("remoteId", .text)
+                t.column("name", .text).notNull()
+                t.column("clientIds", .jsonText).notNull()
+                t.column("environments", .jsonText)
+                t.column("contracts", .jsonText).notNull()
+            }
+            // The sandbox is the gateway: like a real one it keeps its credentials' text (in its own state file,
+            // never in the registry).
+            try db.create(table: "credential") { t in
+                t.primaryKey("remoteId", .text)
+                t.column("appRemoteId", .text).notNull().references("app", onDelete: .cascade)
+                t.column("type", .text).notNull()
+                t.column("label", .text).notNull()
+                t.column("secret", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime)
             }
         }
         return migrator
