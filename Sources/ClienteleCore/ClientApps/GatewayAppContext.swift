@@ -3,7 +3,7 @@ import GRDB
 
 /// What the registry knows that a gateway's client apps are compared with, read in one transaction: the
 /// environments bound to the gateway and their APIs, the clients the apps' client ids name, the gateway's own
-/// held clients, what the registry grants, and which environments enforce IdP tokens (and who belongs there).
+/// held clients, and what the registry grants (and to which IdP clients).
 struct GatewayAppContext: Sendable {
     var gateway: Gateway
     var environments: [Environment]
@@ -13,10 +13,8 @@ struct GatewayAppContext: Sendable {
     var identityProviders: [Int64: IdentityProvider]
     var holderClients: [Client]
     var access: [Int64: [ClientAccess]]
-    /// Environments with OIDC access-token enforcement assigned: their callers must be IdP clients with an app.
-    var tokenEnforced: Set<Int64>
-    /// The IdP clients that belong to each token-enforced environment.
-    var tokenEnforcedMembers: [Int64: [Client]]
+    /// The IdP clients the registry gives an API of one of the gateway's environments: each needs an app there.
+    var grantedIdentityProviderClients: [Client]
 
     static func read(_ db: Database, gateway: Gateway, clientIds: Set<String>) throws -> GatewayAppContext {
         let environments = try Environment.filter(Column("gatewayId") == gateway.id!).orderedForDisplay().fetchAll(db)
@@ -40,19 +38,14 @@ struct GatewayAppContext: Sendable {
         let access = Dictionary(
             grouping: try ClientAccess.filter(environmentIds.contains(Column("environmentId"))).fetchAll(db),
             by: \.clientRowId)
-        let tokenEnforced = Set(try Int64.fetchAll(
-            db, sql: "SELECT DISTINCT environmentId FROM policyAssignment WHERE policy = ?",
-            arguments: [PolicyKind.oidcAccessTokenEnforcement.rawValue]).filter(environmentIds.contains))
-        var members: [Int64: [Client]] = [:]
-        for environmentId in tokenEnforced {
-            members[environmentId] = try Client.fetchAll(db, sql: """
-                SELECT client.* FROM client JOIN clientEnvironment ON clientEnvironment.clientRowId = client.id
-                WHERE clientEnvironment.environmentId = ? ORDER BY client.displayName
-                """, arguments: [environmentId]).filter { proper.contains($0.identityProviderId) }
-        }
+        let granted = try Client.fetchAll(db, sql: """
+            SELECT DISTINCT client.* FROM client JOIN clientAccess ON clientAccess.clientRowId = client.id
+            JOIN environment ON environment.id = clientAccess.environmentId
+            WHERE environment.gatewayId = ? ORDER BY client.displayName, client.id
+            """, arguments: [gateway.id!]).filter { proper.contains($0.identityProviderId) }
         return GatewayAppContext(
             gateway: gateway, environments: environments, apis: apis, identityProviderClients: byClientId,
             identityProviders: identityProviders, holderClients: holderClients, access: access,
-            tokenEnforced: tokenEnforced, tokenEnforcedMembers: members)
+            grantedIdentityProviderClients: granted)
     }
 }

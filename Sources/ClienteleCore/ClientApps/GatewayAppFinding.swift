@@ -23,7 +23,7 @@ public struct GatewayAppFinding: Codable, Sendable, Hashable {
 public enum GatewayAppFindingKind: String, Codable, Sendable, CaseIterable {
     /// The app's client id has no client at the IdP (deleted there, or never made).
     case orphanedAtGateway = "orphaned-at-gateway"
-    /// An IdP client that an environment's token-enforced APIs require has no app at the environment's gateway.
+    /// An IdP client the registry gives an API of the environment has no app at the environment's gateway.
     case missingAtGateway = "missing-at-gateway"
     /// The IdP rejects the copy of the secret the gateway shows ("Reset Secret" pressed at the gateway, or a
     /// rotation at the IdP the copy never followed).

@@ -16,8 +16,8 @@ struct LinkedGatewayApp: Sendable {
 }
 
 /// The pure half of reconciliation, shared by `gateway sync`, `gateway drift` and the recorded view: linking,
-/// environments, contracts against grants, and IdP clients a token-enforcing environment lacks an app for. What
-/// needs the IdP (is the client still there, does it accept the gateway's copy) is the service's.
+/// environments, contracts against grants, and IdP clients the registry gives an API that have no app at the
+/// gateway. What needs the IdP (is the client still there, does it accept the gateway's copy) is the service's.
 extension GatewayAppContext {
     func link(_ app: RemoteGatewayApp) -> LinkedGatewayApp {
         let linkedClientId = app.clientIds.first { identityProviderClients[$0] != nil }
@@ -28,7 +28,7 @@ extension GatewayAppContext {
         var linkedApp = LinkedGatewayApp(
             app: app, linked: linked, linkedClientId: linkedClientId, holders: holders,
             environmentIds: environmentIds, findings: [])
-        linkedApp.findings = unknownClientFindings(linkedApp) + contractFindings(linkedApp)
+        linkedApp.findings = contractFindings(linkedApp)
         return linkedApp
     }
 
@@ -43,17 +43,6 @@ extension GatewayAppContext {
             contracted.contains(environment.id!) || environment.gatewayEnvironment.map(named.contains) == true
         }.compactMap(\.id)
         return ids.isEmpty ? environments.compactMap(\.id) : ids
-    }
-
-    /// An app with client ids but no IdP client behind any of them, in an environment that enforces IdP tokens:
-    /// its callers cannot get a token.
-    private func unknownClientFindings(_ linked: LinkedGatewayApp) -> [GatewayAppFinding] {
-        guard linked.linked == nil, let clientId = linked.app.clientIds.first else { return [] }
-        return linked.environmentIds.filter(tokenEnforced.contains).map { environmentId in
-            GatewayAppFinding(
-                kind: .orphanedAtGateway, environmentId: environmentId,
-                detail: "client id \(clientId) is no client of any IdP in the registry, and \(environmentName(environmentId)) enforces IdP tokens (sync the IdP, or delete the app at \(gateway.name))")
-        }
     }
 
     /// Active contracts against the grantee's grants, both ways, in the app's environments.
@@ -83,18 +72,21 @@ extension GatewayAppContext {
         return findings
     }
 
-    /// IdP clients of a token-enforcing environment that no app at the gateway carries the client id of.
+    /// IdP clients the registry gives an API of an environment, with no app at the gateway carrying their client
+    /// id: their callers' tokens (or credentials) name a client the gateway does not know.
     func missingAtGateway(_ apps: [RemoteGatewayApp]) -> [GatewayAppDifference] {
         let carried = Set(apps.flatMap(\.clientIds))
         var differences: [GatewayAppDifference] = []
-        for environment in environments where tokenEnforced.contains(environment.id!) {
-            for client in tokenEnforcedMembers[environment.id!] ?? [] where !carried.contains(client.clientId) {
+        for client in grantedIdentityProviderClients where !carried.contains(client.clientId) {
+            for environment in environments {
+                let apis = (access[client.id!] ?? []).filter { $0.environmentId == environment.id }.map(\.api).sorted()
+                guard !apis.isEmpty else { continue }
                 differences.append(GatewayAppDifference(
                     environment: environment.name, gateway: gateway.name, app: nil, client: client.displayName,
                     clientRowId: client.id, clientId: client.clientId,
                     finding: GatewayAppFinding(
                         kind: .missingAtGateway, environmentId: environment.id,
-                        detail: "\(client.displayName) (\(client.clientId), IdP \(identityProviders[client.identityProviderId]?.name ?? "?")) belongs to \(environment.name), which enforces IdP tokens, and has no application at \(gateway.name)")))
+                        detail: "the registry gives \(client.displayName) (\(client.clientId), IdP \(identityProviders[client.identityProviderId]?.name ?? "?")) \(apis.joined(separator: ", ")) in \(environment.name), and \(gateway.name) has no app with that client id")))
             }
         }
         return differences

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reconciles each gateway's client apps with the registry and the IdPs (`gateway sync`, `gateway drift`): an
-/// app whose client the IdP no longer has, an IdP client a token-enforcing environment lacks an app for, a copy
+/// app whose client the IdP no longer has, an IdP client the registry gives an API but the gateway has no app for, a copy
 /// of a secret the IdP rejects (asked of the IdP with the copy, which is never kept), and contracts against what
 /// the registry grants. Sync also imports the secrets the gateway holds itself, under its holder, so they expire
 /// and rotate as an IdP's do.

@@ -13,7 +13,7 @@ extension ClienteleCommand.GatewayCommand {
                 --env ENV` (the registry wins) or `clientele gateway sync --adopt` (the gateway wins).
 
                 A client app difference is one of: orphaned (its client id has no client at the IdP), missing at \
-                gateway (an IdP client of a token-enforcing environment has no app), stale secret copy (the IdP \
+                gateway (an IdP client the registry gives an API has no app there), stale secret copy (the IdP \
                 rejects the copy the gateway shows: "Reset Secret" pressed at the gateway, or a rotation at the IdP \
                 the copy never followed), or a contract the registry does not grant (and the reverse; `client grant`, \
                 or `gateway sync --adopt`). The copy is sent to the IdP to be checked and never kept.
