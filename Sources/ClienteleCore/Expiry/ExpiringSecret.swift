@@ -1,10 +1,13 @@
 import Foundation
 import GRDB
 
-/// One credential that expires within a window: a client's secret, or Clientele's own admin credential at an IdP.
+/// One credential that expires within a window: a client's secret, a secret a gateway holds itself, or Clientele's
+/// own admin credential at an IdP.
 public struct ExpiringSecret: Sendable, Hashable {
     public enum Kind: String, Sendable, Codable {
         case clientSecret = "client-secret"
+        /// A secret the gateway validates itself (a Kong key-auth key); `identityProvider` names the gateway.
+        case gatewaySecret = "gateway-secret"
         case adminCredential = "admin-credential"
     }
 
@@ -33,7 +36,7 @@ extension Registry {
                 db,
                 sql: """
                     SELECT s.keyId, s.hint, s.state, s.expiresAt, c.id AS clientRowId, c.displayName, c.clientId,
-                           i.name AS idp
+                           i.name AS idp, i.kind
                     FROM secret s JOIN client c ON c.id = s.clientRowId JOIN identityProvider i ON i.id = c.identityProviderId
                     WHERE s.state IN ('active', 'pending') AND s.expiresAt <= ?
                     ORDER BY s.expiresAt, s.id
@@ -43,7 +46,8 @@ extension Registry {
             while let row = try rows.next() {
                 result.append(
                     ExpiringSecret(
-                        kind: .clientSecret, identityProvider: row[7], client: row[5], clientRowId: row[4],
+                        kind: (row[8] as String) == IdentityProviderKind.gateway.rawValue ? .gatewaySecret : .clientSecret,
+                        identityProvider: row[7], client: row[5], clientRowId: row[4],
                         clientId: row[6], keyId: row[0], hint: row[1],
                         state: SecretState(rawValue: row[2]) ?? .active, expiresAt: row[3]))
             }

@@ -52,12 +52,13 @@ extension ClienteleCommand.Secrets {
             case .prometheus:
                 print(PrometheusText.expiry(due, now: now, thresholds: thresholds, window: within), terminator: "")
             case .table:
-                var table = TextTable("STATUS", "DAYS", "EXPIRES", "CLIENT", "IDP", "KEY ID", "HINT")
+                var table = TextTable("STATUS", "DAYS", "EXPIRES", "CLIENT", "HELD BY", "KEY ID", "HINT")
                 for secret in due {
                     table.add(
                         thresholds.classify(secret.expiresAt, now: now).rawValue,
                         String(daysLeft(until: secret.expiresAt, from: now)), Timestamp.local(secret.expiresAt),
-                        printable(secret.client), printable(secret.identityProvider),
+                        printable(secret.client),
+                        printable(secret.kind == .gatewaySecret ? "gateway \(secret.identityProvider)" : secret.identityProvider),
                         secret.keyId.map { String($0.prefix(8)) } ?? "(admin)", secret.hint.map { printable($0) + "…" } ?? "")
                 }
                 if due.isEmpty {
