@@ -36,14 +36,21 @@ struct DemoClientApps {
 
         // Anypoint's external client provider registered each of these at Entra when a consumer asked for access,
         // and keeps the secret it was given as its copy.
+        var random = SeededRandom(seed: 11)
         for name in Self.external + [Self.stale, Self.orphaned, Self.overreaching] {
-            let (remote, secret) = try await entra.register(displayName: name, secretLifetime: 365 * 86_400)
+            var remote = RemoteClient(clientId: random.uuid(), objectId: random.uuid(), displayName: name, secrets: [])
+            try entra.seed([remote])
+            let secret = try await entra.addSecret(
+                to: RemoteClientReference(clientId: remote.clientId, objectId: remote.objectId),
+                displayName: "Anypoint client provider", expiresAt: now + 365 * 86_400)
+            remote.secrets = [secret.metadata]
             let client = try registry.recordClient(
                 remote, identityProvider: entraRecord, environments: ["Sandbox"], ownerTeam: "digital-channels",
                 origin: .discovered, actor: actor)
             var contracts: [(api: String, environment: String?)] = [("orders-api", sandboxEnvironment)]
             if name == Self.overreaching { contracts.append(("payments-api", sandboxEnvironment)) }
-            try anypoint.seedApp(name: name, clientIds: [remote.clientId], contracts: contracts,
+            try anypoint.seedApp(remoteId: DemoGateways.uuid("application-\(name)"), name: name,
+                                 clientIds: [remote.clientId], contracts: contracts,
                                  secrets: [(secret.text, now, nil)])
             try registry.grantAccess(client: "#\(client.id!)", environment: "Sandbox", api: "orders-api", actor: actor)
             // Someone pressed "Reset Secret" in Anypoint: Anypoint's copy changed, Entra's secret did not.
@@ -52,15 +59,14 @@ struct DemoClientApps {
             if name == Self.orphaned { try await entra.deleteClient(RemoteClientReference(clientId: remote.clientId)) }
         }
         // Applications under client-id enforcement that Anypoint validates itself: no IdP involved.
-        var random = SeededRandom(seed: 11)
         for name in Self.anypointHeld {
             try anypoint.seedApp(
-                name: name, clientIds: [String(random.uuid().replacingOccurrences(of: "-", with: "").prefix(32))],
+                remoteId: DemoGateways.uuid("application-\(name)"), name: name, clientIds: [String(random.uuid().replacingOccurrences(of: "-", with: "").prefix(32))],
                 contracts: [("orders-api", devEnvironment)], secrets: [(SecretGenerator.make(), now - 400 * 86_400, nil)])
         }
         for consumer in Self.consumers {
             try kong.seedApp(
-                name: consumer.name, clientIds: [], environments: consumer.tags,
+                remoteId: DemoGateways.uuid("consumer-\(consumer.name)"), name: consumer.name, clientIds: [], environments: consumer.tags,
                 secrets: consumer.keys.map { days in
                     (SecretGenerator.make(), now - 90 * 86_400, days.map { now + $0 * 86_400 })
                 })

@@ -22,14 +22,15 @@ extension SandboxGateway {
     // MARK: Seeding (the demo, the tests)
 
     /// Adds an app with its secrets (each `(text, createdAt, expiresAt)`), its client ids and its access to APIs
-    /// (by name, in the named environment of the sandbox). Returns its remote id.
+    /// (by name, in the named environment of the sandbox). Returns its remote id (random unless given, as the demo
+    /// gives one so that a seed builds the same registry).
     @discardableResult
     public func seedApp(
-        name: String, clientIds: [String], environments: [String]? = nil,
+        remoteId given: String? = nil, name: String, clientIds: [String], environments: [String]? = nil,
         contracts contractAPIs: [(api: String, environment: String?)] = [],
         secrets: [(text: SecretText, createdAt: Date, expiresAt: Date?)]
     ) throws -> String {
-        let remoteId = UUID().uuidString.lowercased()
+        let remoteId = given ?? UUID().uuidString.lowercased()
         try store.write { db in
             let contracts = try contractAPIs.map { wanted -> GatewayAppContract in
                 guard let apiId = try String.fetchOne(
