@@ -19,7 +19,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let reports = Mutex<[(Int, Int)]>([])
         let rows = try registry.consoleClientRows { done, total in reports.withLock { $0.append((done, total)) } }
-        #expect(rows.count == 9_000)
+        #expect(rows.count == 9_000 + DemoBuilder.gatewayClientCount)
         let seen = reports.withLock { $0 }
         #expect(seen.count >= 3)
         #expect(seen.map(\.0) == seen.map(\.0).sorted())

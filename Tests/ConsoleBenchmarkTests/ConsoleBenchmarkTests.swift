@@ -24,7 +24,7 @@ struct ConsoleBenchmarkTests {
             _ = try await DemoBuilder(registryPath: path, clients: 60, seed: 7, clock: clock).build()
             results = try await ConsoleBenchmark.run(
                 registry: try Registry.open(at: path, clock: clock), adapters: StandardAdapters(registryPath: path, clock: clock))
-            #expect(results["clients"] == 60)
+            #expect(results["clients"] == Double(60 + DemoBuilder.gatewayClientCount))
         }
         for key in ["first_frame_ms", "filter_p50_ms", "filter_p99_ms", "render_200x60_p50_ms", "peak_rss_mb",
                     "full_load_ms"]

@@ -45,6 +45,9 @@ public struct DemoBuilder: Sendable {
         public var seconds: Double
     }
 
+    /// Clients the demo's gateways add beside the `clients` generated (see `DemoClientApps`).
+    public static var gatewayClientCount: Int { DemoClientApps.clientCount }
+
     public func build() async throws -> Summary {
         let started = Date()
         guard clients >= 1, clients <= 1_000_000 else {

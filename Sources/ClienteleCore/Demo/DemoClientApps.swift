@@ -24,6 +24,10 @@ struct DemoClientApps {
         ("legacy-crm", ["test", "prod"], [-3]),
     ]
 
+    /// The clients these add beside the generated estate: those Anypoint's client provider registered, and the
+    /// sets of secrets the gateways hold themselves.
+    static var clientCount: Int { external.count + 3 + anypointHeld.count + consumers.count }
+
     func seed(entra: SandboxIdentityProvider, entraRecord: IdentityProvider, now: Date, actor: String) async throws {
         let anypoint = try SandboxGateway(
             stateFile: DemoGateways.stateFile(besideRegistry: registryPath, gateway: DemoGateways.anypoint),
