@@ -12,13 +12,16 @@ public struct GatewayApp: Codable, Sendable, Hashable, Identifiable {
     public var app: RemoteGatewayApp
     /// What the last `gateway sync` or `gateway drift` found; empty when the app and the registry agree.
     public var findings: [GatewayAppFinding]
+    /// The client id it was last linked to an IdP client by, remembered after that client is gone.
+    public var linkedClientId: String?
     /// When the IdP was last asked about it (orphan and copy checks); nil when it never was.
     public var checkedAt: Date?
     public var syncedAt: Date
 
     public init(id: Int64? = nil, gatewayId: Int64, app: RemoteGatewayApp, findings: [GatewayAppFinding],
-                checkedAt: Date?, syncedAt: Date)
+                linkedClientId: String? = nil, checkedAt: Date?, syncedAt: Date)
     {
+        self.linkedClientId = linkedClientId
         self.id = id
         self.gatewayId = gatewayId
         self.remoteId = app.remoteId

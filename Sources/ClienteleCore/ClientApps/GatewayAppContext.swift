@@ -15,6 +15,8 @@ struct GatewayAppContext: Sendable {
     var access: [Int64: [ClientAccess]]
     /// The IdP clients the registry gives an API of one of the gateway's environments: each needs an app there.
     var grantedIdentityProviderClients: [Client]
+    /// Per app (remote id), the client id it was last linked by.
+    var previouslyLinked: [String: String]
 
     static func read(_ db: Database, gateway: Gateway, clientIds: Set<String>) throws -> GatewayAppContext {
         let environments = try Environment.filter(Column("gatewayId") == gateway.id!).orderedForDisplay().fetchAll(db)
@@ -43,9 +45,13 @@ struct GatewayAppContext: Sendable {
             JOIN environment ON environment.id = clientAccess.environmentId
             WHERE environment.gatewayId = ? ORDER BY client.displayName, client.id
             """, arguments: [gateway.id!]).filter { proper.contains($0.identityProviderId) }
+        let previouslyLinked = Dictionary(
+            try Row.fetchAll(db, sql: "SELECT remoteId, linkedClientId FROM gatewayApp WHERE gatewayId = ? AND linkedClientId IS NOT NULL",
+                             arguments: [gateway.id!]).map { ($0[0] as String, $0[1] as String) },
+            uniquingKeysWith: { first, _ in first })
         return GatewayAppContext(
             gateway: gateway, environments: environments, apis: apis, identityProviderClients: byClientId,
             identityProviders: identityProviders, holderClients: holderClients, access: access,
-            grantedIdentityProviderClients: granted)
+            grantedIdentityProviderClients: granted, previouslyLinked: previouslyLinked)
     }
 }

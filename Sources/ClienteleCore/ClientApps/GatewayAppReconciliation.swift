@@ -6,6 +6,7 @@ struct LinkedGatewayApp: Sendable {
     var app: RemoteGatewayApp
     /// The IdP client whose client id the app carries (the secret that counts is then the IdP's).
     var linked: Client?
+    /// The client id it is linked by; kept after the client is gone from the registry, so the app stays an orphan.
     var linkedClientId: String?
     var holders: [Client]
     var environmentIds: [Int64]
@@ -20,8 +21,10 @@ struct LinkedGatewayApp: Sendable {
 /// gateway. What needs the IdP (is the client still there, does it accept the gateway's copy) is the service's.
 extension GatewayAppContext {
     func link(_ app: RemoteGatewayApp) -> LinkedGatewayApp {
-        let linkedClientId = app.clientIds.first { identityProviderClients[$0] != nil }
-        let linked = linkedClientId.flatMap { identityProviderClients[$0] }
+        let current = app.clientIds.first { identityProviderClients[$0] != nil }
+        let linked = current.flatMap { identityProviderClients[$0] }
+        let remembered = previouslyLinked[app.remoteId].flatMap { app.clientIds.contains($0) ? $0 : nil }
+        let linkedClientId = current ?? remembered
         let names = Set(app.clientIds)
         let holders = holderClients.filter { names.contains($0.clientId) || $0.objectId == app.remoteId }
         let environmentIds = environments(of: app)
@@ -29,6 +32,13 @@ extension GatewayAppContext {
             app: app, linked: linked, linkedClientId: linkedClientId, holders: holders,
             environmentIds: environmentIds, findings: [])
         linkedApp.findings = contractFindings(linkedApp)
+        if linked == nil, let remembered {
+            // Its client was deleted from the registry (`client delete`, or forgotten with its IdP): the app
+            // lingers at the gateway with nobody behind it.
+            linkedApp.findings.insert(GatewayAppFinding(
+                kind: .orphanedAtGateway,
+                detail: "client \(remembered) is no longer in the registry (deleted, or its IdP removed); delete the app at \(gateway.name), or register the client again"), at: 0)
+        }
         return linkedApp
     }
 

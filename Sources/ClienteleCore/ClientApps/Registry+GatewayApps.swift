@@ -24,8 +24,8 @@ extension Registry {
             for linked in apps {
                 var record = GatewayApp(
                     id: byRemoteId[linked.app.remoteId]?.id, gatewayId: gateway.id!, app: linked.app,
-                    findings: linked.findings, checkedAt: checkedAt ?? byRemoteId[linked.app.remoteId]?.checkedAt,
-                    syncedAt: now)
+                    findings: linked.findings, linkedClientId: linked.linkedClientId,
+                    checkedAt: checkedAt ?? byRemoteId[linked.app.remoteId]?.checkedAt, syncedAt: now)
                 if record.id == nil { found.append("\(linked.app.kind.label) \(linked.app.name)") }
                 try record.save(db)
                 try GatewayAppClient.filter(Column("gatewayAppId") == record.id!).deleteAll(db)

@@ -232,6 +232,9 @@ enum RegistrySchema {
                 t.column("name", .text).notNull()
                 t.column("app", .jsonText).notNull()
                 t.column("findings", .jsonText).notNull()
+                // The client id it was last linked to an IdP client by: an app whose client is later deleted
+                // (at the IdP or with `client delete`) stays an orphan, not a secret of the gateway's own.
+                t.column("linkedClientId", .text)
                 t.column("checkedAt", .datetime)
                 t.column("syncedAt", .datetime).notNull()
                 t.uniqueKey(["gatewayId", "remoteId"])

@@ -25,8 +25,10 @@ public struct SyncService: Sendable {
         if idp.kind == .gateway {
             // An app whose client id is an IdP's client carries a copy of the IdP's secret, not one of the
             // gateway's own: `gateway drift` checks that copy, and the IdP's sync tracks the secret.
-            let idpClientIds = try registry.read { db in try Self.clientIdsOfIdentityProviders(db) }
-            discovered.removeAll { idpClientIds.contains($0.clientId) }
+            let copies = try registry.read { db in
+                try Self.clientIdsOfIdentityProviders(db).union(Self.clientIdsOnceLinked(db, holder: idp))
+            }
+            discovered.removeAll { copies.contains($0.clientId) }
         }
         let remote = discovered
         progress("\(idp.name) lists \(remote.count) clients; comparing with the registry…")
@@ -101,6 +103,13 @@ public struct SyncService: Sendable {
             SELECT client.clientId FROM client JOIN identityProvider ON identityProvider.id = client.identityProviderId
             WHERE identityProvider.kind <> 'gateway'
             """))
+    }
+
+    /// The client ids a gateway's apps were linked to an IdP client by, that client since gone: the app is an
+    /// orphan holding a stale copy, not a secret of the gateway's own.
+    static func clientIdsOnceLinked(_ db: Database, holder: IdentityProvider) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT linkedClientId FROM gatewayApp WHERE gatewayId = ? AND linkedClientId IS NOT NULL",
+                                arguments: [holder.settings.gatewayId]))
     }
 
     static func compare(_ db: Database, idpId: Int64, remote: [RemoteClient]) throws -> Plan {

@@ -90,6 +90,18 @@ import Testing
         #expect(reports[0].differences[0].finding.detail.contains("is gone at IdP entra"))
     }
 
+    @Test func aClientDeletedThroughClienteleStaysAnOrphanNotASecretOfTheGateway() async throws {
+        let f = try Fixture()
+        _ = try await f.externalApp("old-kiosk")
+        _ = await f.service.sync(adopt: false, actor: "tests")
+        _ = try await ClientOnboarding(registry: f.test.registry, adapters: f.adapters).delete("old-kiosk", actor: "tests")
+        let reports = await f.service.sync(adopt: false, actor: "tests")
+        #expect(f.kinds(reports) == [.orphanedAtGateway])
+        #expect(reports[0].differences[0].finding.detail.contains("no longer in the registry"))
+        #expect(reports[0].heldClients == 0)
+        #expect(try f.test.registry.clients(matching: ClientFilter(identityProvider: "gw")).isEmpty)
+    }
+
     @Test func contractsAreComparedWithGrantsBothWaysAndAdoptTakesTheGatewaysSide() async throws {
         let f = try Fixture()
         let (client, _) = try await f.externalApp("price-watcher", contracts: ["payments-api"])
