@@ -24,7 +24,7 @@ public final class StandardGatewayAdapters: GatewayAdapters {
         if let stateFile = gateway.settings.sandboxStateFile {
             return try SandboxGateway(
                 stateFile: StandardAdapters.resolve(stateFile, besideRegistry: registryPath), imitating: gateway.kind,
-                clock: clock)
+                clock: clock, name: gateway.name)
         }
         let http = PeerHTTPClient(peer: .gateway(gateway.name))
         switch gateway.kind {

@@ -37,7 +37,7 @@ struct SandboxCredentialHolder: IdentityProviderAdapter {
     private func appRemoteId(_ reference: RemoteClientReference) throws -> String {
         if let objectId = reference.objectId { return objectId }
         if reference.clientId.hasSuffix(suffix) { return String(reference.clientId.dropLast(suffix.count)) }
-        throw ClienteleError.gateway("gateway sandbox: \(reference.clientId) names no app")
+        throw ClienteleError.gateway("gateway \(gateway.name): \(reference.clientId) names no app")
     }
 
     func client(_ reference: RemoteClientReference) async throws -> RemoteClient? {
@@ -46,11 +46,11 @@ struct SandboxCredentialHolder: IdentityProviderAdapter {
     }
 
     func register(displayName: String, secretLifetime: TimeInterval?) async throws -> (RemoteClient, NewSecret) {
-        throw ClienteleError.invalidInput("gateway sandbox: apps are made at the gateway, not by Clientele")
+        throw ClienteleError.invalidInput("gateway \(gateway.name): apps are made at the gateway, not by Clientele")
     }
 
     func deleteClient(_ reference: RemoteClientReference) async throws {
-        throw ClienteleError.invalidInput("gateway sandbox: apps are removed at the gateway, not by Clientele")
+        throw ClienteleError.invalidInput("gateway \(gateway.name): apps are removed at the gateway, not by Clientele")
     }
 
     func addSecret(to reference: RemoteClientReference, displayName: String, expiresAt: Date?) async throws -> NewSecret {
@@ -75,7 +75,7 @@ struct SandboxCredentialHolder: IdentityProviderAdapter {
                 try String.fetchOne(db, sql: "SELECT remoteId FROM credential WHERE appRemoteId = ?", arguments: [remoteId]) == keyId
             {
                 throw ClienteleError.invalidInput(
-                    "gateway sandbox: \(reference.clientId) has one secret and cannot be left without it; delete the app at the gateway instead")
+                    "gateway \(gateway.name): \(reference.clientId) has one secret and cannot be left without it; delete the app at the gateway instead")
             }
             try db.execute(sql: "DELETE FROM credential WHERE remoteId = ? AND appRemoteId = ?", arguments: [keyId, remoteId])
         }

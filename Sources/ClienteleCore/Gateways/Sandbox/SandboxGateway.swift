@@ -6,20 +6,24 @@ import GRDB
 /// plan, apply, drift and adopt behave as they would against the real one, with no server.
 public final class SandboxGateway: GatewayAdapter {
     public let stateFile: String
+    /// The gateway's name in the registry, for error lines.
+    public let name: String
     public let mapping: any GatewayPolicyMapping
     let store: DatabaseQueue
     let clock: ClienteleClock
 
     public convenience init(stateFile: String, imitating kind: GatewayKind, create: Bool = false,
-                            clock: ClienteleClock = .wall) throws
+                            clock: ClienteleClock = .wall, name: String = "sandbox") throws
     {
-        try self.init(stateFile: stateFile, mapping: GatewayMappings.mapping(for: kind), create: create, clock: clock)
+        try self.init(stateFile: stateFile, mapping: GatewayMappings.mapping(for: kind), create: create, clock: clock,
+                      name: name)
     }
 
-    public init(stateFile: String, mapping: any GatewayPolicyMapping, create: Bool = false, clock: ClienteleClock = .wall)
-        throws
+    public init(stateFile: String, mapping: any GatewayPolicyMapping, create: Bool = false, clock: ClienteleClock = .wall,
+                name: String = "sandbox") throws
     {
         self.stateFile = stateFile
+        self.name = name
         self.mapping = mapping
         self.clock = clock
         store = try SandboxStateFile.open(
