@@ -104,17 +104,16 @@ extension GatewayAppContext {
 
     /// Every finding of these apps in each environment it concerns (an app-wide one in each of the app's
     /// environments), then the IdP clients missing at the gateway; in environment order.
-    func differences(_ apps: [(app: RemoteGatewayApp, client: Client?, environmentIds: [Int64], findings: [GatewayAppFinding])])
-        -> [GatewayAppDifference]
-    {
+    func differences(_ apps: [LinkedGatewayApp]) -> [GatewayAppDifference] {
         var byEnvironment: [Int64: [GatewayAppDifference]] = [:]
-        for entry in apps {
-            for finding in entry.findings {
-                for environmentId in finding.environmentId.map({ [$0] }) ?? entry.environmentIds {
+        for linked in apps {
+            let client = linked.linked ?? linked.holders.first
+            for finding in linked.findings {
+                for environmentId in finding.environmentId.map({ [$0] }) ?? linked.environmentIds {
                     byEnvironment[environmentId, default: []].append(GatewayAppDifference(
                         environment: environmentName(environmentId), gateway: gateway.name,
-                        app: "\(entry.app.kind.label) \(entry.app.name)", client: entry.client?.displayName,
-                        clientRowId: entry.client?.id, clientId: entry.client?.clientId ?? entry.app.clientIds.first,
+                        app: "\(linked.app.kind.label) \(linked.app.name)", client: client?.displayName,
+                        clientRowId: client?.id, clientId: client?.clientId ?? linked.linkedClientId ?? linked.app.clientIds.first,
                         finding: finding))
                 }
             }

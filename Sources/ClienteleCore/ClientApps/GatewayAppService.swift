@@ -46,7 +46,7 @@ public struct GatewayAppService: Sendable {
             var adopted: [String] = []
             if adopt {
                 adopted = try registry.adoptContracts(inspection.apps, at: gateway, actor: actor)
-                inspection = try await inspect(gateway, checkingIdPs: false, keeping: inspection)
+                inspection = try regranted(inspection, at: gateway)
             }
             let (found, gone) = try registry.recordGatewayApps(
                 inspection.apps, at: gateway, checkedAt: inspection.checkedAt, actor: actor)
@@ -82,31 +82,28 @@ public struct GatewayAppService: Sendable {
         var checkedAt: Date?
     }
 
-    /// Reads the gateway's apps and links them; asks each linked app's IdP whether its client is still there and
-    /// whether it accepts the gateway's copy of the secret (unless `checkingIdPs` is false, when the IdP findings
-    /// of `keeping` are kept).
-    func inspect(_ gateway: Gateway, checkingIdPs: Bool = true, keeping previous: Inspection? = nil) async throws
-        -> Inspection
-    {
+    /// Reads the gateway's apps and links them, then asks each linked app's IdP whether its client is still there
+    /// and whether it accepts the gateway's copy of the secret.
+    func inspect(_ gateway: Gateway) async throws -> Inspection {
         let adapter = try gateways.adapter(for: gateway)
-        let remote: [RemoteGatewayApp]
-        if let previous { remote = previous.apps.map(\.app) } else { remote = try await adapter.clientApps() }
+        let remote = try await adapter.clientApps()
         let context = try registry.gatewayAppContext(gateway, clientIds: Set(remote.flatMap(\.clientIds)))
         var apps = remote.map(context.link)
-        if checkingIdPs {
-            let idpFindings = await identityProviderFindings(apps, adapter: adapter, context: context)
-            for index in apps.indices { apps[index].findings = idpFindings[index] + apps[index].findings }
-        } else if let previous {
-            let kept: Set<GatewayAppFindingKind> = [.staleSecretCopy, .notChecked]
-            for index in apps.indices {
-                let earlier = previous.apps.first { $0.app.remoteId == apps[index].app.remoteId }?.findings ?? []
-                let idpOrphans = earlier.filter { $0.kind == .orphanedAtGateway && $0.environmentId == nil }
-                apps[index].findings = earlier.filter { kept.contains($0.kind) } + idpOrphans + apps[index].findings
-            }
+        let idpFindings = await identityProviderFindings(apps, adapter: adapter, context: context)
+        for index in apps.indices { apps[index].findings = idpFindings[index] + apps[index].findings }
+        return Inspection(apps: apps, differences: context.differences(apps), checkedAt: registry.clock.now)
+    }
+
+    /// The same apps compared again with what the registry now grants (after an adopt), keeping what the IdPs said.
+    func regranted(_ inspection: Inspection, at gateway: Gateway) throws -> Inspection {
+        let context = try registry.gatewayAppContext(gateway, clientIds: Set(inspection.apps.flatMap(\.app.clientIds)))
+        let contractKinds: Set<GatewayAppFindingKind> = [.contractNotInRegistry, .contractMissingAtGateway]
+        var apps = inspection.apps
+        for index in apps.indices {
+            apps[index].findings = apps[index].findings.filter { !contractKinds.contains($0.kind) }
+                + context.contractFindings(apps[index])
         }
-        let differences = context.differences(apps.map { ($0.app, $0.linked ?? $0.holders.first, $0.environmentIds, $0.findings) })
-        return Inspection(apps: apps, differences: differences,
-                          checkedAt: checkingIdPs ? registry.clock.now : previous?.checkedAt)
+        return Inspection(apps: apps, differences: context.differences(apps), checkedAt: inspection.checkedAt)
     }
 
     /// Per app (in order): gone at its IdP, or a copy the IdP rejects, or what could not be asked.

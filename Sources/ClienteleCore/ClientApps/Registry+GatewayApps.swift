@@ -58,18 +58,24 @@ extension Registry {
             where only == nil || only?.id == gateway.id {
                 let apps = try GatewayApp.filter(Column("gatewayId") == gateway.id!).order(Column("name")).fetchAll(db)
                 let context = try GatewayAppContext.read(db, gateway: gateway, clientIds: Set(apps.flatMap(\.app.clientIds)))
-                var entries: [(app: RemoteGatewayApp, client: Client?, environmentIds: [Int64], findings: [GatewayAppFinding])] = []
+                var recorded: [LinkedGatewayApp] = []
                 for app in apps {
-                    let clients = try Client.fetchAll(db, sql: """
-                        SELECT client.* FROM client JOIN gatewayAppClient ON gatewayAppClient.clientRowId = client.id
-                        WHERE gatewayAppClient.gatewayAppId = ? ORDER BY gatewayAppClient.role DESC, client.id
+                    let links = try Row.fetchAll(db, sql: """
+                        SELECT client.*, gatewayAppClient.role AS linkRole FROM client
+                        JOIN gatewayAppClient ON gatewayAppClient.clientRowId = client.id
+                        WHERE gatewayAppClient.gatewayAppId = ? ORDER BY client.id
                         """, arguments: [app.id!])
+                    let clients = try links.map { (try Client(row: $0), $0["linkRole"] as String) }
                     let environmentIds = try Int64.fetchAll(
                         db, sql: "SELECT environmentId FROM gatewayAppEnvironment WHERE gatewayAppId = ?",
                         arguments: [app.id!])
-                    entries.append((app.app, clients.first, environmentIds, app.findings))
+                    recorded.append(LinkedGatewayApp(
+                        app: app.app, linked: clients.first { $0.1 == GatewayAppClient.Role.linked.rawValue }?.0,
+                        linkedClientId: app.linkedClientId,
+                        holders: clients.filter { $0.1 == GatewayAppClient.Role.holder.rawValue }.map(\.0),
+                        environmentIds: environmentIds, findings: app.findings))
                 }
-                differences += context.differences(entries)
+                differences += context.differences(recorded)
             }
             return differences
         }
