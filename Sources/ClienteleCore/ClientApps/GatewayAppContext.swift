@@ -12,6 +12,10 @@ struct GatewayAppContext: Sendable {
     var identityProviderClients: [String: Client]
     var identityProviders: [Int64: IdentityProvider]
     var holderClients: [Client]
+    /// The same, by client id and by object id (the app's remote id), so linking is a lookup per app.
+    var holderClientsByClientId: [String: [Client]] = [:]
+    var holderClientsByObjectId: [String: [Client]] = [:]
+    var apisByRemoteId: [String: GatewayAPIRecord] = [:]
     var access: [Int64: [ClientAccess]]
     /// The IdP clients the registry gives an API of one of the gateway's environments: each needs an app there.
     var grantedIdentityProviderClients: [Client]
@@ -49,9 +53,13 @@ struct GatewayAppContext: Sendable {
             try Row.fetchAll(db, sql: "SELECT remoteId, linkedClientId FROM gatewayApp WHERE gatewayId = ? AND linkedClientId IS NOT NULL",
                              arguments: [gateway.id!]).map { ($0[0] as String, $0[1] as String) },
             uniquingKeysWith: { first, _ in first })
-        return GatewayAppContext(
+        var context = GatewayAppContext(
             gateway: gateway, environments: environments, apis: apis, identityProviderClients: byClientId,
             identityProviders: identityProviders, holderClients: holderClients, access: access,
             grantedIdentityProviderClients: granted, previouslyLinked: previouslyLinked)
+        context.holderClientsByClientId = Dictionary(grouping: holderClients, by: \.clientId)
+        context.holderClientsByObjectId = Dictionary(grouping: holderClients.filter { $0.objectId != nil }, by: { $0.objectId! })
+        context.apisByRemoteId = Dictionary(apis.map { ($0.remoteId, $0) }, uniquingKeysWith: { first, _ in first })
+        return context
     }
 }

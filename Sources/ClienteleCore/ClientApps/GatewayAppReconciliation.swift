@@ -25,8 +25,9 @@ extension GatewayAppContext {
         let linked = current.flatMap { identityProviderClients[$0] }
         let remembered = previouslyLinked[app.remoteId].flatMap { app.clientIds.contains($0) ? $0 : nil }
         let linkedClientId = current ?? remembered
-        let names = Set(app.clientIds)
-        let holders = holderClients.filter { names.contains($0.clientId) || $0.objectId == app.remoteId }
+        var seen = Set<Int64>()
+        let holders = ((holderClientsByObjectId[app.remoteId] ?? []) + app.clientIds.flatMap { holderClientsByClientId[$0] ?? [] })
+            .filter { seen.insert($0.id!).inserted }
         let environmentIds = environments(of: app)
         var linkedApp = LinkedGatewayApp(
             app: app, linked: linked, linkedClientId: linkedClientId, holders: holders,
@@ -45,9 +46,7 @@ extension GatewayAppContext {
     /// Its contracts' environments and the environments whose gateway environment it carries (Kong tags); every
     /// environment bound to the gateway when neither says (an org-wide Anypoint application without contracts).
     func environments(of app: RemoteGatewayApp) -> [Int64] {
-        let contracted = Set(app.contracts.compactMap { contract in
-            apis.first { $0.remoteId == contract.apiRemoteId }?.environmentId
-        })
+        let contracted = Set(app.contracts.compactMap { apisByRemoteId[$0.apiRemoteId]?.environmentId })
         let named = Set(app.environments ?? [])
         let ids = environments.filter { environment in
             contracted.contains(environment.id!) || environment.gatewayEnvironment.map(named.contains) == true
@@ -62,7 +61,7 @@ extension GatewayAppContext {
         var contracted = Set<AccessKey>()
         var findings: [GatewayAppFinding] = []
         for contract in linked.app.contracts where contract.isActive {
-            guard let api = apis.first(where: { $0.remoteId == contract.apiRemoteId }) else { continue }
+            guard let api = apisByRemoteId[contract.apiRemoteId] else { continue }
             let key = AccessKey(environmentId: api.environmentId, api: api.name)
             contracted.insert(key)
             if !grants.contains(key) {
