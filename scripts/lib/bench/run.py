@@ -107,6 +107,7 @@ FROM client c JOIN identityProvider i ON i.id = c.identityProviderId ORDER BY c.
     # 3. Sync from the Graph-compatible server: 10,000 applications, 5 ms added per request.
     sync_bench(folder, env)
     gateway_bench(folder, env)
+    client_apps_bench(folder, env)
 
     # 4. The console, measured in-process by its own benchmark executable (scripts/bench builds it).
     console = subprocess.run([os.environ["CONSOLE_BENCHMARK_BIN"], "--registry", str(registry)], env=env,
@@ -282,6 +283,54 @@ def gateway_bench(folder, env, apis=500, latency_ms=5):
               f"({', '.join(f'{k} {v}' for k, v in sorted(drift_routes.items()))}); floor {pages} pages = "
               f"{drift_floor * 1000:.0f} ms of latency; deck diff of the exported file against the same gateway: "
               f"{deck_s:.2f} s, {deck_requests} requests; ratio to deck {drift_s / deck_s:.2f}x")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def client_apps_bench(folder, env, consumers=5_000, latency_ms=5):
+    """The client side of `gateway sync` and `gateway drift` on a Kong holding `consumers` consumers (each with a
+    key-auth key and an ACL group), at `latency_ms` a request: time beside a bare HTTP client paging the same
+    collections (consumers, the credential collections and the plugins), the floor any client pays."""
+    root = Path(__file__).resolve().parents[3]
+    server = subprocess.Popen([str(root / "scripts" / "kong-test-server"), "--port", "0", "--consumers", str(consumers),
+                               "--latency-ms", str(latency_ms), "--quiet", "--no-admin-token"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        ready = json.loads(server.stdout.readline())
+        url, control = ready["admin_url"], ready["control"]
+        registry = folder / "apps.sqlite"
+        for old in folder.glob("apps.sqlite*"):
+            old.unlink()
+        apps_env = dict(env, CLIENTELE_REGISTRY=str(registry))
+        apps_env.pop("CLIENTELE_TEST_NOW", None)
+        for args in (["init"], ["gateway", "add", "kong", "--name", "bench", "--admin-url", url],
+                     ["env", "add", "Prod", "--gateway", "bench", "--gateway-environment", "seeded"]):
+            subprocess.run([BIN, *args], env=apps_env, check=True, capture_output=True)
+
+        def requests_during(command):
+            urllib.request.urlopen(urllib.request.Request(f"{control}/stats", method="DELETE"))
+            seconds, rss = timed(command, apps_env)
+            return seconds, rss, json.loads(urllib.request.urlopen(f"{control}/stats").read())["total"]
+
+        sync_s, sync_rss, sync_requests = requests_during([BIN, "gateway", "sync", "--json"])
+        drift_s, _, drift_requests = requests_during([BIN, "gateway", "drift", "--json"])
+        start = time.perf_counter()
+        bare_requests = 0
+        for collection in ("consumers", "key-auths", "oauth2", "jwts", "acls", "basic-auths", "plugins", "services", "routes"):
+            next_page = f"/{collection}?size=1000"
+            while next_page:
+                page = json.loads(urllib.request.urlopen(url + next_page).read())
+                bare_requests += 1
+                next_page = page.get("next")
+                if next_page and next_page.startswith("http"):
+                    next_page = next_page[len(url):]
+        bare_s = time.perf_counter() - start
+        print(f"client side of gateway sync, {consumers} Kong consumers (a key-auth key and an ACL group each) at "
+              f"{latency_ms} ms per request: {sync_s:.2f} s, {sync_requests} requests (peak RSS {sync_rss:.0f} MiB), "
+              f"{consumers} held clients and their keys recorded; gateway drift (policies and apps): {drift_s:.2f} s, "
+              f"{drift_requests} requests; a bare HTTP client paging the same collections: {bare_s:.2f} s, "
+              f"{bare_requests} requests; ratios sync {sync_s / bare_s:.2f}x, drift {drift_s / bare_s:.2f}x")
     finally:
         server.terminate()
         server.wait(timeout=10)
