@@ -311,6 +311,16 @@ class Store:
                 self._write("routes", {"name": f"{name}-route", "paths": [f"/{name}"],
                                        "service": {"id": service["id"]}, "tags": ["seeded"]}, None)
 
+    def seed_consumers(self, count):
+        """Consumers consumer-00001... (custom_id client-NNNNN, tag `seeded`), each with one generated key-auth key
+        and the acl group `seeded`, so every credential list has as many rows as there are consumers."""
+        with self._lock:
+            for n in range(1, count + 1):
+                consumer = self._write("consumers", {"username": f"consumer-{n:05d}", "custom_id": f"client-{n:05d}",
+                                                     "tags": ["seeded"]}, None)
+                self._write("key-auths", {"consumer": {"id": consumer["id"]}, "tags": ["seeded"]}, None)
+                self._write("acls", {"consumer": {"id": consumer["id"]}, "group": "seeded"}, None)
+
     def snapshot(self):
         with self._lock:
             self._purge_expired()
