@@ -62,12 +62,10 @@ struct KongCredential: Sendable {
                                   expiresAt: expiresAt(readAt: readAt))
     }
 
-    /// The key-auth key or the oauth2 client secret, for delivery or an in-memory comparison only.
-    var secretText: SecretText? {
-        switch type {
-        case .keyAuth: return value[path: "key"]?.stringValue.map(SecretText.init)
-        case .oauth2: return value[path: "client_secret"]?.stringValue.map(SecretText.init)
-        default: return nil
-        }
+    /// A key-auth credential's key, for delivery or an in-memory comparison only. (An OAuth2 secret may be stored
+    /// hashed: `KongOAuth2Secret` reads that one.)
+    var key: SecretText? {
+        guard type == .keyAuth else { return nil }
+        return value[path: "key"]?.stringValue.map(SecretText.init)
     }
 }

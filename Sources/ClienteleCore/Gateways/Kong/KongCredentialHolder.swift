@@ -86,7 +86,7 @@ public struct KongCredentialHolder: IdentityProviderAdapter {
         }
         let purpose = "adding a key-auth key to consumer \(consumer.name)"
         let made = try await api.json(.POST, set.path, body: .object(body), purpose: purpose)
-        guard let credential = KongCredential(made, type: .keyAuth), let text = credential.secretText else {
+        guard let credential = KongCredential(made, type: .keyAuth), let text = credential.key else {
             throw api.peer.failure("\(purpose): HTTP 201 without the credential's id and key")
         }
         let metadata = remoteSecret(credential, readAt: now)
@@ -150,7 +150,7 @@ public struct KongCredentialHolder: IdentityProviderAdapter {
         switch set.type {
         case .keyAuth:
             for credential in held {
-                guard let key = credential.secretText, secret.matches(key) else { continue }
+                guard let key = credential.key, secret.matches(key) else { continue }
                 if let ttl = credential.value[path: "ttl"]?.numberValue, ttl <= 0 {
                     return .rejected("gateway \(gatewayName): the key-auth key of \(who) has expired (its ttl ran out)")
                 }
