@@ -52,6 +52,16 @@ import Testing
         guard case .rejected = try await holder.verify(SecretText("hashed-secret-4"), for: Self.oauth2Set(id)) else {
             Issue.record("a wrong OAuth2 secret was not rejected"); return
         }
+        // A decK 1.4.0 sync puts a hashed credential back with hash_secret false: Kong then compares the hash as
+        // text, so the secret no longer works there, and verification says so.
+        let hashed = try #require(try await server.credentials(id, "oauth2").first { $0["name"] as? String == "h" })
+        let (status, _) = try await server.admin(
+            "PUT", "/consumers/\(id)/oauth2/\(try #require(hashed["id"] as? String))",
+            #"{"name": "h", "client_id": "\#(try #require(hashed["client_id"] as? String))", "client_secret": "\#(try #require(hashed["client_secret"] as? String))"}"#)
+        #expect(status == 200)
+        guard case .rejected = try await holder.verify(SecretText("hashed-secret-3"), for: Self.oauth2Set(id)) else {
+            Issue.record("a secret Kong now compares with its hash as text was accepted"); return
+        }
         // A key of the consumer's is no OAuth2 secret.
         guard case .rejected = try await holder.verify(SecretText("known-key-text-1"), for: Self.oauth2Set(id)) else {
             Issue.record("sets were mixed"); return

@@ -31,8 +31,9 @@ def _args(argv):
                    help=f"answer without {TOKEN_HEADER}, as Kong OSS does by default")
     loopback_cli.quiet_argument(p)
     args = p.parse_args(argv)
-    if args.apis < 0 or args.consumers < 0 or args.latency_ms < 0:
-        p.error("--apis, --consumers and --latency-ms must not be negative")
+    for flag, value in (("--apis", args.apis), ("--consumers", args.consumers), ("--latency-ms", args.latency_ms)):
+        if value < 0:
+            p.error(f"{flag} must not be negative")
     if not 0 <= args.port <= 65535:
         p.error("--port must be from 0 to 65535")
     return args

@@ -28,9 +28,15 @@ enum KongOAuth2Secret {
         case cannotCheck(String)
     }
 
+    /// As Kong checks a token request (kong/plugins/oauth2/access.lua): against the hash where `hash_secret` is
+    /// set, else as text. A hash-looking value without the flag (a decK 1.4.0 sync rewrites a hashed credential
+    /// with `hash_secret` false, contract README) is compared as text, as Kong does, so the real secret is
+    /// rightly rejected there.
     static func check(_ secret: SecretText, against credential: KongCredential) -> Check {
         guard let stored = credential.value[path: "client_secret"]?.stringValue else { return .differs }
-        guard isHashed(credential) else { return secret.matches(SecretText(stored)) ? .matches : .differs }
+        guard credential.value[path: "hash_secret"]?.boolValue == true else {
+            return secret.matches(SecretText(stored)) ? .matches : .differs
+        }
         guard stored.hasPrefix("$pbkdf2-") else {
             let scheme = stored.hasPrefix("$argon2") ? "argon2" : stored.hasPrefix("$2") ? "bcrypt" : "an unknown scheme"
             return .cannotCheck("its client_secret is hashed with \(scheme), which Clientele cannot check")
