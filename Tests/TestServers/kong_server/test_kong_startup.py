@@ -52,10 +52,11 @@ def test_state_dir_keeps_entities_and_token(tmp_path):
 
 
 def test_bad_options_are_one_clear_line():
-    result = subprocess.run([str(SERVER_SCRIPT), "--port", "0", "--apis", "-1"], capture_output=True, text=True,
-                            timeout=20)
-    assert result.returncode == 2 and result.stdout == ""
-    assert "--apis and --latency-ms must not be negative" in result.stderr
+    for flag in ("--apis", "--consumers", "--latency-ms"):
+        result = subprocess.run([str(SERVER_SCRIPT), "--port", "0", flag, "-1"], capture_output=True, text=True,
+                                timeout=20)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.splitlines()[-1] == f"kong-test-server: error: {flag} must not be negative"
 
 
 def test_log_names_query_options_but_never_their_values():

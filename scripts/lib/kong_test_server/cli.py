@@ -22,6 +22,8 @@ def _args(argv):
     p = argparse.ArgumentParser(prog="kong-test-server", description="Kong Gateway 3.10 Admin API stand-in on loopback.")
     loopback_cli.port_argument(p)
     p.add_argument("--apis", type=int, default=0, metavar="N", help="services api-00001... with one route each")
+    p.add_argument("--consumers", type=int, default=0, metavar="N",
+                   help="consumers consumer-00001... with one key-auth key and one acl group each")
     loopback_cli.latency_argument(p)
     p.add_argument("--seed", help="make entity ids and generated keys reproducible")
     p.add_argument("--state-dir", metavar="D", help="keep the entities and the admin token here across restarts")
@@ -29,8 +31,9 @@ def _args(argv):
                    help=f"answer without {TOKEN_HEADER}, as Kong OSS does by default")
     loopback_cli.quiet_argument(p)
     args = p.parse_args(argv)
-    if args.apis < 0 or args.latency_ms < 0:
-        p.error("--apis and --latency-ms must not be negative")
+    for flag, value in (("--apis", args.apis), ("--consumers", args.consumers), ("--latency-ms", args.latency_ms)):
+        if value < 0:
+            p.error(f"{flag} must not be negative")
     if not 0 <= args.port <= 65535:
         p.error("--port must be from 0 to 65535")
     return args
@@ -51,6 +54,7 @@ def main(argv=None):
             node_id = saved["node_id"]
         else:
             store.seed_apis(args.apis)
+            store.seed_consumers(args.consumers)
             node_id = store.new_id() if args.seed is not None else str(uuid.uuid4())
         if os.path.exists(token_path) and args.state_dir:
             with open(token_path) as f:

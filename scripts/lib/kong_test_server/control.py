@@ -21,6 +21,12 @@ def _own(ctx, method, route, body):
     if route == "/stats" and method == "DELETE":
         ctx.stats.reset()
         return Reply(204)
+    if route == "/clock" and method == "POST":
+        seconds = body.get("advance_seconds") if isinstance(body, dict) else None
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            return problem(400, "'advance_seconds' must be a number of seconds, 0 or more")
+        ctx.store.advance_clock(seconds)
+        return plain_json(200, {"now": ctx.store.now()})
     if route == "/counts" and method == "GET":
         return plain_json(200, ctx.counts())
     return None

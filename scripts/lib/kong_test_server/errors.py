@@ -63,6 +63,13 @@ def invalid_offset(raw):
     return KongError(400, {"code": 7, "name": "invalid offset", "message": f"'{raw}' is not a valid offset"})
 
 
+def invalid_options(options):
+    """400 code 11 (kong/db/errors.lua): a write option such as `ttl` out of range; `options` instead of `fields`."""
+    items = [f"{k}: {v}" for k, v in options.items()]
+    return KongError(400, {"code": 11, "name": "invalid options",
+                           "message": f"invalid option ({'; '.join(items)})", "options": options})
+
+
 def bad_body(message):
     return KongError(400, {"message": message})
 

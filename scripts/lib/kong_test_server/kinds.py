@@ -15,6 +15,7 @@ class Kind:
     unique: tuple = ()
     nested_name: Optional[str] = None    # the segment under /consumers/{c}/
     generated: dict = field(default_factory=dict)  # auto fields that get random text, by length
+    ttl: bool = False                    # the DAO's `ttl = true`: a write may give the row a lifetime
 
 
 def _core(entity):
@@ -50,7 +51,7 @@ KINDS = {k.collection: k for k in [
     Kind("consumers", _core("consumers"), _core_checks("consumers"), "username", ("username", "custom_id")),
     Kind("plugins", _plugin_fields, _plugin_checks, "instance_name", ("instance_name",)),
     Kind("key-auths", _dao("keyauth_credentials"), _dao_checks("keyauth_credentials"), "key", ("key",),
-         "key-auth", {"key": 32}),
+         "key-auth", {"key": 32}, ttl=schema.dao("keyauth_credentials").get("ttl", False)),
     Kind("oauth2", _dao("oauth2_credentials"), _dao_checks("oauth2_credentials"), "client_id", ("client_id",),
          "oauth2", {"client_id": 32, "client_secret": 32}),
     Kind("acls", _dao("acls"), _dao_checks("acls"), None, (), "acls"),

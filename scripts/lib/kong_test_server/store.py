@@ -14,6 +14,11 @@ from .kinds import BLOCKERS, CASCADES, KINDS, PARENT_FIELD
 
 MAX_PAGE = 1000
 DEFAULT_PAGE = 100
+# kong/db/dao/init.lua validate_options_value: "a bit over three years maximum".
+MAX_TTL = 100000000
+# Where a row with a `ttl` keeps its end (epoch seconds); never answered, replaced by the `ttl` left.
+EXPIRES = "_expires_at"
+_KEEP = object()
 
 
 def is_uuid(text):
@@ -36,6 +41,7 @@ class Store:
         self._lock = threading.RLock()
         self._rows = {name: {} for name in KINDS}
         self._random = random.Random(seed) if seed is not None else None
+        self._clock_offset = 0.0
 
     # ---- ids and clock -------------------------------------------------------------------
 
@@ -49,15 +55,55 @@ class Store:
             return "".join(self._random.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(length))
         return secrets.token_hex(length // 2)
 
-    @staticmethod
-    def now():
-        return int(time.time())
+    def clock(self):
+        return time.time() + self._clock_offset
+
+    def now(self):
+        return int(self.clock())
+
+    def advance_clock(self, seconds):
+        """Moves this server's time forward, so tests see a `ttl` run out without waiting."""
+        with self._lock:
+            self._clock_offset += seconds
+
+    # ---- ttl (kong/db/strategies/postgres: rows past their ttl are left out of every select and purged) ------
+
+    def _purge_expired(self):
+        now = self.clock()
+        for collection, kind in KINDS.items():
+            if not kind.ttl:
+                continue
+            for row_id in [i for i, r in self._rows[collection].items() if r.get(EXPIRES) is not None
+                           and r[EXPIRES] <= now]:
+                self._remove(collection, row_id)
+
+    def _public(self, row):
+        """The row as the Admin API answers it: `ttl` is the whole seconds left (Kong's FLOOR of ttl - now)."""
+        out = copy.deepcopy(row)
+        expires = out.pop(EXPIRES, None)
+        if expires is not None:
+            out["ttl"] = max(0, int(expires - self.clock()))
+        return out
+
+    def _take_ttl(self, collection, body):
+        """The `ttl` option taken out of a write's body: the end it sets, None for none, _KEEP when not given.
+        On an entity without `ttl = true` it stays in the body, where the schema refuses it as unknown."""
+        if not KINDS[collection].ttl or not isinstance(body, dict) or "ttl" not in body:
+            return body, _KEEP
+        body = dict(body)
+        ttl = body.pop("ttl")
+        if ttl is None:
+            return body, _KEEP
+        if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or int(ttl) != ttl or not 0 <= ttl <= MAX_TTL:
+            raise errors.invalid_options({"ttl": f"must be an integer between 0 and {MAX_TTL}"})
+        return body, (self.clock() + ttl if ttl > 0 else None)
 
     # ---- lookups -------------------------------------------------------------------------
 
     def find(self, collection, key):
         """The row named by id or endpoint key, or None."""
         with self._lock:
+            self._purge_expired()
             rows = self._rows[collection]
             if is_uuid(key) and key.lower() in rows:
                 return rows[key.lower()]
@@ -72,7 +118,8 @@ class Store:
         row = self.find(collection, key)
         if row is None or not _in_scope(row, scope):
             raise errors.not_found()
-        return copy.deepcopy(row)
+        with self._lock:
+            return self._public(row)
 
     def page(self, collection, size=None, offset=None, tags=None, scope=None):
         """(rows, next offset or None), ordered by id so pages stay put while others are added."""
@@ -92,29 +139,35 @@ class Store:
                 raise errors.invalid_offset(offset)
         want = _tag_filter(tags)
         with self._lock:
+            self._purge_expired()
             ids = sorted(i for i, row in self._rows[collection].items()
                          if _in_scope(row, scope) and want(row.get("tags") or []))
             if after is not None:
                 ids = [i for i in ids if i > after]
-            chosen = [copy.deepcopy(self._rows[collection][i]) for i in ids[:size]]
+            chosen = [self._public(self._rows[collection][i]) for i in ids[:size]]
         more = len(ids) > size
         token = base64.urlsafe_b64encode(chosen[-1]["id"].encode()).decode().rstrip("=") if more else None
         return chosen, token
 
     def count(self, collection):
         with self._lock:
+            self._purge_expired()
             return len(self._rows[collection])
 
     # ---- writes --------------------------------------------------------------------------
 
     def create(self, collection, body, scope=None):
+        body, expires = self._take_ttl(collection, body)
         with self._lock:
-            return self._write(collection, _with_scope(body, scope), existing=None)
+            self._purge_expired()
+            return self._write(collection, _with_scope(body, scope), existing=None,
+                               expires=None if expires is _KEEP else expires)
 
     def upsert(self, collection, key, body, scope=None):
         """PUT: a full replace of the row named by id or endpoint key, or a new row with that id or key."""
         if not isinstance(body, dict):
             raise errors.bad_body("Cannot parse JSON body")
+        body, expires = self._take_ttl(collection, body)
         body = _with_scope(body, scope)
         with self._lock:
             existing = self.find(collection, key)
@@ -127,11 +180,14 @@ class Store:
                 body[KINDS[collection].endpoint_key] = key
                 if existing is not None:
                     body["id"] = existing["id"]
-            return self._write(collection, body, existing=existing, replace=True)
+            # A PUT replaces the whole row, its lifetime too.
+            return self._write(collection, body, existing=existing, replace=True,
+                               expires=None if expires is _KEEP else expires)
 
     def patch(self, collection, key, body, scope=None):
         if not isinstance(body, dict):
             raise errors.bad_body("Cannot parse JSON body")
+        body, expires = self._take_ttl(collection, body)
         with self._lock:
             existing = self.find(collection, key)
             if existing is None or not _in_scope(existing, scope):
@@ -140,8 +196,9 @@ class Store:
                 raise errors.schema_violation({"@entity": [
                     "all or none of these fields must be set: 'hash_secret', 'client_secret'"]})
             merged = _merge(existing, body)
+            merged.pop(EXPIRES, None)
             merged["id"] = existing["id"]
-            return self._write(collection, merged, existing=existing, patched_keys=set(body))
+            return self._write(collection, merged, existing=existing, patched_keys=set(body), expires=expires)
 
     def delete(self, collection, key, scope=None):
         with self._lock:
@@ -161,7 +218,7 @@ class Store:
             for cid in [i for i, r in self._rows[child].items() if (r.get(field) or {}).get("id") == row_id]:
                 self._remove(child, cid)
 
-    def _write(self, collection, body, existing, replace=False, patched_keys=None):
+    def _write(self, collection, body, existing, replace=False, patched_keys=None, expires=None):
         if not isinstance(body, dict):
             raise errors.bad_body("Cannot parse JSON body")
         kind = KINDS[collection]
@@ -196,8 +253,12 @@ class Store:
             self._check_plugin_unique(record)
         if existing is not None and existing["id"] != record["id"]:
             self._rows[collection].pop(existing["id"], None)
+        if expires is _KEEP:
+            expires = (existing or {}).get(EXPIRES)
+        if expires is not None:
+            record[EXPIRES] = expires
         self._rows[collection][record["id"]] = record
-        return copy.deepcopy(record)
+        return self._public(record)
 
     def _transform(self, collection, record, existing, patched_keys):
         unchanged = existing is not None and patched_keys is not None
@@ -250,8 +311,19 @@ class Store:
                 self._write("routes", {"name": f"{name}-route", "paths": [f"/{name}"],
                                        "service": {"id": service["id"]}, "tags": ["seeded"]}, None)
 
+    def seed_consumers(self, count):
+        """Consumers consumer-00001... (custom_id client-NNNNN, tag `seeded`), each with one generated key-auth key
+        and the acl group `seeded`, so every credential list has as many rows as there are consumers."""
+        with self._lock:
+            for n in range(1, count + 1):
+                consumer = self._write("consumers", {"username": f"consumer-{n:05d}", "custom_id": f"client-{n:05d}",
+                                                     "tags": ["seeded"]}, None)
+                self._write("key-auths", {"consumer": {"id": consumer["id"]}, "tags": ["seeded"]}, None)
+                self._write("acls", {"consumer": {"id": consumer["id"]}, "group": "seeded"}, None)
+
     def snapshot(self):
         with self._lock:
+            self._purge_expired()
             return copy.deepcopy(self._rows)
 
     def restore(self, rows):

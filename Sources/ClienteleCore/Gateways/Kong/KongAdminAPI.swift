@@ -39,14 +39,21 @@ struct KongAdminAPI: Sendable {
     }
 
     /// Every entity of a collection (`/services`, `/plugins?tags=prod`), following `offset` as decK does.
-    func list(_ path: String, tags: String? = nil, purpose: String) async throws -> [GatewayValue] {
+    /// `missingIsEmpty`: a 404 is an empty list, as decK takes it for the credential lists of a plugin this Kong
+    /// does not run (`/mtls-auths` on OSS) and as it comes for a consumer that is gone.
+    func list(_ path: String, tags: String? = nil, missingIsEmpty: Bool = false, purpose: String) async throws
+        -> [GatewayValue]
+    {
         var entities: [GatewayValue] = []
         var offset: String?
         repeat {
             var query = ["size=\(Self.pageSize)"]
             if let tags { query.append("tags=\(Self.escape(tags))") }
             if let offset { query.append("offset=\(Self.escape(offset))") }
-            let page = try await json(.GET, "\(path)?\(query.joined(separator: "&"))", purpose: purpose)
+            let response = try await request(.GET, "\(path)?\(query.joined(separator: "&"))", purpose: purpose)
+            if missingIsEmpty, response.status == 404 { return entities }
+            try requireSuccess(response, purpose: purpose)
+            let page = try response.decode(GatewayValue.self, purpose: purpose)
             guard let data = page[path: "data"]?.arrayValue else {
                 throw peer.failure("\(purpose): HTTP 200 with JSON without the expected fields (no data)")
             }
