@@ -3,36 +3,12 @@ import Foundation
 import Testing
 
 /// Rotations of Kong-held secrets through the real `RotationService`, with the gateway reached as `clientele`
-/// reaches it: an IdP row naming the gateway's row in `settings.gatewayId`, whose adapter's credential holder
-/// the rotation is given.
+/// reaches it: the gateway's holder (the IdP row of kind `gateway` its registry record comes with), through
+/// `StandardAdapters`.
 @Suite struct KongRotationTests {
     struct OneGateway: GatewayAdapters {
         let adapter: KongGateway
         func adapter(for gateway: Gateway) throws -> any GatewayAdapter { adapter }
-    }
-
-    /// As `StandardAdapters` finds a gateway's holder: by the IdP's `gatewayId`, through the registry's gateway row.
-    struct GatewayHolders: IdentityProviderAdapters {
-        let registry: Registry
-        let gateways: any GatewayAdapters
-        func adapter(for idp: IdentityProvider) throws -> any IdentityProviderAdapter {
-            let gatewayId = try #require(idp.settings.gatewayId)
-            return try gateways.adapter(for: registry.gateway(id: gatewayId)).credentialHolder()
-        }
-    }
-
-    /// The holder's IdP row. Kind `gateway` where the registry takes it; a registry from before the migration that
-    /// adds that kind (the registry side of issue 11, built beside this) refuses it, and the row is then a
-    /// `sandbox` one, which these adapters treat the same (they look only at `gatewayId`).
-    static func holderRow(_ registry: Registry, gateway: Gateway) throws -> IdentityProvider {
-        var row = IdentityProvider(name: "kong-test", kind: .gateway, settings: IdentityProviderSettings(gatewayId: gateway.id),
-                                   credentialSource: .none, createdAt: Date())
-        do {
-            return try registry.addIdentityProvider(row, actor: "tests")
-        } catch let error as ClienteleError where error.description.contains("CHECK constraint failed: kind") {
-            row.kind = .sandbox
-            return try registry.addIdentityProvider(row, actor: "tests")
-        }
     }
 
     struct Fixture {
@@ -68,8 +44,8 @@ import Testing
         let folder = NSTemporaryDirectory() + "clientele-kong-rotation-\(UUID().uuidString)"
         let registry = try Registry.open(at: folder + "/registry.sqlite", create: true)
         let gateway = try registry.addGateway(server.gateway(), actor: "tests")
-        let idp = try Self.holderRow(registry, gateway: gateway)
-        let adapters = GatewayHolders(registry: registry, gateways: OneGateway(adapter: server.adapter()))
+        let idp = try registry.gatewayHolder(of: gateway)
+        let adapters = StandardAdapters(registry: registry, gatewayAdapters: OneGateway(adapter: server.adapter()))
         let holder = try adapters.adapter(for: idp)
         let remote = try #require(try await holder.discoverClients().first { $0.clientId == setClientId })
         let client = try registry.recordClient(remote, identityProvider: idp, environments: [], origin: .discovered,
