@@ -134,17 +134,14 @@ def kong_keys(kong, consumer):
 
 
 def kong_headers(kong):
-    token_file = kong.ready.get("token_file")
-    return {"Kong-Admin-Token": Path(token_file).read_text().strip()} if token_file else {}
+    return {"Kong-Admin-Token": Path(kong["admin_token_file"]).read_text().strip()}
 
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_kong_consumers_key_rotation_survives_a_kill_at_every_step(cli, kong, tmp_path, fault):
     cli.run("init", check=0)
-    args = ["gateway", "add", "kong", "--name", "kong-prod", "--admin-url", kong["admin_url"]]
-    if kong.ready.get("token_file"):
-        args += ["--token-file", kong["token_file"]]
-    cli.run(*args, check=0)
+    cli.run("gateway", "add", "kong", "--name", "kong-prod", "--admin-url", kong["admin_url"], "--token-file",
+            kong["admin_token_file"], check=0)
     cli.run("env", "add", "Prod", "--gateway", "kong-prod", "--gateway-environment", "prod", check=0)
     request("POST", f"{kong['admin_url']}/consumers", {"username": "billing-batch", "tags": ["prod"]},
             kong_headers(kong))
