@@ -75,3 +75,50 @@ def test_a_client_through_a_policy_reaches_each_of_its_oauth_apis(server):
     status, body, _ = server.tyk("PUT", f"/tyk/oauth/clients/{api_id}/{created['client_id']}",
                                  {"policy_id": "pol-keyless"})
     assert (status, body["message"]) == (400, "Policy access rights doesn't contain API this OAuth client belongs to")
+
+
+def test_a_policy_client_keeps_one_copy_per_api_so_a_rotation_under_one_leaves_the_others(server):
+    # Tyk stores a client per API (gateway/api.go createOauthClient: SetClient under each API's prefix), and
+    # rotateOauthClient rewrites only the copy of the API in its path.
+    first = oauth_api(server, "oauth-copies-a")
+    second = oauth_api(server, "oauth-copies-b")
+    rights = {first: {"api_id": first}, second: {"api_id": second}}
+    server.tyk("POST", "/tyk/policies", {"id": "pol-copies", "access_rights": rights})
+    server.reload()
+    created = server.tyk("POST", "/tyk/oauth/clients/create",
+                         {"client_id": "copied", "policy_id": "pol-copies", "description": "two copies"})[1]
+    assert sorted(server.tyk("GET", "/tyk/oauth/clients/apis/copied")[1]) == sorted([first, second])
+    rotated = server.tyk("PUT", f"/tyk/oauth/clients/{first}/copied/rotate")[1]
+    assert rotated["policy_id"] == "pol-copies" and rotated["description"] == "two copies"
+    assert server.tyk("GET", f"/tyk/oauth/clients/{first}/copied")[1]["secret"] == rotated["secret"]
+    assert server.tyk("GET", f"/tyk/oauth/clients/{second}/copied")[1]["secret"] == created["secret"]
+    # Creating again with the id, the secret and one API overwrites that API's copy: how a caller brings the
+    # copies back together.
+    status, again, _ = server.tyk("POST", "/tyk/oauth/clients/create",
+                                  {"client_id": "copied", "secret": rotated["secret"], "api_id": second,
+                                   "policy_id": "pol-copies", "description": "two copies"})
+    assert status == 200 and again["secret"] == rotated["secret"]
+    assert server.tyk("GET", f"/tyk/oauth/clients/{second}/copied")[1]["secret"] == rotated["secret"]
+    assert len(server.tyk("GET", f"/tyk/oauth/clients/{second}")[1]) == 1
+
+
+def test_the_apis_holding_a_client_are_its_oauth_apis_of_one_org_or_of_all(server):
+    api_id = oauth_api(server, "oauth-held-by")
+    other = server.tyk("POST", "/tyk/apis", new_definition("oauth-held-by-org9", use_oauth2=True, org_id="org-9"))[1]
+    server.reload()
+    for target in (api_id, other["key"]):
+        server.tyk("POST", "/tyk/oauth/clients/create", {"client_id": "held-by", "api_id": target})
+    assert sorted(server.tyk("GET", "/tyk/oauth/clients/apis/held-by")[1]) == sorted([api_id, other["key"]])
+    assert server.tyk("GET", "/tyk/oauth/clients/apis/held-by?orgID=org-9")[1] == [other["key"]]
+    assert server.tyk("GET", "/tyk/oauth/clients/apis/nobody")[1] == []
+
+
+def test_a_jwt_apis_clients_are_held_but_not_listed(server):
+    # getApiClients reads the client store only when the API has use_oauth2.
+    jwt = server.tyk("POST", "/tyk/apis", new_definition("jwt-held", enable_jwt=True))[1]["key"]
+    server.reload()
+    server.tyk("POST", "/tyk/policies", {"id": "pol-jwt", "access_rights": {jwt: {"api_id": jwt}}})
+    server.reload()
+    created = server.tyk("POST", "/tyk/oauth/clients/create", {"policy_id": "pol-jwt"})[1]
+    assert server.tyk("GET", f"/tyk/oauth/clients/{jwt}")[1] == []
+    assert server.tyk("GET", f"/tyk/oauth/clients/{jwt}/{created['client_id']}")[1]["secret"] == created["secret"]

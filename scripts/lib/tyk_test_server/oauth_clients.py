@@ -86,11 +86,27 @@ def list_clients(state, api_id):
     with state.lock:
         if api_id not in state.apis:
             raise TykError(404, "API not found")
+        # getApiClients reads the store only for a use_oauth2 API: a JWT API's clients (joined through a
+        # policy) are held but never listed.
+        if not state.apis[api_id].get("use_oauth2"):
+            return tyk_json(200, [])
         found = [_public(c) for (a, _), c in sorted(state.oauth_clients.items()) if a == api_id]
     return tyk_json(200, found)
 
 
+def apis_for_client(state, client_id, query):
+    """getApisForOauthApp: the loaded use_oauth2 APIs holding the client, of one org (`orgID`) or, when it is
+    empty or absent, of every org."""
+    org_id = (query.get("orgID") or [""])[0]
+    with state.lock:
+        found = [a for (a, c) in sorted(state.oauth_clients) if c == client_id and a in state.apis
+                 and state.apis[a].get("use_oauth2") and (not org_id or state.apis[a].get("org_id") == org_id)]
+    return tyk_json(200, found)
+
+
 def _existing(state, api_id, client_id):
+    # Each API keeps its own copy of a client (Redis prefix `oauth-data.<apiID>.`), so a policy's client
+    # rotated or updated under one API keeps its old secret under the others, as in Tyk.
     if api_id not in state.apis:
         raise TykError(404, NO_API)
     client = state.oauth_clients.get((api_id, client_id))

@@ -35,6 +35,8 @@ _ROUTES = [
     ("DELETE", rf"/tyk/keys/{_ID}", lambda s, g, b, q: keys.delete(s, g[0]), "DELETE /tyk/keys/{keyID}"),
     ("POST", r"/tyk/oauth/clients/create", lambda s, g, b, q: clients.create_client(s, b),
      "POST /tyk/oauth/clients/create"),
+    ("GET", rf"/tyk/oauth/clients/apis/{_ID}", lambda s, g, b, q: clients.apis_for_client(s, g[0], q),
+     "GET /tyk/oauth/clients/apis/{appID}"),
     ("GET", rf"/tyk/oauth/clients/{_ID}", lambda s, g, b, q: clients.list_clients(s, g[0]),
      "GET /tyk/oauth/clients/{apiID}"),
     ("GET", rf"/tyk/oauth/clients/{_ID}/{_ID}", lambda s, g, b, q: clients.get_client(s, *g),
