@@ -93,7 +93,7 @@ def test_anypoint_reset_secret_is_a_stale_copy_and_a_client_deleted_at_the_idp_l
     client = json.loads(cli.run("client", "show", "portal-app", "--json", check=0).stdout)["client"]
     # Anypoint's external client provider made the application for that client, with a copy of its secret.
     app = request("POST", anypoint["control"] + "/applications", {
-        "name": "Portal App", "clientId": client["clientId"], "clientSecret": first.read_text(), "environment": "Prod"})
+        "name": "Portal App", "clientId": client["clientId"], "clientSecret": first.read_text().strip(), "environment": "Prod"})
     synced = cli.run("gateway", "sync", "--gateway", "mule", "--json")
     assert synced.returncode == 0, synced.stdout + synced.stderr
     assert app_differences(cli, "Prod") == (0, [])
@@ -118,7 +118,7 @@ def test_anypoint_reset_secret_is_a_stale_copy_and_a_client_deleted_at_the_idp_l
     outputs = "".join(cli.run(*args).stdout for args in (
         ("gateway", "apps", "--json"), ("gateway", "drift", "--json"), ("audit", "list", "--json", "--limit", "500"),
         ("client", "show", "portal-app", "--json")))
-    for secret in (first.read_text(), reset_copy):
+    for secret in (first.read_text().strip(), reset_copy):
         assert secret not in registry_text(cli) and secret not in outputs
 
 

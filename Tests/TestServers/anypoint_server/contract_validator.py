@@ -33,8 +33,9 @@ FRAGMENTS = {
     "access-management-token.yaml": "/accounts/api",
     "exchange-applications-fragment.yaml": "/exchange/api/v2",
 }
-# anypoint-sdk lists environments here; no fragment in the contract covers it.
-OUTSIDE_CONTRACT = [re.compile(r"^/accounts/api/organizations/[^/]+/environments$")]
+# anypoint-sdk lists environments and client applications here; no fragment in the contract covers either.
+OUTSIDE_CONTRACT = [re.compile(r"^/accounts/api/organizations/[^/]+/environments$"),
+                    re.compile(r"^/apiplatform/repository/v2/organizations/[^/]+/applications$")]
 
 
 class ContractViolation(AssertionError):

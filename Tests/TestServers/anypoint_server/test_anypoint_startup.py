@@ -70,7 +70,8 @@ def test_listens_on_loopback_only():
         srv.stop()
 
 
-@pytest.mark.parametrize("args, word", [(["--apis", "-1"], "--apis"), (["--environments", "Prod,,QA"], "--environments"),
+@pytest.mark.parametrize("args, word", [(["--apis", "-1"], "--apis"), (["--applications", "-1"], "--applications"),
+                                        (["--environments", "Prod,,QA"], "--environments"),
                                         (["--environments", "Prod,Prod"], "--environments")])
 def test_bad_arguments_are_one_line_naming_the_option(args, word):
     r = subprocess.run([str(SERVER_SCRIPT), "--port", "0", *args], capture_output=True, text=True, timeout=20)

@@ -22,6 +22,8 @@ def _args(argv):
                                 description="MuleSoft Anypoint (Access Management token, API Manager) on loopback.")
     loopback_cli.port_argument(p)
     p.add_argument("--apis", type=int, default=0, metavar="N", help="API instances seeded in each environment")
+    p.add_argument("--applications", type=int, default=0, metavar="N",
+                   help="Exchange client applications seeded in the organization")
     p.add_argument("--environments", default="Sandbox,Prod", metavar="A,B",
                    help="environment names, comma-separated (default Sandbox,Prod)")
     loopback_cli.latency_argument(p)
@@ -30,8 +32,8 @@ def _args(argv):
     p.add_argument("--validate-responses", action="store_true",
                    help="check every Anypoint response against the OpenAPI fragments (GET /_control/contract)")
     args = p.parse_args(argv)
-    if args.apis < 0 or args.latency_ms < 0:
-        p.error("--apis and --latency-ms must not be negative")
+    if args.apis < 0 or args.applications < 0 or args.latency_ms < 0:
+        p.error("--apis, --applications and --latency-ms must not be negative")
     names = [n.strip() for n in args.environments.split(",")]
     if not all(names) or len(set(names)) != len(names):
         p.error("--environments must be distinct, non-empty names separated by commas")
@@ -46,6 +48,7 @@ def main(argv=None):
     with loopback_cli.files_dir("anypoint-test-server") as files_dir:
         org = Organization(args.seed, args.environment_names)
         org.seed(args.apis)
+        org.seed_applications(args.applications, lambda: secrets.token_hex(16))
         client_id = org.new_uuid().replace("-", "")
         secret = secrets.token_hex(16)
         secret_path = os.path.join(files_dir, SECRET_FILE)

@@ -6,6 +6,7 @@ from loopback_server.control import problem
 from loopback_server.replies import Reply, plain_json
 
 from .api_manager import LIST_SHAPES
+from .errors import AnypointError
 
 
 def handle(server, method, path, raw_body) -> Reply:
@@ -28,6 +29,11 @@ def _own(server, method, route, body):
         if method == "DELETE":
             server.contract.reset()
             return Reply(204)
+    if route == "/applications" and method == "POST":
+        try:
+            return plain_json(201, server.exchange.seed_external(body))
+        except AnypointError as err:
+            return problem(err.status, err.message)
     if route == "/revoke-tokens" and method == "POST":
         server.access.revoke_all()
         return Reply(204)

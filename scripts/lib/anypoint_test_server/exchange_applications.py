@@ -41,12 +41,26 @@ def _check(body, creating):
             _strings(body[key], key)
 
 
+def page_bounds(query):
+    """(offset, limit) of an application listing: offset from 0, limit up to 250 and 250 when not given."""
+    def number(name, default, high):
+        values = query.get(name)
+        if not values:
+            return default
+        if not values[-1].isdigit() or int(values[-1]) > high:
+            raise AnypointError(400, f"{name} must be an integer from 0 to {high}")
+        return int(values[-1])
+
+    return number("offset", 0, 2**31 - 1), number("limit", MAX_LIMIT, MAX_LIMIT)
+
+
 class ExchangeApplications:
     def __init__(self, org):
         self.org = org
 
     def application_json(self, app, with_credentials=True):
-        body = {"id": app.id, "name": app.name, "description": app.description, "grantTypes": app.grant_types,
+        body = {"audit": {"created": {"date": app.created}, "updated": {"date": app.updated} if app.updated else {}},
+                "id": app.id, "name": app.name, "description": app.description, "grantTypes": app.grant_types,
                 "redirectUri": app.redirect_uris, "masterOrganizationId": self.org.id}
         if app.url is not None:
             body["url"] = app.url
@@ -76,7 +90,10 @@ class ExchangeApplications:
             if sub == "secret/reset":
                 if method != "POST":
                     raise AnypointError(405, f"{method} is not allowed here")
-                app.client_secret = secrets.token_hex(16)  # the old one stops working at once
+                # A new secret only the gateway knows; the old one stops working at once (no grace, as the
+                # contract has none), and an external provider's copy is not told.
+                app.client_secret = secrets.token_hex(16)
+                app.updated = now_iso()
                 return 201, None
             if sub == "contracts":
                 return self._contracts(method, app, body)
@@ -99,15 +116,7 @@ class ExchangeApplications:
             raise AnypointError(405, f"{method} is not allowed here")
 
     def _list(self, query):
-        def number(name, default, high):
-            values = query.get(name)
-            if not values:
-                return default
-            if not values[-1].isdigit() or int(values[-1]) > high:
-                raise AnypointError(400, f"{name} must be an integer from 0 to {high}")
-            return int(values[-1])
-
-        offset, limit = number("offset", 0, 2**31 - 1), number("limit", MAX_LIMIT, MAX_LIMIT)
+        offset, limit = page_bounds(query)
         rows = sorted(self.org.applications.values(), key=lambda a: (a.name.lower(), a.id))
         if query.get("query"):
             needle = query["query"][-1].lower()
@@ -124,6 +133,34 @@ class ExchangeApplications:
                           secrets.token_hex(16), secrets.token_hex(16), now_iso())
         self.org.applications[app.id] = app
         return self.application_json(app)
+
+    def seed_external(self, body):
+        """/_control/applications: an application as an external client provider leaves it, with the client
+        id and the copy of the secret the IdP gave (Anypoint shows that copy and never checks it)."""
+        if not isinstance(body, dict):
+            raise AnypointError(400, "the body must be a JSON object")
+        unknown = sorted(set(body) - {"name", "clientId", "clientSecret", "environment", "description"})
+        if unknown:
+            raise AnypointError(400, f"unknown property '{unknown[0]}'")
+        for key in ("name", "clientId", "clientSecret"):
+            if not isinstance(body.get(key), str) or not body[key].strip():
+                raise AnypointError(400, f"{key} is required")
+        environment = body.get("environment")
+        if environment is not None:
+            found = self.org.environments.get(environment) or self.org.environment_named(environment)
+            if found is None:
+                raise AnypointError(404, f"Environment {environment} not found")
+            environment = found.id
+        with self.org.lock:
+            if any(a.name == body["name"] for a in self.org.applications.values()):
+                raise AnypointError(409, f"An application named {body['name']} already exists")
+            if any(a.client_id == body["clientId"] for a in self.org.applications.values()):
+                raise AnypointError(409, f"An application with client id {body['clientId']} already exists")
+            app = Application(self.org.new_id(), body["name"], body.get("description") or "", None,
+                              ["client_credentials"], [], body["clientId"], body["clientSecret"], now_iso(),
+                              provider_environment=environment)
+            self.org.applications[app.id] = app
+            return self.application_json(app)
 
     def _contracts(self, method, app, body):
         if method == "GET":

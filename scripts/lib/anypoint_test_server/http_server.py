@@ -13,6 +13,8 @@ from loopback_server.replies import Reply
 
 from . import control
 from .api_manager import PREFIX as API_MANAGER_PREFIX
+from .api_platform_applications import PREFIX as API_PLATFORM_PREFIX
+from .api_platform_applications import ApiPlatformApplications
 from .errors import AnypointError
 from .exchange_applications import PREFIX as EXCHANGE_PREFIX
 
@@ -27,6 +29,7 @@ class AnypointHTTPServer(LoopbackHTTPServer):
         self.access = access
         self.api_manager = api_manager
         self.exchange = exchange
+        self.api_platform = ApiPlatformApplications(exchange)
         self.latency_ms = latency_ms
         self.log_requests = log_requests
         self.faults = Faults()
@@ -77,7 +80,8 @@ class AnypointRequestHandler(LoopbackRequestHandler):
                 status, reply = server.access.handle(method, path, self.headers, body)
                 return status, reply, {}
             for prefix, handler in ((API_MANAGER_PREFIX, server.api_manager),
-                                    (EXCHANGE_PREFIX, server.exchange)):
+                                    (EXCHANGE_PREFIX, server.exchange),
+                                    (API_PLATFORM_PREFIX, server.api_platform)):
                 if path.startswith(prefix):
                     server.access.check_bearer(self.headers.get("Authorization"))
                     parsed = None

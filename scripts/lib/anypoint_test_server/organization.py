@@ -76,6 +76,9 @@ class Application:
     client_id: str
     client_secret: str
     created: str
+    # Set when an external client provider (the IdP) made the client: the environment whose provider it is.
+    provider_environment: object = None
+    updated: object = None
 
 
 @dataclass
@@ -136,6 +139,14 @@ class Organization:
         with self.lock:
             self._next_other += 1
             return self._next_other - 1
+
+    def seed_applications(self, count, secret):
+        """`count` client applications "Application 00001"..., each with its own client id and a secret from
+        `secret()` (never from the seeded random source: a secret is fresh every run)."""
+        for n in range(1, count + 1):
+            app = Application(self.new_id(), f"Application {n:05d}", "", None, ["client_credentials"], [],
+                              self.new_uuid().replace("-", ""), secret(), SEED_DATE)
+            self.applications[app.id] = app
 
     def seed(self, count):
         """`count` API instances in every environment: asset api-00001... at 1.0.x, labelled by environment."""

@@ -36,12 +36,17 @@ struct AnypointConnection: Sendable {
         }
     }
 
+    /// Where a 403 sends the operator for Exchange's client applications, which are the organization's.
+    static let exchangePermissions = "Exchange permissions to manage client applications in this organization"
+
     /// A status the caller has no better words for: one line with the gateway's own message.
-    func failure(_ response: PeerResponse, _ purpose: String, environment: String? = nil) -> ClienteleError {
+    func failure(_ response: PeerResponse, _ purpose: String, environment: String? = nil,
+                 permissions: String = "API Manager permissions in this organization and environment") -> ClienteleError
+    {
         let message = AnypointErrorBody.message(in: response).map { ": \($0)" } ?? ""
         let hint: String
         switch response.status {
-        case 403: hint = "; give the connected app API Manager permissions in this organization and environment"
+        case 403: hint = "; give the connected app \(permissions)"
         case 404 where environment != nil:
             hint = "; is \(environment ?? "") an environment id of organization \(endpoints.organizationId)? gateway check lists them"
         default: hint = ""

@@ -4,9 +4,6 @@ import Foundation
 /// APIs, their policies the elements (every one of them Clientele's to manage, as the environment is bound to
 /// Clientele), and the connected app's client credentials the way in.
 public struct AnypointGateway: GatewayAdapter {
-    /// How many instances' policies are read at once: enough to hide latency, few enough not to be throttled.
-    static let concurrentReads = 8
-
     public let gateway: Gateway
     public let mapping: any GatewayPolicyMapping = AnypointPolicyMapping()
     let connection: AnypointConnection
@@ -56,19 +53,9 @@ public struct AnypointGateway: GatewayAdapter {
 
     public func policies(on apis: [RemoteAPI], in scope: GatewayScope) async throws -> [GatewayPolicy] {
         let environment = try environmentId(scope)
-        var found: [[GatewayPolicy]] = []
-        for start in stride(from: 0, to: apis.count, by: Self.concurrentReads) {
-            let batch = apis[start..<min(start + Self.concurrentReads, apis.count)]
-            try await withThrowingTaskGroup(of: (Int, [GatewayPolicy]).self) { group in
-                for (index, api) in batch.enumerated() {
-                    group.addTask { (index, try await policies(on: api, environment: environment, scope: scope)) }
-                }
-                var ordered = Array(repeating: [GatewayPolicy](), count: batch.count)
-                for try await (index, elements) in group { ordered[index] = elements }
-                found += ordered
-            }
-        }
-        return found.flatMap { $0 }
+        return try await AnypointConcurrentReads.map(apis) { api in
+            try await policies(on: api, environment: environment, scope: scope)
+        }.flatMap { $0 }
     }
 
     /// Every policy on one instance, in chain order.
