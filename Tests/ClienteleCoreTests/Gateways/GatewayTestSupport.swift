@@ -59,6 +59,12 @@ final class RecordingGateway: GatewayAdapter {
         try await inner.policies(on: apis, in: scope)
     }
 
+    func clientApps() async throws -> [RemoteGatewayApp] { try await inner.clientApps() }
+    func secretCopy(of app: RemoteGatewayApp, clientId: String) async throws -> SecretText? {
+        try await inner.secretCopy(of: app, clientId: clientId)
+    }
+    func credentialHolder() -> any IdentityProviderAdapter { inner.credentialHolder() }
+
     func perform(_ step: GatewayStep, in scope: GatewayScope) async throws -> GatewayPolicy? {
         let (call, failAt, failure) = state.withLock { ($0.performed.count + 1, $0.failAt, $0.failure) }
         if call == failAt, failure == .before { throw ClienteleError.gateway("gateway test: connection refused") }
