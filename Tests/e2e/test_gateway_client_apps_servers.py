@@ -222,10 +222,10 @@ def test_a_tyk_oauth_client_rotates_only_when_confirmed(cli, tyk, tmp_path):
     new.unlink(missing_ok=True)
     cli.run("rotate", client, "--secret-file", str(new), "--yes", check=0)
     assert request("GET", f"{tyk['admin_url']}/tyk/oauth/clients/{api['api_id']}/{client}", headers=headers)[
-        "secret"] == new.read_text()
+        "secret"] == new.read_text().strip()
     cli.run("secrets", "test", client, "--secret-file", str(new), check=0)
     assert cli.run("secrets", "test", client, "--secret-file", str(old)).returncode == 1
-    rotation = json.loads(cli.run("rotations", "list", "--json", check=0).stdout)[0]
+    rotation = json.loads(cli.run("rotations", "list", "--all", "--json", check=0).stdout)[0]
     assert (rotation["step"], rotation["idp"]) == ("done", "tyk-prod")
     for secret in (old.read_text(), new.read_text()):
         assert secret not in registry_text(cli)
