@@ -86,7 +86,11 @@ extension ClienteleCommand {
         private func describe(_ preview: RotationPreview) {
             let name = printable(preview.client.displayName)
             print("Rotating the secret of \(name) at \(printable(preview.identityProvider.holderLabel)):")
-            print("  new secret valid until \(Timestamp.local(preview.newSecretExpiresAt))")
+            if preview.capabilities.choosesExpiry {
+                print("  new secret valid until \(Timestamp.local(preview.newSecretExpiresAt))")
+            } else {
+                print("  new secret: \(printable(preview.identityProvider.holderLabel)) sets its expiry, if any")
+            }
             if preview.retiring.isEmpty {
                 print("  no secret in service to retire")
             } else if preview.overlap {
