@@ -6,6 +6,7 @@ the same registry, so these tests exercise the real ncurses backend either way.
 """
 import os
 import shlex
+import sqlite3
 import subprocess
 import time
 import uuid
@@ -35,6 +36,12 @@ def build_demo(directory: Path, clients: int = 60) -> Path:
     subprocess.run([str(clientele_binary()), "demo", "--registry", str(registry), "--clients", str(clients),
                     "--build-only"], check=True, capture_output=True, text=True)
     return registry
+
+
+def client_count(registry: Path) -> int:
+    """How many clients the demo holds: its --clients, and those its gateways' client apps bring."""
+    with sqlite3.connect(registry) as db:
+        return db.execute("SELECT COUNT(*) FROM client").fetchone()[0]
 
 
 def console_command(registry: Path, readonly: bool = False, theme: str | None = None) -> tuple[str, dict]:

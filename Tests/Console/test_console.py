@@ -6,21 +6,23 @@ import stat
 import time
 from pathlib import Path
 
+from console_driver import client_count
+
 
 def query(registry: Path, sql: str, *args):
     with sqlite3.connect(registry) as db:
         return db.execute(sql, args).fetchall()
 
 
-def test_open_filter_open_client_and_quit(open_console):
+def test_open_filter_open_client_and_quit(open_console, demo):
     console = open_console()
     # The header's count and the table load separately: wait for both.
     console.wait_for("Name▲")
-    screen = console.wait_for("60 clients")
+    screen = console.wait_for(f"{client_count(demo)} clients")
     assert "Name▲" in screen and "q quit" in screen
     console.keys("/")
     console.type("sched")
-    # "N of 60" shows as soon as the field opens: wait until the list itself has narrowed.
+    # "1 of N" shows as soon as the field opens: wait until the list itself has narrowed.
     deadline = time.time() + 10
     while True:
         screen = console.screen()
@@ -43,13 +45,13 @@ def test_open_filter_open_client_and_quit(open_console):
 def test_rotate_by_keypress_with_file_delivery(open_console, demo, tmp_path):
     console = open_console()
     console.wait_for("Name▲")
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     # billing-api is an Entra-profile client in the seed-7 demo: overlapping secrets, no extra confirmation.
     client = query(demo, "SELECT c.id, c.displayName FROM client c JOIN identityProvider i ON i.id = c.identityProviderId "
                          "WHERE i.name = 'entra-sandbox' AND c.displayName = 'billing-api'")[0]
     console.keys("/")
     console.type(client[1])
-    console.wait_for(" 1 of 60")
+    console.wait_for(f" 1 of {client_count(demo)}")
     console.wait_for("billing-api▏")
     console.keys("Enter", "r")
     console.wait_for("Rotate billing-api")
@@ -75,12 +77,12 @@ def test_rotate_by_keypress_with_file_delivery(open_console, demo, tmp_path):
     assert console.wait_exit() == 0
 
 
-def open_client(console, name):
+def open_client(console, demo, name):
     console.wait_for("Name▲")
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     console.keys("/")
     console.type(name)
-    console.wait_for(" 1 of 60")
+    console.wait_for(f" 1 of {client_count(demo)}")
     console.wait_for(f"{name}▏")
     console.keys("Enter", "Enter")
     console.wait_for("Key id")
@@ -88,7 +90,7 @@ def open_client(console, name):
 
 def test_rotate_with_command_delivery_keeps_the_commands_output_off_the_screen(open_console, demo, tmp_path):
     console = open_console()
-    open_client(console, "billing-api")
+    open_client(console, demo, "billing-api")
     console.keys("r")
     console.wait_for("Retires:")
     secret_file = tmp_path / "piped.secret"
@@ -114,7 +116,7 @@ def test_rotate_with_command_delivery_keeps_the_commands_output_off_the_screen(o
 
 def test_remove_a_secret_by_keypress_cancel_first(open_console, demo):
     console = open_console(width=120, height=40)
-    open_client(console, "billing-api")
+    open_client(console, demo, "billing-api")
     client_id = query(demo, "SELECT id FROM client WHERE displayName = 'billing-api'")[0][0]
     # The cursor is on the first secret row, as the page draws them.
     key_id, hint = query(demo, "SELECT keyId, hint FROM secret WHERE clientRowId = ? "
@@ -138,7 +140,7 @@ def test_remove_a_secret_by_keypress_cancel_first(open_console, demo):
 
 def test_toggle_a_policy_in_the_matrix(open_console, demo):
     console = open_console(width=120, height=40)
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     console.keys("4")
     console.wait_for("rate-limit")  # the matrix heading: the screen has loaded
     # Sandbox × rate-limiting (third column) is empty in the demo.
@@ -169,15 +171,15 @@ def test_toggle_a_policy_in_the_matrix(open_console, demo):
     assert console.wait_exit() == 0
 
 
-def test_resize_down_to_20x5_and_back(open_console):
+def test_resize_down_to_20x5_and_back(open_console, demo):
     console = open_console()
     console.wait_for("Name▲")
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     console.resize(20, 5)
     screen = console.wait_for("too small")
     assert "20×5" in screen
     console.resize(100, 30)
-    console.wait_for("60 clients", timeout=3)
+    console.wait_for(f"{client_count(demo)} clients", timeout=3)
     console.resize(30, 8)
     console.wait_for("too small")
     console.keys("q")
@@ -205,7 +207,7 @@ def test_readonly_says_so_and_offers_no_rotation(open_console, demo):
 def test_changes_by_another_process_appear_without_restart(open_console, demo):
     console = open_console()
     console.wait_for("Name▲")
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     with sqlite3.connect(demo) as db:
         # What any other writer does: change a row and bump the revision in the same transaction.
         db.execute("UPDATE client SET displayName = 'renamed-by-cli' WHERE displayName = 'accounts-api'")
@@ -215,14 +217,14 @@ def test_changes_by_another_process_appear_without_restart(open_console, demo):
     assert console.wait_exit() == 0
 
 
-def test_key_and_byte_storm_at_random_sizes(open_console):
+def test_key_and_byte_storm_at_random_sizes(open_console, demo):
     """Random keys, bytes and sizes for a bounded time: the console must neither crash nor hang."""
     seed = int(os.environ.get("CLIENTELE_STORM_SEED", random.randrange(1 << 30)))
     duration = float(os.environ.get("CLIENTELE_STORM_SECONDS", "20"))
     rng = random.Random(seed)
     console = open_console()
     console.wait_for("Name▲")
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     named = ["Up", "Down", "Left", "Right", "PageUp", "PageDown", "Home", "End", "Enter", "Escape", "Tab", "BTab",
              "BSpace", "DC", "F1", "F5", "C-r", "C-b", "C-f", "C-u", "C-w", "C-a", "C-e", "/", ":", "?", "r", "v",
              "w", "x", "j", "k", "g", "G", "s", "S", "a", "A", "E", "e", "1", "2", "3", "4", "5", "6", "Space", "y", "n"]
@@ -262,7 +264,7 @@ def test_clientele_demo_opens_the_console_on_a_new_demo_registry(tmp_path):
     console = TmuxConsole(registry, tmp_path, command=command)
     try:
         console.wait_for("Name▲", timeout=30)
-        screen = console.wait_for("60 clients")
+        screen = console.wait_for(f"{client_count(registry)} clients")
         assert "entra-sandbox" in screen and "q quit" in screen
         console.keys("3")
         console.wait_for("Expired (")
@@ -278,7 +280,7 @@ def test_console_reads_the_configuration_file_the_cli_reads(open_console, demo, 
     config.mkdir(parents=True)
     (config / "config.yaml").write_text("rotation:\n  grace: 3d\nexpiry:\n  critical: 45d\n  warning: 60d\n  notice: 120d\n")
     console = open_console(width=120, height=40, extra_env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     console.keys("3")
     console.wait_for("Within 45 days")
     console.keys("1")
@@ -303,9 +305,9 @@ def test_a_bad_configuration_file_is_one_line_before_the_screen_opens(open_conso
     assert "Name▲" not in screen
 
 
-def test_matrix_legend_drift_screen_and_their_keys(open_console):
+def test_matrix_legend_drift_screen_and_their_keys(open_console, demo):
     console = open_console(width=120, height=40)
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     console.keys("4")
     screen = console.wait_for("✓ applied  ~ pending  ≠ drifted  ✗ not expressible  ? not read  □ record only")
     assert "a apply" in screen
@@ -323,7 +325,7 @@ def test_matrix_legend_drift_screen_and_their_keys(open_console):
     assert console.wait_exit() == 0
 
 
-def test_readonly_offers_no_apply_push_or_adopt(open_console):
+def test_readonly_offers_no_apply_push_or_adopt(open_console, demo):
     console = open_console(width=120, height=40, readonly=True)
     console.wait_for("READ-ONLY")
     console.keys("4")

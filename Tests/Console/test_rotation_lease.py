@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from console_driver import clientele_binary
+from console_driver import client_count, clientele_binary
 
 LEASE = "1"
 
@@ -37,12 +37,12 @@ def revealed_secret(masked: str, revealed: str) -> str:
 def test_a_show_once_dialog_held_open_keeps_its_lease_against_cron(open_console, demo, tmp_path):
     console = open_console(extra_env={"CLIENTELE_TEST_LEASE": LEASE})
     console.wait_for("Name▲")
-    console.wait_for("60 clients")
+    console.wait_for(f"{client_count(demo)} clients")
     client_row = query(demo, "SELECT c.id FROM client c JOIN identityProvider i ON i.id = c.identityProviderId "
                              "WHERE i.name = 'entra-sandbox' AND c.displayName = 'billing-api'")[0][0]
     console.keys("/")
     console.type("billing-api")
-    console.wait_for(" 1 of 60")
+    console.wait_for(f" 1 of {client_count(demo)}")
     console.wait_for("billing-api▏")
     console.keys("Enter", "r")
     console.wait_for("Rotate billing-api")

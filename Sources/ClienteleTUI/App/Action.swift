@@ -11,7 +11,8 @@ public enum Action: Sendable {
     case clientsLoaded(ClientIndex)
     case clientsLoading(done: Int, total: Int)
     case detailLoaded(ClientDetail)
-    case expiringLoaded([ExpiringSecret])
+    /// Expiring credentials, with the names of the holders that are gateways (their own secrets), not IdPs.
+    case expiringLoaded([ExpiringSecret], gatewayHolders: Set<String>)
     case matrixLoaded(PolicyMatrix)
     case rotationsLoaded([RotationListing])
     case auditLoaded([AuditEvent], query: String)
@@ -27,6 +28,10 @@ public enum Action: Sendable {
     case policyApplied(PolicyPlan)
     case gatewayInspected(GatewayInspection)
     case driftLoaded([GatewayDriftReport])
+    /// The client side of drift as the registry last recorded it: shown while the gateways are read.
+    case clientAppDriftRecorded([GatewayAppDifference])
+    /// The client side of drift as the gateways and IdPs answer now.
+    case clientAppDriftRead([GatewayAppReport])
     case progress(done: Int, total: Int, note: String)
     case longWorkFinished(title: String, lines: [String])
     /// An effect failed: the core's one-line error, and which kind of effect it was, so it reaches the right place.

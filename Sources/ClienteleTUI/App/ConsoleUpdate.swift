@@ -14,7 +14,10 @@ public enum ConsoleUpdate {
     public static func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         let effects = route(&state, action)
         // Whoever asked, the Drift screen says it is reading until the answer comes.
-        if effects.contains(where: { if case .loadDrift = $0 { true } else { false } }) { state.drift.reading = true }
+        if effects.contains(where: { if case .loadDrift = $0 { true } else { false } }) {
+            state.drift.reading = true
+            state.drift.readingApps = true
+        }
         return effects
     }
 
@@ -41,10 +44,12 @@ public enum ConsoleUpdate {
         case .clientsLoaded(let index): return ClientsUpdate.loaded(&state, index)
         case .clientsLoading(let done, let total): return ClientsUpdate.loading(&state, done: done, total: total)
         case .detailLoaded(let detail): return DetailUpdate.loaded(&state, detail)
-        case .expiringLoaded(let secrets): return ExpiringUpdate.loaded(&state, secrets)
+        case .expiringLoaded(let secrets, let holders): return ExpiringUpdate.loaded(&state, secrets, gatewayHolders: holders)
         case .matrixLoaded(let matrix): return MatrixUpdate.loaded(&state, matrix)
         case .gatewayInspected(let inspection): return GatewayApplyUpdate.inspected(&state, inspection)
         case .driftLoaded(let reports): return DriftUpdate.loaded(&state, reports)
+        case .clientAppDriftRecorded(let differences): return DriftUpdate.recorded(&state, differences)
+        case .clientAppDriftRead(let reports): return DriftUpdate.read(&state, reports)
         case .rotationsLoaded(let listings): return RotationsUpdate.loaded(&state, listings)
         case .auditLoaded(let events, let query): return AuditUpdate.loaded(&state, events, query: query)
         case .auditVerified(let verification): return AuditUpdate.verified(&state, verification)
@@ -262,6 +267,7 @@ public enum ConsoleUpdate {
         case .detail: return state.detail.clientRowId
         case .expiring: return state.expiring.selected?.clientRowId
         case .rotations: return state.rotations.selected?.rotation.clientRowId
+        case .drift where state.drift.selectedApp?.clientRowId != nil: return state.drift.selectedApp?.clientRowId
         default: return state.clients.selectedRow?.id ?? state.detail.clientRowId
         }
     }

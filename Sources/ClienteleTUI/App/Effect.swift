@@ -36,7 +36,8 @@ public enum Effect: Sendable {
     /// Makes the environment's gateway match the registry. `plan` is the plan the operator confirmed, in the
     /// gateway's terms: if the gateway's own plan is another one by the time it runs, nothing is applied.
     case applyGateway(environment: String, plan: [String])
-    /// Every bound environment's differences, read from the gateways.
+    /// Every bound environment's differences, read from the gateways: the client side as last recorded first (no
+    /// network), then the policies and the client side as the gateways and IdPs answer.
     case loadDrift
     /// Takes the gateway's side of one difference into the registry.
     case adoptDifference(environment: String, GatewayDifference)

@@ -9,6 +9,8 @@ public final class EffectRunner: EffectPerforming, Sendable {
     let service: RotationService
     let removal: SecretRemoval
     let gateways: GatewayPolicyService
+    /// The gateways' client side, checked against the IdPs (the Drift screen's client-app rows).
+    let clientApps: GatewayAppService
     /// The same adapters the service uses, for a gateway's mapping when wording a result.
     let gatewayAdapters: any GatewayAdapters
     let actor: String
@@ -46,6 +48,8 @@ public final class EffectRunner: EffectPerforming, Sendable {
         self.gatewayAdapters = gatewayAdapters
         // Read-only reads the gateways without recording what they run: nothing in the registry changes.
         self.gateways = GatewayPolicyService(registry: registry, gateways: gatewayAdapters, recordsReads: !readonly)
+        self.clientApps = GatewayAppService(registry: registry, gateways: gatewayAdapters, identityProviders: adapters,
+                                            recordsReads: !readonly)
         self.actor = actor
         self.readonly = readonly
         self.inbox = inbox
@@ -144,7 +148,8 @@ public final class EffectRunner: EffectPerforming, Sendable {
         case .loadDetail(let id):
             inbox.post(.detailLoaded(try registry.clientDetail(id)))
         case .loadExpiring(let window):
-            inbox.post(.expiringLoaded(try registry.expiringSecrets(within: window)))
+            let holders = try registry.identityProviders().filter { $0.kind == .gateway }.map(\.name)
+            inbox.post(.expiringLoaded(try registry.expiringSecrets(within: window), gatewayHolders: Set(holders)))
         case .loadMatrix:
             inbox.post(.matrixLoaded(try registry.policyMatrix()))
         case .loadRotations:
@@ -185,7 +190,16 @@ public final class EffectRunner: EffectPerforming, Sendable {
         case .applyGateway(let environment, let plan):
             inbox.post(.longWorkFinished(title: "Applied in \(environment)", lines: try await applyGateway(environment, plan)))
         case .loadDrift:
-            inbox.post(.driftLoaded(await gateways.drift()))
+            // What was last found is on screen at once; a failed registry read must not stop the gateways' read.
+            do {
+                inbox.post(.clientAppDriftRecorded(try registry.recordedGatewayAppDifferences()))
+            } catch {
+                inbox.post(.failed(Failure(effect.origin, Self.describe(error))))
+            }
+            async let policies = gateways.drift()
+            async let apps = clientApps.drift(actor: actor)
+            inbox.post(.driftLoaded(await policies))
+            inbox.post(.clientAppDriftRead(await apps))
         case .adoptDifference(let environment, let difference):
             inbox.post(.longWorkFinished(title: "Adopted in \(environment)",
                                          lines: try await adopt(difference, in: environment)))

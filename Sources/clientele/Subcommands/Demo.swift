@@ -53,7 +53,9 @@ extension ClienteleCommand {
                 let configuration = try ClienteleConfiguration.load(explicit: nil)
                 let registry = try Registry.open(at: path, clock: clock, mapping: .none)
                 return try await Console.run(
-                    registry: registry, adapters: StandardAdapters(registryPath: path, clock: clock),
+                    registry: registry,
+                    adapters: StandardAdapters(
+                        registry: registry, gatewayAdapters: StandardGatewayAdapters(registryPath: path, clock: clock)),
                     options: ConsoleOptions(registryPath: path, actor: AuditActor.resolve(nil),
                                             configuration: configuration))
             }

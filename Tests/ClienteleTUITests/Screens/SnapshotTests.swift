@@ -29,9 +29,58 @@ import Testing
         Snapshot.assertMatches(driver.frame, "ClientDetail/first-client")
     }
 
+    /// A client with an Anypoint application whose copy of the secret is stale, and one whose key-auth keys Kong
+    /// holds itself.
+    @Test(arguments: sizes) func clientGatewayApps(size: Size) async throws {
+        for (name, snapshot) in [("Invoice Mailer", "ClientDetail/gateway-app"),
+                                 ("billing-batch key-auth", "ClientDetail/gateway-held")] {
+            let driver = try await Self.driver(size)
+            await driver.press(.character("/"))
+            await driver.type(name)
+            await driver.press(.enter, .enter)
+            #expect(driver.state.detail.detail?.client.displayName == name)
+            // The demo registers these clients (and the gateway its keys) with random ids: fixed ones are drawn.
+            let drawnId = "c1e47000-0000-4000-8000-00000000000\(name.count % 10)"
+            let randomId = try #require(driver.state.detail.detail?.client.clientId)
+            driver.state.detail.detail?.client.clientId = drawnId
+            for app in driver.state.detail.detail?.gatewayApps.indices ?? 0..<0 {
+                for finding in driver.state.detail.detail?.gatewayApps[app].findings.indices ?? 0..<0 {
+                    driver.state.detail.detail?.gatewayApps[app].findings[finding].detail.replace(randomId, with: drawnId)
+                }
+            }
+            for index in driver.state.detail.detail?.secrets.indices ?? 0..<0 {
+                driver.state.detail.detail?.secrets[index].keyId = "5ec7e7\(index)0"
+                driver.state.detail.detail?.secrets[index].hint = "Ab\(index)"
+            }
+            Snapshot.assertMatches(driver.frame, snapshot)
+        }
+    }
+
+    /// The demo's gateways read by a read-only console (the shared registry stays as it is): policy drift and the
+    /// client-app rows, the first of them selected.
+    @Test(arguments: sizes) func driftWithClientApps(size: Size) async throws {
+        let driver = try await Self.driver(size, readonly: true)
+        await driver.press(.character("7"))
+        #expect(driver.state.drift.appsRead)
+        if let first = driver.state.drift.items.firstIndex(where: { if case .app = $0 { true } else { false } }) {
+            driver.state.drift.cursor.selected = first
+        }
+        Snapshot.assertMatches(driver.frame, "Drift/client-apps")
+    }
+
     @Test(arguments: sizes) func expiring(size: Size) async throws {
         let driver = try await Self.driver(size)
         await driver.press(.character("3"))
+        // The demo's gateways make their keys' ids at random: fixed ones are drawn for those.
+        let registry = try await SharedDemo.fixture().registry
+        let holders = Set(try registry.identityProviders().filter { $0.kind == .gateway }.map(\.name))
+        #expect(driver.state.expiring.gatewayHolders == holders)
+        let secrets = try registry.expiringSecrets(within: driver.state.thresholds.notice).enumerated().map { index, secret in
+            var secret = secret
+            if holders.contains(secret.identityProvider) { secret.keyId = "9a7e" + String(1000 + index) }
+            return secret
+        }
+        await driver.send(.expiringLoaded(secrets, gatewayHolders: holders))
         Snapshot.assertMatches(driver.frame, "Expiring/demo")
     }
 
@@ -67,6 +116,25 @@ import Testing
         await driver.press(.character("r"))
         await driver.settle { if case .rotate(let dialog) = $0.modal { dialog.preview != nil } else { true } }
         Snapshot.assertMatches(driver.frame, "Dialogs/rotate")
+    }
+
+    /// Rotating a client whose Anypoint application shows a copy of its secret: the dialog says the copy will
+    /// differ afterwards.
+    @Test(arguments: sizes) func rotateDialogWithAGatewayCopy(size: Size) async throws {
+        let driver = try await Self.driver(size)
+        await driver.press(.character("/"))
+        await driver.type("Storefront Checkout")
+        await driver.press(.enter, .character("r"))
+        await driver.settle { if case .rotate(let dialog) = $0.modal { dialog.preview != nil } else { true } }
+        guard case .rotate(var dialog) = driver.state.modal else { Issue.record("no rotate dialog"); return }
+        #expect(dialog.preview?.notes.count == 1)
+        // The retiring secret's id and hint are made at random by the demo's Entra sandbox.
+        for index in dialog.preview?.retiring.indices ?? 0..<0 {
+            dialog.preview?.retiring[index].keyId = "5ec7e7\(index)0"
+            dialog.preview?.retiring[index].hint = "Ab\(index)"
+        }
+        driver.state.modal = .rotate(dialog)
+        Snapshot.assertMatches(driver.frame, "Dialogs/rotate-gateway-copy")
     }
 
     @Test(arguments: sizes) func policyForm(size: Size) async throws {

@@ -18,8 +18,10 @@ struct DemoFixture {
         let path = directory + "/registry.sqlite"
         _ = try await DemoBuilder(registryPath: path, clients: clients, seed: 7, clock: clock).build()
         let registry = try Registry.open(at: path, clock: clock)
+        // With the gateways as holders, as `clientele console` has them: the demo's Kong consumers rotate too.
         return DemoFixture(directory: directory, registry: registry,
-                           adapters: StandardAdapters(registryPath: path, clock: clock))
+                           adapters: StandardAdapters(
+                               registry: registry, gatewayAdapters: StandardGatewayAdapters(registryPath: path, clock: clock)))
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }

@@ -12,7 +12,10 @@ enum DetailRender {
         var y = rect.y
         var x = rect.x + 1
         x += buffer.put(client.displayName, x: x, y: y, role: .title, maxWidth: rect.width - 2)
-        let facts = ["IdP \(detail.identityProvider.name)", client.ownerTeam.map { "owner \($0)" }].compactMap { $0 }
+        // A gateway that keeps this client's credentials itself is where they are rotated and fixed: say so first.
+        let holder = detail.identityProvider.kind == .gateway ? "secrets held by \(HolderText.of(detail.identityProvider))"
+            : HolderText.of(detail.identityProvider)
+        let facts = [holder, client.ownerTeam.map { "owner \($0)" }].compactMap { $0 }
         buffer.put("  " + facts.joined(separator: " · "), x: x, y: y, role: .dim, maxWidth: rect.maxX - x - 1)
         y += 1
         buffer.put(" client id \(client.clientId)", x: rect.x, y: y, role: .dim, maxWidth: rect.width - 1)
@@ -67,6 +70,7 @@ enum DetailRender {
                        maxWidth: rect.width - 6 - DisplayWidth.of(environment.name))
             y += 1
         }
+        y = DetailGatewayAppsRender.draw(&buffer, detail, from: y, in: rect)
         y += 1
         guard y < rect.maxY else { return }
         buffer.put(" Recent events", x: rect.x, y: y, role: .header)

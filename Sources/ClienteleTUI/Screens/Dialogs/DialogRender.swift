@@ -146,11 +146,12 @@ enum DialogRender {
         }
         if let preview = dialog.preview {
             let retiring = preview.retiring.map { "\(String($0.keyId.prefix(8))) (\($0.hint)…)" }
-            add("IdP \(preview.identityProvider.name): " + (preview.overlap ? "old and new secrets overlap"
+            add(HolderText.of(preview.identityProvider) + ": " + (preview.overlap ? "old and new secrets overlap"
                 : "one secret at a time (no overlap)"), preview.overlap ? .dim : .warning)
             add("Retires: " + (retiring.isEmpty ? "nothing" : retiring.joined(separator: ", ")), .dim)
             add("New secret expires \(ExpiryText.day(preview.newSecretExpiresAt))"
                 + (preview.resuming.map { "; resumes open rotation #\($0.id ?? 0)" } ?? ""), .dim)
+            for note in preview.notes { add("! " + note, .warning) }
         } else {
             add("Reading the client's secrets…", .dim)
         }

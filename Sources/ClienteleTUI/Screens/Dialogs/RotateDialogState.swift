@@ -38,7 +38,7 @@ public struct RotateDialogState: Sendable {
         self.lifetime = lifetime
     }
 
-    /// Whether there is a grace period to set: not where the IdP keeps one secret, because the old one stops
+    /// Whether there is a grace period to set: not where the holder (IdP or gateway) keeps one secret, because the old one stops
     /// working the moment the new one is issued. Offered until the preview says otherwise.
     public var offersGrace: Bool {
         guard let preview else { return true }
@@ -52,7 +52,7 @@ public struct RotateDialogState: Sendable {
     public var noOverlapReason: String? {
         guard let preview else { return nil }
         if !offersGrace {
-            return "IdP '\(preview.identityProvider.name)' cannot keep two secrets: the old secret stops working the moment the new one is issued"
+            return "\(preview.identityProvider.holderLabel) cannot keep two secrets: the old secret stops working the moment the new one is issued"
         }
         if parsedGrace?.seconds == 0 && !preview.retiring.isEmpty {
             return "a grace period of 0 removes the old secret as soon as the new one is verified"

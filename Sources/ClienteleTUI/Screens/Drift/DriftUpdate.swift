@@ -1,14 +1,31 @@
 import ClienteleCore
 
-/// The Drift screen: the read's answer, both sides of a difference, and pushing or adopting it.
+/// The Drift screen: the reads' answers (policies, client apps recorded and read), both sides of a difference, and
+/// pushing or adopting a policy difference.
 enum DriftUpdate {
     static func loaded(_ state: inout AppState, _ reports: [GatewayDriftReport]) -> [Effect] {
         state.drift.show(reports, page: Layout.tableRows(state.size))
         return []
     }
 
-    /// The difference under the cursor, or nil and a status line that says there is none.
+    static func recorded(_ state: inout AppState, _ differences: [GatewayAppDifference]) -> [Effect] {
+        state.drift.showRecorded(differences, page: Layout.tableRows(state.size))
+        return []
+    }
+
+    static func read(_ state: inout AppState, _ reports: [GatewayAppReport]) -> [Effect] {
+        state.drift.showRead(reports, page: Layout.tableRows(state.size))
+        return []
+    }
+
+    /// The policy difference under the cursor, or nil and a status line that says there is none (or, on a
+    /// client-app row, what resolves it instead).
     static func selected(_ state: inout AppState) -> (GatewayDriftReport, GatewayDifference)? {
+        if let app = state.drift.selectedApp {
+            state.status = StatusLine("push and adopt are for policy differences; for this client app: "
+                                      + ClientAppDifferenceText.remedy(app), kind: .error)
+            return nil
+        }
         guard let selected = state.drift.selected else {
             state.status = StatusLine("no difference selected")
             return nil
@@ -16,8 +33,14 @@ enum DriftUpdate {
         return (selected.report, selected.difference)
     }
 
-    /// Both sides of the selected difference, each field theirs vs ours.
+    /// Both sides of the selected policy difference, each field theirs vs ours; everything about a client app's.
     static func open(_ state: inout AppState) -> [Effect] {
+        if let app = state.drift.selectedApp {
+            state.modal = .message(MessageState(
+                title: "\(app.environment) · \(app.gateway) · \(app.app ?? app.client ?? app.clientId ?? "client app")",
+                lines: ClientAppDifferenceText.lines(app, readonly: state.readonly)))
+            return []
+        }
         guard case let (report, difference)? = selected(&state) else { return [] }
         state.modal = .message(MessageState(
             title: "\(report.environment) · \(difference.apiName) · \(difference.element)",

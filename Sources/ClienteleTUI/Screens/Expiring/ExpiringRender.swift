@@ -15,7 +15,7 @@ enum ExpiringRender {
         let wide = rect.width >= 80
         var columns = [
             Table.Column("Left", width: 6, alignRight: true), Table.Column("Expires", width: 10),
-            Table.Column("Client", width: 14, flexible: true), Table.Column("IdP", width: wide ? 14 : 12),
+            Table.Column("Client", width: 14, flexible: true), Table.Column("Held by", width: wide ? 22 : 14),
         ]
         if wide { columns.append(Table.Column("Key", width: 8)) }
         let now = state.now
@@ -32,7 +32,9 @@ enum ExpiringRender {
                 case 0: return (ExpiryText.daysLeft(secret.expiresAt, now: now), role)
                 case 1: return (ExpiryText.day(secret.expiresAt), .dim)
                 case 2: return (secret.client, secret.kind == .adminCredential ? .accent : .normal)
-                case 3: return (secret.identityProvider, .dim)
+                case 3:
+                    let holder = HolderText.column(secret.identityProvider, gatewayHolders: expiring.gatewayHolders)
+                    return (holder, .dim)
                 default: return (secret.keyId.map { String($0.prefix(8)) } ?? "admin", .dim)
                 }
             }

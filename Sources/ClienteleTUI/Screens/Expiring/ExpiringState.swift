@@ -11,6 +11,8 @@ public struct ExpiringState: Sendable {
     public var loaded = false
     public private(set) var rows: [Row] = []
     public var cursor = ListCursor()
+    /// Holders that are gateways keeping their own credentials: named as gateways, never as IdPs.
+    public var gatewayHolders: Set<String> = []
 
     public init() {}
 

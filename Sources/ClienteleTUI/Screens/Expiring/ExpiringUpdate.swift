@@ -2,7 +2,10 @@ import ClienteleCore
 
 /// Expiring secrets: the load, where Enter goes, and which secret `x` and `r` mean.
 enum ExpiringUpdate {
-    static func loaded(_ state: inout AppState, _ secrets: [ExpiringSecret]) -> [Effect] {
+    static func loaded(_ state: inout AppState, _ secrets: [ExpiringSecret], gatewayHolders: Set<String> = [])
+        -> [Effect]
+    {
+        state.expiring.gatewayHolders = gatewayHolders
         state.expiring.load(secrets, now: state.now, thresholds: state.thresholds, page: Layout.tableRows(state.size))
         return []
     }
