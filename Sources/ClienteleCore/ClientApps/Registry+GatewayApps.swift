@@ -8,44 +8,88 @@ extension Registry {
     }
 
     /// Replaces a gateway's recorded apps with these (links, environments and findings with them), and says which
-    /// appeared and which went.
+    /// appeared and which went. Only what changed is written: a gateway of thousands of apps that did not move
+    /// costs one statement (the read time), not one record encoding per app (profiled on 5,000 Kong consumers,
+    /// where saving every record was half of `gateway drift`).
     @discardableResult
     func recordGatewayApps(_ apps: [LinkedGatewayApp], at gateway: Gateway, checkedAt: Date?, actor: String) throws
         -> (found: [String], gone: [String])
     {
         let now = clock.now
+        let appEncoder = GatewayApp.databaseJSONEncoder(for: "app")
+        let findingsEncoder = GatewayApp.databaseJSONEncoder(for: "findings")
         return try write { db in
-            let existing = try GatewayApp.filter(Column("gatewayId") == gateway.id!).fetchAll(db)
-            let byRemoteId = Dictionary(existing.map { ($0.remoteId, $0) }, uniquingKeysWith: { first, _ in first })
+            var existing: [String: (id: Int64, name: String, kind: String, app: String, findings: String, linked: String?)] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, remoteId, name, kind, app, findings, linkedClientId FROM gatewayApp WHERE gatewayId = ?",
+                arguments: [gateway.id!])
+            {
+                existing[row[1]] = (row[0], row[2], row[3], row[4], row[5], row[6])
+            }
+            var links: [Int64: Set<String>] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT gatewayAppClient.gatewayAppId, gatewayAppClient.role || ':' || gatewayAppClient.clientRowId
+                FROM gatewayAppClient JOIN gatewayApp ON gatewayApp.id = gatewayAppClient.gatewayAppId
+                WHERE gatewayApp.gatewayId = ?
+                UNION ALL
+                SELECT gatewayAppEnvironment.gatewayAppId, 'environment:' || gatewayAppEnvironment.environmentId
+                FROM gatewayAppEnvironment JOIN gatewayApp ON gatewayApp.id = gatewayAppEnvironment.gatewayAppId
+                WHERE gatewayApp.gatewayId = ?
+                """, arguments: [gateway.id!, gateway.id!])
+            {
+                links[row[0], default: []].insert(row[1])
+            }
             let incoming = Set(apps.map(\.app.remoteId))
-            let gone = existing.filter { !incoming.contains($0.remoteId) }
-            for record in gone { _ = try record.delete(db) }
+            let gone = existing.filter { !incoming.contains($0.key) }.map(\.value)
+            for record in gone { try db.execute(sql: "DELETE FROM gatewayApp WHERE id = ?", arguments: [record.id]) }
             var found: [String] = []
             for linked in apps {
-                var record = GatewayApp(
-                    id: byRemoteId[linked.app.remoteId]?.id, gatewayId: gateway.id!, app: linked.app,
-                    findings: linked.findings, linkedClientId: linked.linkedClientId,
-                    checkedAt: checkedAt ?? byRemoteId[linked.app.remoteId]?.checkedAt, syncedAt: now)
-                if record.id == nil { found.append("\(linked.app.kind.label) \(linked.app.name)") }
-                try record.save(db)
-                try GatewayAppClient.filter(Column("gatewayAppId") == record.id!).deleteAll(db)
-                try GatewayAppEnvironment.filter(Column("gatewayAppId") == record.id!).deleteAll(db)
+                let appText = String(decoding: try appEncoder.encode(linked.app), as: UTF8.self)
+                let findingsText = String(decoding: try findingsEncoder.encode(linked.findings), as: UTF8.self)
+                let id: Int64
+                if let known = existing[linked.app.remoteId] {
+                    id = known.id
+                    if known.app != appText || known.findings != findingsText || known.linked != linked.linkedClientId {
+                        try db.cachedStatement(sql: """
+                            UPDATE gatewayApp SET kind = ?, name = ?, app = ?, findings = ?, linkedClientId = ? WHERE id = ?
+                            """).execute(arguments: [linked.app.kind.rawValue, linked.app.name, appText, findingsText,
+                                                     linked.linkedClientId, id])
+                    }
+                } else {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO gatewayApp (gatewayId, remoteId, kind, name, app, findings, linkedClientId, checkedAt, syncedAt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """).execute(arguments: [gateway.id!, linked.app.remoteId, linked.app.kind.rawValue, linked.app.name,
+                                                 appText, findingsText, linked.linkedClientId, checkedAt, now])
+                    id = db.lastInsertedRowID
+                    found.append("\(linked.app.kind.label) \(linked.app.name)")
+                }
+                var wanted = Set(linked.environmentIds.map { "environment:\($0)" })
+                if let client = linked.linked { wanted.insert("linked:\(client.id!)") }
+                for holder in linked.holders where holder.id != linked.linked?.id { wanted.insert("holder:\(holder.id!)") }
+                guard links[id] ?? [] != wanted else { continue }
+                try db.execute(sql: "DELETE FROM gatewayAppClient WHERE gatewayAppId = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM gatewayAppEnvironment WHERE gatewayAppId = ?", arguments: [id])
                 if let client = linked.linked {
-                    try GatewayAppClient(gatewayAppId: record.id!, clientRowId: client.id!, role: .linked).insert(db)
+                    try GatewayAppClient(gatewayAppId: id, clientRowId: client.id!, role: .linked).insert(db)
                 }
                 for holder in linked.holders where holder.id != linked.linked?.id {
-                    try GatewayAppClient(gatewayAppId: record.id!, clientRowId: holder.id!, role: .holder).insert(db)
+                    try GatewayAppClient(gatewayAppId: id, clientRowId: holder.id!, role: .holder).insert(db)
                 }
                 for environmentId in linked.environmentIds {
-                    try GatewayAppEnvironment(gatewayAppId: record.id!, environmentId: environmentId).insert(db)
+                    try GatewayAppEnvironment(gatewayAppId: id, environmentId: environmentId).insert(db)
                 }
             }
+            try db.execute(
+                sql: "UPDATE gatewayApp SET syncedAt = ?, checkedAt = COALESCE(?, checkedAt) WHERE gatewayId = ?",
+                arguments: [now, checkedAt, gateway.id!])
             if !found.isEmpty || !gone.isEmpty {
                 try AuditTrail.append(
                     db, at: now, actor: actor, action: "gateway.apps-synced", subject: "gateway \(gateway.name)",
                     details: ["apps": String(apps.count), "found": String(found.count), "gone": String(gone.count)])
             }
-            return (found, gone.map { "\($0.kind.label) \($0.name)" })
+            let kinds = Dictionary(uniqueKeysWithValues: GatewayAppKind.allCases.map { ($0.rawValue, $0.label) })
+            return (found, gone.map { "\(kinds[$0.kind] ?? $0.kind) \($0.name)" })
         }
     }
 

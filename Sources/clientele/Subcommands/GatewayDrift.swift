@@ -78,9 +78,12 @@ extension ClienteleCommand.GatewayCommand {
             if reports.contains(where: { $0.error != nil }) || clientSides.contains(where: { $0.error != nil }) {
                 throw ExitCode(2)
             }
-            if reports.contains(where: { !$0.differences.isEmpty }) || clientSides.contains(where: \.hasDrift) {
-                throw ExitCode(1)
+            // Only the environments shown count: a gateway's other environments may differ without `--env` saying so.
+            let appDrift = reports.contains { report in
+                GatewayAppText.differences(in: report.environment, at: report.gateway, clientSides)
+                    .contains { $0.finding.kind.isDrift }
             }
+            if reports.contains(where: { !$0.differences.isEmpty }) || appDrift { throw ExitCode(1) }
         }
     }
 }
