@@ -229,3 +229,41 @@ def test_a_tyk_oauth_client_rotates_only_when_confirmed(cli, tyk, tmp_path):
     assert (rotation["step"], rotation["idp"]) == ("done", "tyk-prod")
     for secret in (old.read_text(), new.read_text()):
         assert secret not in registry_text(cli)
+
+
+def test_an_anypoint_held_apps_contract_is_drift_only_where_it_is_and_adopt_takes_it(cli, tmp_path):
+    server = LoopbackServer("anypoint-test-server", "--apis", "1", "--environments", "Sandbox,Prod", "--quiet",
+                            "--validate-responses")
+    try:
+        cli.run("init", check=0)
+        cli.run("gateway", "add", "anypoint", "--name", "mule", "--url", server["base_url"], "--organization",
+                server["organization_id"], "--client-id", server["client_id"], "--secret-file",
+                server["client_secret_file"], check=0)
+        for env in ("Sandbox", "Prod"):
+            cli.run("env", "add", env, "--gateway", "mule", "--gateway-environment", server["environments"][env],
+                    check=0)
+        # An application Anypoint validates itself (client-id enforcement: no IdP has its client id), with a
+        # contract to Sandbox's API made in API Manager.
+        app = request("POST", server["control"] + "/applications", {
+            "name": "Batch Reconciler", "clientId": "b7c0ffee00000000000000000000beef",
+            "clientSecret": "anypoint-held-secret-0001", "environment": "Sandbox"})
+        bearer = anypoint_bearer(server)
+        sandbox = f"{server['admin_url']}/organizations/{server['organization_id']}/environments/{server['environments']['Sandbox']}"
+        api_id = request("GET", f"{sandbox}/apis", headers=bearer)["assets"][0]["apis"][0]["id"]
+        request("POST", f"{sandbox}/apis/{api_id}/contracts", {"applicationId": app["id"]}, bearer)
+
+        assert cli.run("gateway", "sync", "--gateway", "mule").returncode == 1
+        held = json.loads(cli.run("client", "show", "b7c0ffee00000000000000000000beef", "--json", check=0).stdout)
+        assert held["identityProvider"] == "mule" and held["gatewayApps"][0]["holdsSecrets"] is True
+        # The contract is Sandbox's: Prod has nothing to say, and says so with its exit code.
+        assert app_differences(cli, "Prod") == (0, [])
+        assert app_differences(cli, "Sandbox") == (1, [("contract-not-in-registry", "application Batch Reconciler")])
+        cli.run("gateway", "sync", "--gateway", "mule", "--adopt", check=0)
+        assert app_differences(cli, "Sandbox") == (0, [])
+        access = json.loads(cli.run("client", "show", "b7c0ffee00000000000000000000beef", "--json", check=0).stdout)["access"]
+        assert [a["environment"] for a in access] == ["Sandbox"]
+        assert "anypoint-held-secret-0001" not in registry_text(cli)
+    finally:
+        report = request("GET", server["control"] + "/contract")
+        server.stop()
+        assert report["violations"] == [], report
