@@ -227,46 +227,55 @@ def sync_bench(folder, env, applications=10_000, latency_ms=5):
         server.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def kong_bench(folder, env, name, *server_args):
+    """A Kong test server started with `server_args` and a fresh registry `name` in `folder` with that Kong as
+    gateway `bench` and Prod bound to the services tagged `seeded`; yields (ready line, run, requests_during)."""
+    root = Path(__file__).resolve().parents[3]
+    server = subprocess.Popen([str(root / "scripts" / "kong-test-server"), "--port", "0", *server_args, "--quiet",
+                               "--no-admin-token"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        ready = json.loads(server.stdout.readline())
+        for old in folder.glob(f"{name}*"):
+            old.unlink()
+        bench_env = dict(env, CLIENTELE_REGISTRY=str(folder / name))
+        bench_env.pop("CLIENTELE_TEST_NOW", None)
+
+        def run(*args):
+            subprocess.run([BIN, *args], env=bench_env, check=True, capture_output=True)
+
+        def requests_during(command):
+            """Time, peak RSS and the requests the server counted (total and by route) while `command` ran."""
+            urllib.request.urlopen(urllib.request.Request(f"{ready['control']}/stats", method="DELETE"))
+            seconds, rss = timed(command, bench_env)
+            stats = json.loads(urllib.request.urlopen(f"{ready['control']}/stats").read())
+            return seconds, rss, stats["total"], stats["by_route"]
+
+        run("init")
+        run("gateway", "add", "kong", "--name", "bench", "--admin-url", ready["admin_url"])
+        run("env", "add", "Prod", "--gateway", "bench", "--gateway-environment", "seeded")
+        yield ready, run, requests_during
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def gateway_bench(folder, env, apis=500, latency_ms=5):
     """`policy apply` and `gateway drift` for an environment of `apis` Kong services x 4 policies, on the Kong test
     server answering each request after `latency_ms`: requests and time, beside the floor (the requests the pages
     and writes need x latency / the concurrency used) and beside Kong's own decK diffing the same gateway."""
-    root = Path(__file__).resolve().parents[3]
-    server = subprocess.Popen([str(root / "scripts" / "kong-test-server"), "--port", "0", "--apis", str(apis),
-                               "--latency-ms", str(latency_ms), "--quiet", "--no-admin-token"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        ready = json.loads(server.stdout.readline())
+    with kong_bench(folder, env, "gateway.sqlite", "--apis", str(apis), "--latency-ms", str(latency_ms)) as (
+            ready, run, requests_during):
         url, control = ready["admin_url"], ready["control"]
-        registry = folder / "gateway.sqlite"
-        for old in folder.glob("gateway.sqlite*"):
-            old.unlink()
-        gateway_env = dict(env, CLIENTELE_REGISTRY=str(registry))
-        gateway_env.pop("CLIENTELE_TEST_NOW", None)
-
-        def run(*args):
-            subprocess.run([BIN, *args], env=gateway_env, check=True, capture_output=True)
-
-        run("init")
-        run("gateway", "add", "kong", "--name", "bench", "--admin-url", url)
-        run("env", "add", "Prod", "--gateway", "bench", "--gateway-environment", "seeded")
         run("gateway", "sync")
         for policy, pairs in [("rate-limiting", ["requests=100", "window=1m"]), ("cors", ["origins=https://a.example"]),
                               ("ip-allowlist", ["cidrs=10.0.0.0/8"]), ("header-injection", ["headers=X-Env:prod"])]:
             run("policy", "assign", policy, "--env", "Prod", *[f"--config={p}" for p in pairs])
-
-        def requests_during(command):
-            urllib.request.urlopen(urllib.request.Request(f"{control}/stats", method="DELETE"))
-            seconds, _ = timed(command, gateway_env)
-            stats = json.loads(urllib.request.urlopen(f"{control}/stats").read())
-            return seconds, stats["total"], stats["by_route"]
-
-        apply_s, apply_requests, _ = requests_during([BIN, "policy", "apply", "--env", "Prod", "--yes"])
-        drift_s, drift_requests, drift_routes = requests_during([BIN, "gateway", "drift", "--env", "Prod"])
+        apply_s, _, apply_requests, _ = requests_during([BIN, "policy", "apply", "--env", "Prod", "--yes"])
+        drift_s, _, drift_requests, drift_routes = requests_during([BIN, "gateway", "drift", "--env", "Prod"])
         deck_env = dict(os.environ, DECK_ANALYTICS="off", HOME=tempfile.gettempdir())
         export = folder / "kong.json"
-        subprocess.run([BIN, "gateway", "export", "--env", "Prod", "--format", "deck", "--output", str(export)],
-                       env=gateway_env, check=True, capture_output=True)
+        run("gateway", "export", "--env", "Prod", "--format", "deck", "--output", str(export))
         urllib.request.urlopen(urllib.request.Request(f"{control}/stats", method="DELETE"))
         start = time.perf_counter()
         subprocess.run(["deck", "diff", "-s", str(export), "--kong-addr", url], env=deck_env, capture_output=True)
@@ -283,38 +292,17 @@ def gateway_bench(folder, env, apis=500, latency_ms=5):
               f"({', '.join(f'{k} {v}' for k, v in sorted(drift_routes.items()))}); floor {pages} pages = "
               f"{drift_floor * 1000:.0f} ms of latency; deck diff of the exported file against the same gateway: "
               f"{deck_s:.2f} s, {deck_requests} requests; ratio to deck {drift_s / deck_s:.2f}x")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def client_apps_bench(folder, env, consumers=5_000, latency_ms=5):
     """The client side of `gateway sync` and `gateway drift` on a Kong holding `consumers` consumers (each with a
     key-auth key and an ACL group), at `latency_ms` a request: time beside a bare HTTP client paging the same
     collections (consumers, the credential collections and the plugins), the floor any client pays."""
-    root = Path(__file__).resolve().parents[3]
-    server = subprocess.Popen([str(root / "scripts" / "kong-test-server"), "--port", "0", "--consumers", str(consumers),
-                               "--latency-ms", str(latency_ms), "--quiet", "--no-admin-token"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        ready = json.loads(server.stdout.readline())
-        url, control = ready["admin_url"], ready["control"]
-        registry = folder / "apps.sqlite"
-        for old in folder.glob("apps.sqlite*"):
-            old.unlink()
-        apps_env = dict(env, CLIENTELE_REGISTRY=str(registry))
-        apps_env.pop("CLIENTELE_TEST_NOW", None)
-        for args in (["init"], ["gateway", "add", "kong", "--name", "bench", "--admin-url", url],
-                     ["env", "add", "Prod", "--gateway", "bench", "--gateway-environment", "seeded"]):
-            subprocess.run([BIN, *args], env=apps_env, check=True, capture_output=True)
-
-        def requests_during(command):
-            urllib.request.urlopen(urllib.request.Request(f"{control}/stats", method="DELETE"))
-            seconds, rss = timed(command, apps_env)
-            return seconds, rss, json.loads(urllib.request.urlopen(f"{control}/stats").read())["total"]
-
-        sync_s, sync_rss, sync_requests = requests_during([BIN, "gateway", "sync", "--json"])
-        drift_s, _, drift_requests = requests_during([BIN, "gateway", "drift", "--json"])
+    with kong_bench(folder, env, "apps.sqlite", "--consumers", str(consumers), "--latency-ms", str(latency_ms)) as (
+            ready, _, requests_during):
+        url = ready["admin_url"]
+        sync_s, sync_rss, sync_requests, _ = requests_during([BIN, "gateway", "sync", "--json"])
+        drift_s, _, drift_requests, _ = requests_during([BIN, "gateway", "drift", "--json"])
         start = time.perf_counter()
         bare_requests = 0
         for collection in ("consumers", "key-auths", "oauth2", "jwts", "acls", "basic-auths", "plugins", "services", "routes"):
@@ -331,9 +319,6 @@ def client_apps_bench(folder, env, consumers=5_000, latency_ms=5):
               f"{consumers} held clients and their keys recorded; gateway drift (policies and apps): {drift_s:.2f} s, "
               f"{drift_requests} requests; a bare HTTP client paging the same collections: {bare_s:.2f} s, "
               f"{bare_requests} requests; ratios sync {sync_s / bare_s:.2f}x, drift {drift_s / bare_s:.2f}x")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def bare_listing(ready):
