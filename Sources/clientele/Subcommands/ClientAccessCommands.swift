@@ -13,20 +13,12 @@ extension ClienteleCommand.ClientCommand {
                 """)
 
         @OptionGroup var global: GlobalOptions
-
-        @Argument(help: "The client: display name, client id, or #id.")
-        var client: String
-
-        @Option(help: "The environment.")
-        var env: String
-
-        @Option(help: "The API's name in that environment.")
-        var api: String
+        @OptionGroup var access: ClientAPIOptions
 
         func run() async throws {
             let registry = try global.openRegistry()
-            try registry.grantAccess(client: client, environment: env, api: api, actor: global.actorName)
-            print("\(printable(client)) may call \(printable(api)) in \(printable(env)).")
+            try registry.grantAccess(client: access.client, environment: access.env, api: access.api, actor: global.actorName)
+            print("\(printable(access.client)) may call \(printable(access.api)) in \(printable(access.env)).")
         }
     }
 
@@ -34,20 +26,24 @@ extension ClienteleCommand.ClientCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a client's access to an API of an environment.")
 
         @OptionGroup var global: GlobalOptions
-
-        @Argument(help: "The client: display name, client id, or #id.")
-        var client: String
-
-        @Option(help: "The environment.")
-        var env: String
-
-        @Option(help: "The API's name in that environment.")
-        var api: String
+        @OptionGroup var access: ClientAPIOptions
 
         func run() async throws {
             let registry = try global.openRegistry()
-            try registry.revokeAccess(client: client, environment: env, api: api, actor: global.actorName)
-            print("\(printable(client)) no longer calls \(printable(api)) in \(printable(env)).")
+            try registry.revokeAccess(client: access.client, environment: access.env, api: access.api, actor: global.actorName)
+            print("\(printable(access.client)) no longer calls \(printable(access.api)) in \(printable(access.env)).")
         }
     }
+}
+
+/// Which client, environment and API `client grant` and `client revoke` name.
+struct ClientAPIOptions: ParsableArguments {
+    @Argument(help: "The client: display name, client id, or #id.")
+    var client: String
+
+    @Option(help: "The environment.")
+    var env: String
+
+    @Option(help: "The API's name in that environment.")
+    var api: String
 }
