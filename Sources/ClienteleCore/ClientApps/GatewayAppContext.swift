@@ -49,10 +49,7 @@ struct GatewayAppContext: Sendable {
             JOIN environment ON environment.id = clientAccess.environmentId
             WHERE environment.gatewayId = ? ORDER BY client.displayName, client.id
             """, arguments: [gateway.id!]).filter { proper.contains($0.identityProviderId) }
-        let previouslyLinked = Dictionary(
-            try Row.fetchAll(db, sql: "SELECT remoteId, linkedClientId FROM gatewayApp WHERE gatewayId = ? AND linkedClientId IS NOT NULL",
-                             arguments: [gateway.id!]).map { ($0[0] as String, $0[1] as String) },
-            uniquingKeysWith: { first, _ in first })
+        let previouslyLinked = try Registry.linkedClientIds(db, gatewayId: gateway.id!)
         var context = GatewayAppContext(
             gateway: gateway, environments: environments, apis: apis, identityProviderClients: byClientId,
             identityProviders: identityProviders, holderClients: holderClients, access: access,

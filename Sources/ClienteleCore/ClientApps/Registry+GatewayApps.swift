@@ -2,6 +2,14 @@ import Foundation
 import GRDB
 
 extension Registry {
+    /// Per recorded app of the gateway (by remote id), the client id it was last linked to an IdP client by.
+    static func linkedClientIds(_ db: Database, gatewayId: Int64) throws -> [String: String] {
+        Dictionary(
+            try Row.fetchAll(db, sql: "SELECT remoteId, linkedClientId FROM gatewayApp WHERE gatewayId = ? AND linkedClientId IS NOT NULL",
+                             arguments: [gatewayId]).map { ($0[0] as String, $0[1] as String) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
     /// The registry's side of a gateway's client apps, for the apps' client ids (one read).
     func gatewayAppContext(_ gateway: Gateway, clientIds: Set<String>) throws -> GatewayAppContext {
         try read { db in try GatewayAppContext.read(db, gateway: gateway, clientIds: clientIds) }

@@ -26,7 +26,9 @@ public struct SyncService: Sendable {
             // An app whose client id is an IdP's client carries a copy of the IdP's secret, not one of the
             // gateway's own: `gateway drift` checks that copy, and the IdP's sync tracks the secret.
             let copies = try registry.read { db in
-                try Self.clientIdsOfIdentityProviders(db).union(Self.clientIdsOnceLinked(db, holder: idp))
+                // Apps once linked whose client has gone since are orphans holding a stale copy, not the gateway's.
+                try Self.clientIdsOfIdentityProviders(db)
+                    .union(Registry.linkedClientIds(db, gatewayId: idp.settings.gatewayId ?? -1).values)
             }
             discovered.removeAll { copies.contains($0.clientId) }
         }
@@ -103,13 +105,6 @@ public struct SyncService: Sendable {
             SELECT client.clientId FROM client JOIN identityProvider ON identityProvider.id = client.identityProviderId
             WHERE identityProvider.kind <> 'gateway'
             """))
-    }
-
-    /// The client ids a gateway's apps were linked to an IdP client by, that client since gone: the app is an
-    /// orphan holding a stale copy, not a secret of the gateway's own.
-    static func clientIdsOnceLinked(_ db: Database, holder: IdentityProvider) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT linkedClientId FROM gatewayApp WHERE gatewayId = ? AND linkedClientId IS NOT NULL",
-                                arguments: [holder.settings.gatewayId]))
     }
 
     static func compare(_ db: Database, idpId: Int64, remote: [RemoteClient]) throws -> Plan {
