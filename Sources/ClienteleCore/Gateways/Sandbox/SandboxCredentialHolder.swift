@@ -60,7 +60,7 @@ struct SandboxCredentialHolder: IdentityProviderAdapter {
             let replaced = gateway.holdsSeveralSecrets
                 ? [] : try String.fetchAll(db, sql: "SELECT remoteId FROM credential WHERE appRemoteId = ?", arguments: [remoteId])
             try db.execute(sql: "DELETE FROM credential WHERE remoteId IN (SELECT value FROM json_each(?))",
-                           arguments: [try SandboxGateway.jsonText(replaced)])
+                           arguments: [try SandboxGateway.json(replaced)])
             let metadata = try gateway.insertSecret(
                 db, app: remoteId, text: text, createdAt: gateway.clock.now,
                 expiresAt: gateway.holdsSeveralSecrets ? expiresAt : nil)

@@ -41,8 +41,8 @@ extension SandboxGateway {
             }
             try db.execute(
                 sql: "INSERT INTO app (remoteId, name, clientIds, environments, contracts) VALUES (?, ?, ?, ?, ?)",
-                arguments: [remoteId, name, try Self.jsonText(clientIds), try environments.map(Self.jsonText),
-                            try Self.jsonText(contracts)])
+                arguments: [remoteId, name, try Self.json(clientIds), try environments.map { try Self.json($0) },
+                            try Self.json(contracts)])
             for secret in secrets {
                 try insertSecret(db, app: remoteId, text: secret.text, createdAt: secret.createdAt, expiresAt: secret.expiresAt)
             }
@@ -70,10 +70,6 @@ extension SandboxGateway {
             sql: "INSERT INTO credential (remoteId, appRemoteId, type, label, secret, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [remoteId, app, secretType.rawValue, label, text.reveal(), createdAt, expiresAt])
         return RemoteSecret(keyId: remoteId, hint: "", displayName: label, createdAt: createdAt, expiresAt: expiresAt)
-    }
-
-    static func jsonText<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
     static func decoded<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {

@@ -196,9 +196,10 @@ public final class SandboxGateway: GatewayAdapter {
         }
     }
 
-    static func json(_ fields: [String: GatewayValue]) throws -> String {
+    /// The JSON text the state file keeps a value as (keys sorted, so equal values are equal texts).
+    static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(fields), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
