@@ -43,13 +43,16 @@ struct GlobalOptions: ParsableArguments {
         StandardGatewayAdapters(registryPath: registry.path, clock: registry.clock)
     }
 
-    func gatewayPolicies(for registry: Registry) throws -> GatewayPolicyService {
+    /// `gateways`, where a command reads the same gateways for policies and for client apps, so each adapter (and
+    /// its token) is made once.
+    func gatewayPolicies(for registry: Registry, gateways: StandardGatewayAdapters? = nil) throws -> GatewayPolicyService {
         GatewayPolicyService(
-            registry: registry, gateways: gatewayAdapters(for: registry), leaseTerm: try LeaseTerm.fromEnvironment())
+            registry: registry, gateways: gateways ?? gatewayAdapters(for: registry),
+            leaseTerm: try LeaseTerm.fromEnvironment())
     }
 
-    func gatewayApps(for registry: Registry) -> GatewayAppService {
-        let gateways = gatewayAdapters(for: registry)
+    func gatewayApps(for registry: Registry, gateways: StandardGatewayAdapters? = nil) -> GatewayAppService {
+        let gateways = gateways ?? gatewayAdapters(for: registry)
         return GatewayAppService(
             registry: registry, gateways: gateways,
             identityProviders: StandardAdapters(registry: registry, gatewayAdapters: gateways))

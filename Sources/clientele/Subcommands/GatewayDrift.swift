@@ -36,11 +36,12 @@ extension ClienteleCommand.GatewayCommand {
 
         func run() async throws {
             let registry = try global.openRegistry()
-            let reports = await (try global.gatewayPolicies(for: registry).drift(environment: env))
-            let gateways = Set(reports.map(\.gateway).filter { !$0.isEmpty })
+            let adapters = global.gatewayAdapters(for: registry)
+            let reports = await (try global.gatewayPolicies(for: registry, gateways: adapters).drift(environment: env))
+            let apps = global.gatewayApps(for: registry, gateways: adapters)
             var clientSides: [GatewayAppReport] = []
-            for gateway in gateways.sorted() {
-                clientSides += await global.gatewayApps(for: registry).drift(gateway: gateway, actor: global.actorName)
+            for gateway in Set(reports.map(\.gateway).filter { !$0.isEmpty }).sorted() {
+                clientSides += await apps.drift(gateway: gateway, actor: global.actorName)
             }
             if output.json {
                 try JSONOutput.print(reports.map {

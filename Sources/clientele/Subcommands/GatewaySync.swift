@@ -39,9 +39,11 @@ extension ClienteleCommand.GatewayCommand {
 
         func run() async throws {
             let registry = try global.openRegistry()
-            let service = try global.gatewayPolicies(for: registry)
+            let gateways = global.gatewayAdapters(for: registry)
+            let service = try global.gatewayPolicies(for: registry, gateways: gateways)
             let reports = try await service.sync(gateway: gateway, adopt: adopt, actor: global.actorName)
-            let clientSides = await global.gatewayApps(for: registry).sync(gateway: gateway, adopt: adopt, actor: global.actorName)
+            let clientSides = await global.gatewayApps(for: registry, gateways: gateways)
+                .sync(gateway: gateway, adopt: adopt, actor: global.actorName)
             if output.json {
                 try JSONOutput.print(reports.map { report in
                     Row(environment: report.environment, gateway: report.gateway, apis: report.apis,
