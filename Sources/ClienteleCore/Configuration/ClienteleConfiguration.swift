@@ -11,17 +11,24 @@ import Yams
 ///     rotation:
 ///       grace: 7d
 ///       lifetime: 365d
+///       hold-step: 1d     # when a caller still uses the old secret as the grace ends, wait this much longer
+///       hold-max: 14d     # at most this much longer in all; then the rotation waits for an operator
 public struct ClienteleConfiguration: Sendable, Hashable {
     public var expiry: ExpiryThresholds
     public var defaultGrace: DurationText
     public var defaultLifetime: DurationText?
+    public var holdStep: DurationText
+    public var holdMax: DurationText
 
     public init(expiry: ExpiryThresholds = .standard, defaultGrace: DurationText = .days(7),
-                defaultLifetime: DurationText? = nil)
+                defaultLifetime: DurationText? = nil, holdStep: DurationText = RotationDefaults.standard.holdStep,
+                holdMax: DurationText = RotationDefaults.standard.holdMax)
     {
         self.expiry = expiry
         self.defaultGrace = defaultGrace
         self.defaultLifetime = defaultLifetime
+        self.holdStep = holdStep
+        self.holdMax = holdMax
     }
 
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -45,7 +52,7 @@ public struct ClienteleConfiguration: Sendable, Hashable {
     }
 
     static let knownKeys: [String: Set<String>] = [
-        "expiry": ["notice", "warning", "critical"], "rotation": ["grace", "lifetime"],
+        "expiry": ["notice", "warning", "critical"], "rotation": ["grace", "lifetime", "hold-step", "hold-max"],
     ]
 
     public static func parse(_ text: String, source: String) throws -> ClienteleConfiguration {
@@ -85,6 +92,12 @@ public struct ClienteleConfiguration: Sendable, Hashable {
                 case ("expiry", "warning"): configuration.expiry.warning = duration
                 case ("expiry", "critical"): configuration.expiry.critical = duration
                 case ("rotation", "grace"): configuration.defaultGrace = duration
+                case ("rotation", "hold-step"), ("rotation", "hold-max"):
+                    guard duration.seconds > 0 else {
+                        throw ClienteleError.invalidInput(
+                            "config file \(source): key 'rotation.\(key)' must be longer than 0")
+                    }
+                    if key == "hold-step" { configuration.holdStep = duration } else { configuration.holdMax = duration }
                 default:
                     guard duration.seconds > 0 else {
                         throw ClienteleError.invalidInput(
@@ -95,6 +108,10 @@ public struct ClienteleConfiguration: Sendable, Hashable {
             }
         }
         configuration.expiry = try configuration.expiry.validated(source: "config file \(source)")
+        if configuration.holdStep.seconds > configuration.holdMax.seconds {
+            throw ClienteleError.invalidInput(
+                "config file \(source): key 'rotation.hold-step' (\(configuration.holdStep)) is longer than 'rotation.hold-max' (\(configuration.holdMax))")
+        }
         return configuration
     }
 }

@@ -12,6 +12,8 @@ public struct IdentityProvider: Codable, Sendable, Hashable, Identifiable {
     /// When Clientele's own credential at this IdP expires: it needs rotating like any other secret.
     public var adminCredentialExpiresAt: Date?
     public var createdAt: Date
+    /// Why it could not say when its secrets were last used, as it last answered; nil when it could.
+    public var usageUnavailable: String? = nil
 
     public init(
         id: Int64? = nil, name: String, kind: IdentityProviderKind, settings: IdentityProviderSettings,

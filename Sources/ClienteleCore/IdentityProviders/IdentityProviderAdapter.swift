@@ -37,12 +37,31 @@ public protocol IdentityProviderAdapter: Sendable {
     /// Throws one line naming what to do instead when this IdP cannot give the client a new secret, before
     /// anything is changed anywhere. Rotation calls it before it plans a rotation.
     func ensureCanIssueSecrets(for reference: RemoteClientReference) async throws
+
+    /// When each secret of `clients` (every client the admin credential sees, when nil) was last used, as the IdP
+    /// records it. Read before an old secret is retired, by sync, and by `secrets unused`. Never throws for a
+    /// missing source or permission: that is `.unavailable`, and Clientele then behaves as if nobody could tell.
+    func secretUsage(of clients: [RemoteClientReference]?) async throws -> SecretUsageReport
+
+    /// Whether Clientele may read that record here, and what is missing if not (`idp check`).
+    func checkUsageAccess() async -> SecretUsageAccess
 }
 
 /// Entra and the sandbox manage secrets through one fixed API: nothing to probe, nothing to refuse up front.
 extension IdentityProviderAdapter {
     public func probeClientManagement() async throws -> ClientManagementSupport? { nil }
     public func ensureCanIssueSecrets(for reference: RemoteClientReference) async throws {}
+}
+
+/// Most holders keep no record of when a secret was last used; those that do (Entra, the sandbox) say so.
+extension IdentityProviderAdapter {
+    public func secretUsage(of clients: [RemoteClientReference]?) async throws -> SecretUsageReport {
+        .unavailable("this holder keeps no record of when a secret was last used")
+    }
+
+    public func checkUsageAccess() async -> SecretUsageAccess {
+        SecretUsageAccess(readable: false, detail: "keeps no record of when a secret was last used")
+    }
 }
 
 /// What an IdP allows, which decides how a rotation proceeds.

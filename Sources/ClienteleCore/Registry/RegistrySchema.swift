@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 5
+    static let version = 6
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -262,6 +262,56 @@ enum RegistrySchema {
                 t.primaryKey(["clientRowId", "environmentId", "api"])
             }
             try db.execute(sql: "PRAGMA user_version = 5")
+        }
+        migrator.registerMigration("v6: secret use, held retirement, rotation policies, notices") { db in
+            // When each secret was last used as its IdP reports it (at least this recent; never moved back), and
+            // when the IdP was last asked and answered, so "no use recorded" is told from "never asked".
+            try db.alter(table: "secret") { t in
+                t.add(column: "lastUsedAt", .datetime)
+                t.add(column: "usageCheckedAt", .datetime)
+            }
+            // Why an IdP could not say (no source, a missing permission), as it last answered; nil when it could.
+            try db.alter(table: "identityProvider") { t in t.add(column: "usageUnavailable", .text) }
+            try db.create(table: "rotationPolicy") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("environmentId", .integer).unique().references("environment", onDelete: .cascade)
+                t.column("identityProviderId", .integer).unique().references("identityProvider", onDelete: .cascade)
+                t.column("rotateBeforeSeconds", .integer).notNull()
+                t.column("maxAgeSeconds", .integer)
+                t.column("graceSeconds", .integer)
+                t.column("secretCommand", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.check(sql: "(environmentId IS NULL) <> (identityProviderId IS NULL)")
+            }
+            try db.alter(table: "rotation") { t in
+                // When the new secret reached its callers: a use of an old secret after it means a caller has not
+                // switched.
+                t.add(column: "deliveredAt", .datetime)
+                // How far the grace period was pushed out while callers still used an old secret.
+                t.add(column: "graceExtendedSeconds", .integer).notNull().defaults(to: 0)
+                t.add(column: "heldKeyId", .text)
+                t.add(column: "heldLastUsedAt", .datetime)
+                // The operator ended the grace knowing the last use: retire without asking again.
+                t.add(column: "graceEndedByOperator", .boolean).notNull().defaults(to: false)
+                t.add(column: "rotationPolicyId", .integer).references("rotationPolicy", onDelete: .setNull)
+            }
+            try db.create(table: "notifyWebhook") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("team", .text).notNull().collate(.nocase)
+                t.column("url", .text).notNull()
+                t.column("format", .text).notNull().check(sql: "format IN ('slack', 'teams', 'json')")
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["team", "url"])
+            }
+            // Each notice once per webhook: `subject` names what it is about ("secret 12 30d", "rotation 4 held 2").
+            try db.create(table: "noticeSent") { t in
+                t.column("webhookId", .integer).notNull().references("notifyWebhook", onDelete: .cascade)
+                t.column("subject", .text).notNull()
+                t.column("sentAt", .datetime).notNull()
+                t.primaryKey(["webhookId", "subject"])
+            }
+            try db.execute(sql: "PRAGMA user_version = 6")
         }
         return migrator
     }

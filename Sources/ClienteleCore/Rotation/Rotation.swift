@@ -37,6 +37,18 @@ public struct Rotation: Codable, Sendable, Hashable, Identifiable {
     public var leaseHolder: LeaseHolder?
     public var createdAt: Date
     public var updatedAt: Date
+    /// When the new secret reached its callers; an old secret used after this has a caller that has not switched.
+    public var deliveredAt: Date? = nil
+    /// How far the grace period was pushed out because callers still used an old secret (`rotation.hold-step`,
+    /// up to `rotation.hold-max`).
+    public var graceExtendedSeconds: Int64 = 0
+    /// The old secret that held the rotation, and its last use, while it is held.
+    public var heldKeyId: String? = nil
+    public var heldLastUsedAt: Date? = nil
+    /// The operator ended the grace knowing the last use: the old secrets go without asking the IdP again.
+    public var graceEndedByOperator: Bool = false
+    /// The rotation policy that started it, if one did.
+    public var rotationPolicyId: Int64? = nil
 
     public var isOpen: Bool { step != .done && step != .failed }
 

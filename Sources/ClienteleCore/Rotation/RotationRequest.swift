@@ -30,10 +30,17 @@ public struct RotationRequest: Sendable {
 public struct RotationDefaults: Sendable, Equatable {
     public var grace: DurationText
     public var lifetime: DurationText
+    /// When an old secret is still in use as the grace ends: how much longer to wait each time, and at most in all.
+    public var holdStep: DurationText
+    public var holdMax: DurationText
 
-    public init(grace: DurationText, lifetime: DurationText) {
+    public init(grace: DurationText, lifetime: DurationText, holdStep: DurationText = .days(1),
+                holdMax: DurationText = .days(14))
+    {
         self.grace = grace
         self.lifetime = lifetime
+        self.holdStep = holdStep
+        self.holdMax = holdMax
     }
 
     public static let standard = RotationDefaults(grace: .days(7), lifetime: .days(365))
@@ -42,6 +49,7 @@ public struct RotationDefaults: Sendable, Equatable {
 extension ClienteleConfiguration {
     /// The rotation defaults this configuration sets.
     public var rotationDefaults: RotationDefaults {
-        RotationDefaults(grace: defaultGrace, lifetime: defaultLifetime ?? RotationDefaults.standard.lifetime)
+        RotationDefaults(grace: defaultGrace, lifetime: defaultLifetime ?? RotationDefaults.standard.lifetime,
+                         holdStep: holdStep, holdMax: holdMax)
     }
 }

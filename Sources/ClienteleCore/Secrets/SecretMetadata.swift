@@ -18,11 +18,17 @@ public struct SecretMetadata: Codable, Sendable, Hashable, Identifiable {
     public var graceUntil: Date?
     public var origin: SecretOrigin
     public var removedAt: Date?
+    /// The last use its IdP reported (at least this recent), and when the IdP was last asked and answered.
+    public var lastUsedAt: Date?
+    public var usageCheckedAt: Date?
 
     public init(
         id: Int64? = nil, clientRowId: Int64, keyId: String, hint: String, displayName: String, createdAt: Date,
-        expiresAt: Date?, state: SecretState, graceUntil: Date? = nil, origin: SecretOrigin, removedAt: Date? = nil
+        expiresAt: Date?, state: SecretState, graceUntil: Date? = nil, origin: SecretOrigin, removedAt: Date? = nil,
+        lastUsedAt: Date? = nil, usageCheckedAt: Date? = nil
     ) {
+        self.lastUsedAt = lastUsedAt
+        self.usageCheckedAt = usageCheckedAt
         self.id = id
         self.clientRowId = clientRowId
         self.keyId = keyId
@@ -34,6 +40,13 @@ public struct SecretMetadata: Codable, Sendable, Hashable, Identifiable {
         self.graceUntil = graceUntil
         self.origin = origin
         self.removedAt = removedAt
+    }
+
+    /// Its last use as recorded; `unavailable` is its IdP's reason for not saying (`IdentityProvider.usageUnavailable`).
+    public func lastUse(unavailable: String?) -> SecretLastUse {
+        if let lastUsedAt { return .usedAt(lastUsedAt) }
+        if let unavailable { return .unknown(unavailable) }
+        return usageCheckedAt == nil ? .unknown("not read from the IdP yet; run `clientele sync`") : .noUseRecorded
     }
 
     /// Whether the IdP should still accept this secret at `date`, as far as the registry knows.

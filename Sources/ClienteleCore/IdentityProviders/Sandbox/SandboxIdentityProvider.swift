@@ -49,6 +49,10 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
                 t.column("expiresAt", .datetime)
             }
         }
+        migrator.registerMigration("v2: secret use") { db in
+            // Each successful verification is a use, as a sign-in is at Entra, so the demo shows last use too.
+            try db.alter(table: "password") { t in t.add(column: "lastUsedAt", .datetime) }
+        }
         return migrator
     }
 
@@ -145,9 +149,10 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
     public func verify(_ secret: SecretText, for reference: RemoteClientReference) async throws -> SecretVerification {
         let now = clock.now
         let rows = try access { db in
-            try Row.fetchAll(db, sql: "SELECT salt, hash, expiresAt FROM password WHERE appId = ?",
+            try Row.fetchAll(db, sql: "SELECT keyId, salt, hash, expiresAt FROM password WHERE appId = ?",
                              arguments: [reference.clientId])
-                .map { (salt: $0["salt"] as Data, hash: $0["hash"] as Data, expiresAt: $0["expiresAt"] as Date?) }
+                .map { (keyId: $0["keyId"] as String, salt: $0["salt"] as Data, hash: $0["hash"] as Data,
+                        expiresAt: $0["expiresAt"] as Date?) }
         }
         if rows.isEmpty { return .rejected("the sandbox IdP knows no secret for client \(reference.clientId)") }
         for row in rows {
@@ -155,9 +160,40 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
             if let expiresAt = row.expiresAt, expiresAt <= now {
                 return .rejected("the secret expired on \(Timestamp.iso8601(expiresAt))")
             }
+            try access { db in
+                try db.execute(sql: "UPDATE password SET lastUsedAt = ? WHERE keyId = ?", arguments: [now, row.keyId])
+            }
             return .accepted
         }
         return .rejected("the secret does not match any secret of client \(reference.clientId)")
+    }
+
+    public func secretUsage(of clients: [RemoteClientReference]?) async throws -> SecretUsageReport {
+        let appIds = clients.map { $0.map(\.clientId) }
+        let pairs = try access { db in
+            let rows: [Row]
+            if let appIds {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT keyId, lastUsedAt FROM password WHERE lastUsedAt IS NOT NULL AND appId IN (SELECT value FROM json_each(?))",
+                    arguments: [String(decoding: try JSONEncoder().encode(appIds), as: UTF8.self)])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT keyId, lastUsedAt FROM password WHERE lastUsedAt IS NOT NULL")
+            }
+            return rows.map { ($0[0] as String, $0[1] as Date) }
+        }
+        return .available(lastUsed: Dictionary(pairs, uniquingKeysWith: max))
+    }
+
+    public func checkUsageAccess() async -> SecretUsageAccess {
+        SecretUsageAccess(readable: true, detail: "the sandbox records each successful verification as a use")
+    }
+
+    /// Records a use of a secret at `date` (the demo's callers, and tests standing for a caller that never
+    /// switched).
+    public func recordUse(keyId: String, at date: Date) throws {
+        try access { db in
+            try db.execute(sql: "UPDATE password SET lastUsedAt = ? WHERE keyId = ?", arguments: [date, keyId])
+        }
     }
 
     public func checkAdminAccess() async throws -> AdminAccessStatus {
