@@ -6,6 +6,15 @@ public struct RotationListing: Sendable {
     public var rotation: Rotation
     public var clientName: String
     public var identityProvider: String
+    /// The most recent recorded use of a secret it retires, when that came after the new secret was delivered:
+    /// what ending its grace would cut off.
+    public var retiringUse: SecretUse?
+}
+
+/// A secret's recorded use: its key id and when.
+public struct SecretUse: Sendable, Hashable {
+    public var keyId: String
+    public var at: Date
 }
 
 /// What a lease claim found.
@@ -28,10 +37,32 @@ extension Registry {
                     ORDER BY r.step IN ('done', 'failed'), r.id DESC LIMIT ?
                     """, arguments: [limit])
             return try rows.map { row in
-                RotationListing(rotation: try Rotation(row: row), clientName: row["clientName"],
-                                identityProvider: row["idpName"])
+                let rotation = try Rotation(row: row)
+                return RotationListing(
+                    rotation: rotation, clientName: row["clientName"], identityProvider: row["idpName"],
+                    retiringUse: rotation.step == .grace ? try Self.retiringSecretInUse(db, rotation) : nil)
             }
         }
+    }
+
+    /// The latest recorded use of a secret rotation `rotationId` retires, when it came after the new secret was
+    /// delivered (a rotation held for it, or a use recorded since).
+    func retiringSecretInUse(_ rotationId: Int64) throws -> SecretUse? {
+        try read { db in
+            guard let rotation = try Rotation.fetchOne(db, key: rotationId) else { return nil }
+            return try Self.retiringSecretInUse(db, rotation)
+        }
+    }
+
+    private static func retiringSecretInUse(_ db: Database, _ rotation: Rotation) throws -> SecretUse? {
+        guard rotation.step == .grace, !rotation.retiringKeyIds.isEmpty else { return nil }
+        let delivered = rotation.callersHadNewSecretAt
+        let uses = try Row.fetchAll(
+            db, sql: "SELECT keyId, lastUsedAt FROM secret WHERE clientRowId = ? AND lastUsedAt >= ?",
+            arguments: [rotation.clientRowId, delivered])
+            .map { SecretUse(keyId: $0[0], at: $0[1]) }
+            .filter { rotation.retiringKeyIds.contains($0.keyId) }
+        return uses.max { $0.at < $1.at }
     }
 
     func rotation(_ rotationId: Int64) throws -> Rotation {

@@ -159,7 +159,8 @@ public final class RotationService: Sendable {
         let idp = try registry.identityProvider(id: client.identityProviderId)
         let steps = RotationSteps(
             journal: RotationJournal(registry: registry, lease: lease), lease: lease, client: client,
-            adapter: try adapters.adapter(for: idp), clock: registry.clock, logger: logger, onWait: onWait)
+            adapter: try adapters.adapter(for: idp), clock: registry.clock,
+            hold: RotationHold(step: defaults.holdStep, max: defaults.holdMax), logger: logger, onWait: onWait)
         var held: SecretText?
         do {
             while true {
@@ -178,10 +179,12 @@ public final class RotationService: Sendable {
                 case .verified:
                     rotation = try steps.startGrace(rotation)
                 case .grace:
-                    if let until = rotation.graceUntil, until > registry.clock.now {
-                        return RotationOutcome(rotation: rotation, client: client, status: .inGrace(until: until))
-                    }
+                    // No end: held for an operator, who ends it with `--end-grace`.
+                    guard let until = rotation.graceUntil else { return .recorded(rotation, client) }
+                    if until > registry.clock.now { return .recorded(rotation, client) }
                     rotation = try await steps.retireOldSecrets(rotation)
+                    // Held: the grace was pushed out or handed to an operator; say so rather than loop.
+                    if rotation.step == .grace { return .recorded(rotation, client) }
                 case .done, .failed:
                     return .recorded(rotation, client)
                 }
@@ -214,8 +217,9 @@ public final class RotationService: Sendable {
 
     /// Finishes every rotation whose grace period has ended and resumes every other open one that needs no
     /// operator. Safe to run from several processes at once: each rotation is claimed before it is touched.
-    public func advanceAll(actor: String, deliverer: SecretDeliverer = .unattended, endGraceNow: Bool = false)
-        async -> [Result<RotationOutcome, ClienteleError>]
+    public func advanceAll(
+        actor: String, deliverer: SecretDeliverer = .unattended, endGraceNow: Bool = false, confirmed: Bool = false
+    ) async -> [Result<RotationOutcome, ClienteleError>]
     {
         let open: [Rotation]
         do {
@@ -226,7 +230,7 @@ public final class RotationService: Sendable {
         var results: [Result<RotationOutcome, ClienteleError>] = []
         for rotation in open {
             do {
-                if endGraceNow, rotation.step == .grace { try endGrace(rotation.id!, actor: actor) }
+                if endGraceNow, rotation.step == .grace { try endGrace(rotation.id!, actor: actor, confirmed: confirmed) }
                 results.append(.success(try await run(rotation.id!, actor: actor, deliverer: deliverer)))
             } catch {
                 results.append(.failure(error as? ClienteleError ?? .identityProvider(String(describing: error))))
@@ -235,9 +239,17 @@ public final class RotationService: Sendable {
         return results
     }
 
-    /// Ends a grace period early (the operator knows every caller has switched). Like every write of a rotation it
-    /// takes the lease first, so it cannot cut in on a process at work on the rotation.
-    public func endGrace(_ rotationId: Int64, actor: String) throws {
+    /// Ends a grace period early (the operator knows every caller has switched, or accepts that one has not). An
+    /// old secret recorded as used after the new one was delivered needs `confirmed`: the refusal shows its last
+    /// use. Like every write of a rotation it takes the lease first, so it cannot cut in on a process at work on it.
+    public func endGrace(_ rotationId: Int64, actor: String, confirmed: Bool = false) throws {
+        // Asked before the lease is claimed: a refusal writes nothing at all.
+        let now = registry.clock.now
+        let lastUse = try registry.retiringSecretInUse(rotationId)
+        if let lastUse, !confirmed {
+            throw ClienteleError.confirmationRequired(
+                "rotation #\(rotationId): old secret \(lastUse.keyId.prefix(8)) was used \(ElapsedText.since(lastUse.at, now: now)), after the new secret was delivered; ending the grace removes it anyway: confirm with --yes")
+        }
         let lease: FencedLease
         switch try RotationLeaseClaim.claim(rotationId, owner: leaseOwner, registry: registry, term: leaseTerm) {
         case .claimed(let claimed, _): lease = claimed
@@ -254,7 +266,8 @@ public final class RotationService: Sendable {
                 throw ClienteleError.conflict("rotation #\(rotationId) is not in its grace period (it is at '\(rotation.step.label)')")
             }
             rotation.graceUntil = now
-            return [:]
+            rotation.graceEndedByOperator = true
+            return lastUse.map { ["keyId": $0.keyId, "lastUsedAt": Timestamp.iso8601($0.at)] } ?? [:]
         }
     }
 }

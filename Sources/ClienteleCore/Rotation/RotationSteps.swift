@@ -11,6 +11,7 @@ struct RotationSteps: Sendable {
     let client: Client
     let adapter: any IdentityProviderAdapter
     let clock: ClienteleClock
+    let hold: RotationHold
     let logger: Logger
     let onWait: (@Sendable (String) -> Void)?
 
@@ -76,9 +77,10 @@ struct RotationSteps: Sendable {
             return try await withdrawUndeliverable(rotation, reason: reason)
         }
         FaultPoint.hit(.afterDeliver)
-        let updated = try journal.record(action: "rotation.secret-delivered", actor: rotation.actor) { rotation, _ in
+        let updated = try journal.record(action: "rotation.secret-delivered", actor: rotation.actor) { rotation, now in
             rotation.step = .delivered
             rotation.runningStep = nil
+            rotation.deliveredAt = now
             return ["keyId": rotation.newKeyId ?? "", "delivery": rotation.delivery.description]
         }
         FaultPoint.hit(.afterDelivered)
@@ -92,9 +94,11 @@ struct RotationSteps: Sendable {
             try lease.confirm()
             if try await adapter.verify(written, for: reference) == .accepted {
                 held = written
-                return try journal.record(action: "rotation.secret-delivered", actor: rotation.actor) { rotation, _ in
+                return try journal.record(action: "rotation.secret-delivered", actor: rotation.actor) { rotation, now in
                     rotation.step = .delivered
                     rotation.runningStep = nil
+                    // The file was written before the interruption, at the latest now.
+                    rotation.deliveredAt = now
                     return ["keyId": rotation.newKeyId ?? "", "delivery": rotation.delivery.description,
                             "recovered": "the file written before an interruption holds the new secret"]
                 }
@@ -249,6 +253,9 @@ struct RotationSteps: Sendable {
     }
 
     func retireOldSecrets(_ rotation: Rotation) async throws -> Rotation {
+        if rotation.overlap, !rotation.graceEndedByOperator, !rotation.retiringKeyIds.isEmpty {
+            if let held = try await holdIfInUse(rotation) { return held }
+        }
         try journal.note { rotation, _ in rotation.runningStep = .done }
         for keyId in rotation.retiringKeyIds where rotation.overlap {
             try lease.confirm()
@@ -264,6 +271,44 @@ struct RotationSteps: Sendable {
         } also: { db, now in
             try SecretMetadata.markRemoved(db, clientRowId: clientRowId, keyIds: rotation.retiringKeyIds, at: now)
         }
+    }
+}
+
+extension RotationSteps {
+    /// Reads the IdP's record of use before anything is removed, and holds the rotation (its grace pushed out, or
+    /// waiting for an operator) when a caller still uses an old secret. Nil: retire.
+    private func holdIfInUse(_ rotation: Rotation) async throws -> Rotation? {
+        try lease.confirm()
+        let report = try await adapter.secretUsage(of: [reference])
+        try journal.registry.recordSecretUsage(
+            report, identityProviderId: client.identityProviderId, clientRowIds: [clientRowId])
+        let decision = hold.decide(rotation, report: report, now: clock.now)
+        let keyId: String, lastUsedAt: Date, until: Date?
+        switch decision {
+        case .retire: return nil
+        case .extend(let key, let last, let next): (keyId, lastUsedAt, until) = (key, last, next)
+        case .awaitOperator(let key, let last): (keyId, lastUsedAt, until) = (key, last, nil)
+        }
+        let step = hold.step.seconds
+        let clientRowId = self.clientRowId
+        let retiring = rotation.retiringKeyIds
+        let held = try journal.record(action: "rotation.held-in-use", actor: rotation.actor) { rotation, _ in
+            if until != nil { rotation.graceExtendedSeconds += step }
+            rotation.graceUntil = until
+            rotation.heldKeyId = keyId
+            rotation.heldLastUsedAt = lastUsedAt
+            return ["keyId": keyId, "lastUsedAt": Timestamp.iso8601(lastUsedAt),
+                    "holdingUntil": until.map(Timestamp.iso8601) ?? "operator",
+                    "extendedBy": DurationText(seconds: rotation.graceExtendedSeconds).description]
+        } also: { db, _ in
+            for retiringKeyId in retiring {
+                try db.execute(
+                    sql: "UPDATE secret SET graceUntil = ? WHERE clientRowId = ? AND keyId = ? AND state = 'grace'",
+                    arguments: [until, clientRowId, retiringKeyId])
+            }
+        }
+        logger.info("rotation #\(rotation.id!) of \(client.displayName) held: old secret \(keyId) used at \(Timestamp.iso8601(lastUsedAt))")
+        return held
     }
 }
 

@@ -182,7 +182,8 @@ public final class EffectRunner: EffectPerforming, Sendable {
             inbox.post(.progress(done: 1, total: 1, note: outcome.summary))
             inbox.post(.longWorkFinished(title: "Rotation #\(id)", lines: [outcome.summary]))
         case .endGrace(let id):
-            try service.endGrace(id, actor: actor)
+            // The dialog that led here showed the old secret's last use: that was the confirmation.
+            try service.endGrace(id, actor: actor, confirmed: true)
             let outcome = try await service.run(id, actor: actor, deliverer: deliverer)
             inbox.post(.longWorkFinished(title: "Grace ended", lines: [outcome.summary]))
         case .inspectGateway(let environment):

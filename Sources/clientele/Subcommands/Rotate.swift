@@ -73,7 +73,7 @@ extension ClienteleCommand {
             print(outcome.summary)
             if case .file(let path)? = delivery, preview.resuming == nil { print("The new secret is in \(path) (mode 0600).") }
             switch outcome.status {
-            case .completed, .inGrace: return
+            case .completed, .inGrace, .held: return
             case .waiting: throw ExitCode(1)
             case .failed: throw ExitCode(2)
             }

@@ -32,14 +32,21 @@ enum RotationsRender {
             let stepRole: StyleRole = rotation.step == .failed ? .danger : rotation.step == .done ? .dim
                 : rotation.step == .grace ? .warning : .accent
             cells.append((rotation.step.label + (rotation.runningStep != nil ? "…" : ""), stepRole))
-            cells.append(note(rotation, now: now))
+            cells.append(note(listing, now: now))
             cells.append((ExpiryText.minute(rotation.createdAt), .dim))
             return column < cells.count ? cells[column] : ("", .normal)
         }
     }
 
-    static func note(_ rotation: Rotation, now: Date) -> (String, StyleRole) {
+    static func note(_ listing: RotationListing, now: Date) -> (String, StyleRole) {
+        let rotation = listing.rotation
         if let failure = rotation.failureReason { return (failure, .danger) }
+        if rotation.step == .grace, rotation.heldKeyId != nil, let use = listing.retiringUse {
+            let used = "\(use.keyId.prefix(8)) used \(ElapsedText.since(use.at, now: now))"
+            guard let until = rotation.graceUntil else { return ("held: \(used); E ends it", .danger) }
+            guard until > now else { return ("held: \(used); advance to look again", .danger) }
+            return ("held: \(used), \(ExpiryText.remaining(until.timeIntervalSince(now))) more", .danger)
+        }
         if rotation.step == .grace, let until = rotation.graceUntil {
             return until > now ? ("grace \(ExpiryText.remaining(until.timeIntervalSince(now))) left", .warning)
                 : ("grace over: advance to finish", .accent)

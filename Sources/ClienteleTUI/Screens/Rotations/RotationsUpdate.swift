@@ -29,10 +29,14 @@ enum RotationsUpdate {
             state.status = StatusLine("select a rotation in its grace period")
             return []
         }
+        var lines = ["The old secret of \(listing.clientName) is removed at the IdP now.",
+                     "Callers still using it will fail."]
+        if let use = listing.retiringUse {
+            lines.append("Old secret \(use.keyId.prefix(8)) was last used \(ElapsedText.since(use.at, now: state.now)),")
+            lines.append("after the new secret was delivered: a caller has not switched.")
+        }
         state.modal = .confirm(ConfirmState(
-            title: "End the grace period of rotation #\(id)?",
-            lines: ["The old secret of \(listing.clientName) is removed at the IdP now.",
-                    "Callers still using it will fail."],
+            title: "End the grace period of rotation #\(id)?", lines: lines,
             confirmLabel: "End grace", onConfirm: [.endGrace(id)]))
         return []
     }
