@@ -72,10 +72,12 @@ def test_a_hold_runs_to_its_maximum_then_waits_for_an_operator(demo, tmp_path):
     demo.run("rotate", client, "--grace", "0", "--yes", "--secret-file", str(first), check=0)
     rotate_with_file(demo, client, second)
     key = old_key_id(demo, client)
-    # A caller that never switches: a sign-in before every look.
-    for now in ("2026-11-30T13:00:00Z", "2026-12-01T14:00:00Z", "2026-12-02T15:00:00Z", "2026-12-20T00:00:00Z"):
+    # A caller that never switches: a sign-in an hour before every look.
+    for use, look in (("2026-11-23T13:00:00Z", "2026-11-30T13:00:00Z"), ("2026-11-30T14:00:00Z", "2026-12-01T14:00:00Z"),
+                      ("2026-12-01T15:00:00Z", "2026-12-02T15:00:00Z"), ("2026-12-02T16:00:00Z", "2026-12-20T00:00:00Z")):
+        demo.now = use
         demo.run("secrets", "test", client, "--secret-file", str(first), check=0)
-        demo.now = now
+        demo.now = look
         result = demo.run("rotations", "advance", check=0)
     assert f"old secret {key[:8]} used" in result.stdout and "held for an operator" in result.stdout, result.stdout
     assert "--end-grace --yes" in result.stdout

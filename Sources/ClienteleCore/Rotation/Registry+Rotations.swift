@@ -58,7 +58,7 @@ extension Registry {
         guard rotation.step == .grace, !rotation.retiringKeyIds.isEmpty else { return nil }
         let delivered = rotation.callersHadNewSecretAt
         let uses = try Row.fetchAll(
-            db, sql: "SELECT keyId, lastUsedAt FROM secret WHERE clientRowId = ? AND lastUsedAt >= ?",
+            db, sql: "SELECT keyId, lastUsedAt FROM secret WHERE clientRowId = ? AND lastUsedAt > ?",
             arguments: [rotation.clientRowId, delivered])
             .map { SecretUse(keyId: $0[0], at: $0[1]) }
             .filter { rotation.retiringKeyIds.contains($0.keyId) }

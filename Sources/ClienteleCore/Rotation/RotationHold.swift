@@ -23,13 +23,10 @@ struct RotationHold: Sendable {
     /// Decides from the IdP's report; a report that cannot say retires as before (nobody can tell).
     func decide(_ rotation: Rotation, report: SecretUsageReport, now: Date) -> Decision {
         guard case .available(let lastUsed) = report else { return .retire }
-        // A use in the very second of delivery counts (callers cannot have switched yet); a use already seen at
-        // the last hold does not.
-        let delivered = rotation.callersHadNewSecretAt
-        let seen = rotation.heldLastUsedAt ?? .distantPast
+        let since = Swift.max(rotation.heldLastUsedAt ?? .distantPast, rotation.callersHadNewSecretAt)
         let inUse = rotation.retiringKeyIds
             .compactMap { keyId in lastUsed[keyId].map { (keyId: keyId, at: $0) } }
-            .filter { $0.at >= delivered && $0.at > seen }
+            .filter { $0.at > since }
             .max { $0.at < $1.at }
         guard let inUse else { return .retire }
         if rotation.graceExtendedSeconds + step.seconds <= max.seconds {

@@ -253,7 +253,11 @@ struct RotationSteps: Sendable {
     }
 
     func retireOldSecrets(_ rotation: Rotation) async throws -> Rotation {
-        if rotation.overlap, !rotation.graceEndedByOperator, !rotation.retiringKeyIds.isEmpty {
+        // A retirement already under way (runningStep .done: a run died while removing) was decided: some old
+        // secrets may be gone at the IdP already, so it is finished, not held.
+        if rotation.overlap, !rotation.graceEndedByOperator, rotation.runningStep != .done,
+            !rotation.retiringKeyIds.isEmpty
+        {
             if let held = try await holdIfInUse(rotation) { return held }
         }
         try journal.note { rotation, _ in rotation.runningStep = .done }
