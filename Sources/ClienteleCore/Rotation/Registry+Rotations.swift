@@ -9,12 +9,24 @@ public struct RotationListing: Sendable {
     /// The most recent recorded use of a secret it retires, when that came after the new secret was delivered:
     /// what ending its grace would cut off.
     public var retiringUse: SecretUse?
+
+    public init(rotation: Rotation, clientName: String, identityProvider: String, retiringUse: SecretUse? = nil) {
+        self.rotation = rotation
+        self.clientName = clientName
+        self.identityProvider = identityProvider
+        self.retiringUse = retiringUse
+    }
 }
 
 /// A secret's recorded use: its key id and when.
 public struct SecretUse: Sendable, Hashable {
     public var keyId: String
     public var at: Date
+
+    public init(keyId: String, at: Date) {
+        self.keyId = keyId
+        self.at = at
+    }
 }
 
 /// What a lease claim found.

@@ -42,10 +42,11 @@ enum RotationsRender {
         let rotation = listing.rotation
         if let failure = rotation.failureReason { return (failure, .danger) }
         if rotation.step == .grace, rotation.heldKeyId != nil, let use = listing.retiringUse {
-            let used = "\(use.keyId.prefix(8)) used \(ElapsedText.since(use.at, now: now))"
+            // The key id is in the end-grace dialog and on the client page; the column has room for the when.
+            let used = "used \(ElapsedText.since(use.at, now: now))"
             guard let until = rotation.graceUntil else { return ("held: \(used); E ends it", .danger) }
-            guard until > now else { return ("held: \(used); advance to look again", .danger) }
-            return ("held: \(used), \(ExpiryText.remaining(until.timeIntervalSince(now))) more", .danger)
+            guard until > now else { return ("held: \(used); advance", .danger) }
+            return ("held \(ExpiryText.remaining(until.timeIntervalSince(now))): \(used)", .danger)
         }
         if rotation.step == .grace, let until = rotation.graceUntil {
             return until > now ? ("grace \(ExpiryText.remaining(until.timeIntervalSince(now))) left", .warning)
