@@ -25,10 +25,11 @@ import Testing
     @Test func peeksTheNextLinkFromAPagesBytes() {
         func peek(_ text: String) -> String? { GraphNextLink.peek(Data(text.utf8)) }
         let link = "https://graph.example/v1.0/applications?$top=999&$skiptoken=abc"
+        let escaped = link.replacingOccurrences(of: "/", with: #"\/"#)
         #expect(peek(#"{"@odata.nextLink": "\#(link)","value":[]}"#) == link)
-        #expect(peek(#"{"value":[{"displayName":"x"}],"@odata.nextLink":"\#(link.replacingOccurrences(of: "/", with: "\/"))"}"#) == link)
-        #expect(peek(#"{"value":[{"displayName":"a "@odata.nextLink":"https://evil.example/""}]}"#) == nil)
-        #expect(peek(#"{"value":[],"@odata.nextLink":"https://graph.example/A"}"#) == nil)
+        #expect(peek(#"{"value":[{"displayName":"x"}],"@odata.nextLink":"\#(escaped)"}"#) == link)
+        #expect(peek(#"{"value":[{"displayName":"a \"@odata.nextLink\":\"https://evil.example/\""}]}"#) == nil)
+        #expect(peek(#"{"value":[],"@odata.nextLink":"https://graph.example/\u0041"}"#) == nil)
         #expect(peek(#"{"value":[]}"#) == nil)
         #expect(peek(#"{"value":[],"@odata.nextLink":"https://graph.example/cut"#) == nil)
     }
