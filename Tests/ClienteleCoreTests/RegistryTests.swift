@@ -17,6 +17,21 @@ import Testing
         #expect(journal == "wal")
     }
 
+    /// Batch commands get the mapping, the page cache and the in-memory temporary storage their bulk reads and
+    /// writes rely on; the console keeps SQLite's defaults.
+    @Test func batchOpensWithRoomAndTheConsoleWithDefaults() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let path = base.appendingPathComponent("registry.sqlite").path
+        func settings(_ mapping: Registry.ReadMapping) throws -> [Int] {
+            try Registry.open(at: path, create: true, mapping: mapping).writer.read { db in
+                try ["mmap_size", "cache_size", "temp_store"].map { try Int.fetchOne(db, sql: "PRAGMA \($0)") ?? -1 }
+            }
+        }
+        #expect(try settings(.batch) == [256 << 20, -(128 << 10), 2])
+        #expect(try settings(.none) == [0, -2000, 0])
+    }
+
     @Test func missingRegistrySaysWhatToRun() {
         #expect(throws: ClienteleError.registry("no registry at /nonexistent/r.sqlite: run `clientele init` (or `clientele demo`), or pass --registry PATH")) {
             _ = try Registry.open(at: "/nonexistent/r.sqlite")

@@ -36,3 +36,43 @@ import Testing
         }
     }
 }
+
+/// The registry's own reading of stored dates gives the very Date GRDB's decoding gives, for the text GRDB writes
+/// and for the forms it only reads.
+@Suite struct StoredDateTests {
+    @Test func sameDateAsGRDBForWhatGRDBStores() throws {
+        var instants = [0.0, 0.001, 0.999, 951_782_400, 1_795_000_000.123, -86_400.25, 4_102_444_799.999]
+        instants += (0..<5_000).map { 1_700_000_000 + Double($0) * 7_919.317 }
+        let dates = instants.map { Date(timeIntervalSince1970: $0) }
+        try DatabaseQueue().read { db in
+            for date in dates {
+                let row = try #require(try Row.fetchOne(db, sql: "SELECT ?", arguments: [date]))
+                let grdb: Date = row[0]
+                #expect(try row.storedDate(atIndex: 0) == grdb, "\(date.timeIntervalSince1970)")
+            }
+        }
+    }
+
+    @Test(arguments: ["2026-11-23 18:31:02", "2026-11-23T18:31:02.500", "2026-11-23"])
+    func otherFormsGoThroughGRDB(text: String) throws {
+        try DatabaseQueue().read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT ?", arguments: [text]))
+            let grdb: Date? = row[0]
+            #expect(grdb != nil)
+            #expect(try row.storedDate(atIndex: 0) == grdb)
+        }
+    }
+
+    @Test func nullIsNil() throws {
+        try DatabaseQueue().read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT NULL"))
+            #expect(try row.storedDate(atIndex: 0) == nil)
+        }
+    }
+
+    @Test(arguments: ["2026-13-01 00:00:00.000", "2026-11-23 24:00:00.000", "2026-11-2x 00:00:00.000"])
+    func outOfRangeTextIsNotReadAsADate(text: String) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBytes { StoredDate.parse($0) } == nil)
+    }
+}

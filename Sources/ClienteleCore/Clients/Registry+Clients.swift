@@ -47,7 +47,7 @@ extension Registry {
                 summaries.append(ClientSummary(
                     id: row[0], displayName: row[1], clientId: row[2], identityProvider: row[4],
                     environments: environments.map { $0.split(separator: "\u{1F}").map(String.init) } ?? [],
-                    ownerTeam: row[3], activeSecrets: row[6], nextExpiry: row[7]))
+                    ownerTeam: row[3], activeSecrets: row[6], nextExpiry: try row.storedDate(atIndex: 7)))
             }
             return summaries
         }

@@ -49,7 +49,7 @@ extension Registry {
                         kind: (row[8] as String) == IdentityProviderKind.gateway.rawValue ? .gatewaySecret : .clientSecret,
                         identityProvider: row[7], client: row[5], clientRowId: row[4],
                         clientId: row[6], keyId: row[0], hint: row[1],
-                        state: SecretState(rawValue: row[2]) ?? .active, expiresAt: row[3]))
+                        state: SecretState(rawValue: row[2]) ?? .active, expiresAt: try row.storedDate(atIndex: 3)!))
             }
             let admins = try IdentityProvider.filter(Column("adminCredentialExpiresAt") <= cutoff).fetchAll(db)
             for idp in admins {

@@ -24,18 +24,28 @@ public final class Registry: Sendable {
         self.logger = logger
     }
 
-    /// Opens an existing registry, or creates one when `create` is true. A missing, unreadable, foreign or newer
-    /// file is an error that names the path and what to do.
-    /// How much of the file SQLite may memory-map for reads. Mapping skips a pread() per page (a sixth of the
-    /// expiry report's time over 300k secrets) but the mapped pages count in the process's RSS, so the long-lived
-    /// console opens with none.
+    /// How SQLite may use memory for this process: for batch commands, map the file for reads (skipping a pread()
+    /// per page, a sixth of the expiry report's time over 300k secrets), let the page cache hold a bulk write's
+    /// dirty pages until commit (with the 2 MiB default, the demo's and sync's inserts spilled and rewrote the same
+    /// pages into the WAL), and keep temporary storage in memory (each `INSERT OR REPLACE` in a long transaction
+    /// keeps a statement journal, which went to a file in /var/tmp: 60k writes for a 10k-application sync, and a
+    /// 100k-row sort spilled there too). None of this changes what is written or when it is durable. Mapped and
+    /// cached pages count in the process's RSS, so the long-lived console opens with SQLite's defaults.
     public enum ReadMapping: Sendable {
         case batch
         case none
 
-        var bytes: Int { self == .batch ? 256 << 20 : 0 }
+        var pragmas: String {
+            switch self {
+            // cache_size is in KiB when negative; SQLite allocates pages as they are used, not up front.
+            case .batch: return "PRAGMA mmap_size = \(256 << 20); PRAGMA cache_size = -\(128 << 10); PRAGMA temp_store = MEMORY"
+            case .none: return "PRAGMA mmap_size = 0"
+            }
+        }
     }
 
+    /// Opens an existing registry, or creates one when `create` is true. A missing, unreadable, foreign or newer
+    /// file is an error that names the path and what to do.
     public static func open(
         at path: String, create: Bool = false, clock: ClienteleClock = .wall, mapping: ReadMapping = .batch,
         logger: Logger = Logger(label: "clientele.registry")
@@ -56,10 +66,8 @@ public final class Registry: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "registry"
-        let mapBytes = mapping.bytes
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA mmap_size = \(mapBytes)")
-        }
+        let pragmas = mapping.pragmas
+        configuration.prepareDatabase { db in try db.execute(sql: pragmas) }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)

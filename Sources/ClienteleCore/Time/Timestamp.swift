@@ -15,17 +15,31 @@ public enum Timestamp {
         format(date, dateTimeSeparator: " ", milliseconds: true, suffix: nil)
     }
 
+    /// Appends `2026-11-23T18:31:02Z` to `bytes`, for writers that build their output as bytes (a 60k-row JSON
+    /// report would otherwise make a String per date).
+    public static func appendISO8601(_ date: Date, to bytes: inout [UInt8]) {
+        append(date, dateTimeSeparator: UInt8(ascii: "T"), milliseconds: false, suffix: UInt8(ascii: "Z"), to: &bytes)
+    }
+
     private static func format(_ date: Date, dateTimeSeparator: Character, milliseconds: Bool, suffix: Character?)
         -> String
     {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(date, dateTimeSeparator: UInt8(ascii: dateTimeSeparator.unicodeScalars.first!), milliseconds: milliseconds,
+               suffix: suffix.map { UInt8(ascii: $0.unicodeScalars.first!) }, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func append(
+        _ date: Date, dateTimeSeparator: UInt8, milliseconds: Bool, suffix: UInt8?, to bytes: inout [UInt8]
+    ) {
         let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = totalMilliseconds >= 0 ? totalMilliseconds / 1000 : (totalMilliseconds - 999) / 1000
         let millisecond = Int(totalMilliseconds - seconds * 1000)
         let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
         seconds -= secondOfDay
         let (year, month, day) = civilDate(daysSinceEpoch: seconds / 86_400)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
         func put(_ value: Int, digits: Int) {
             var divisor = 1
             for _ in 1..<digits { divisor *= 10 }
@@ -41,7 +55,7 @@ public enum Timestamp {
         put(month, digits: 2)
         bytes.append(UInt8(ascii: "-"))
         put(day, digits: 2)
-        bytes.append(UInt8(ascii: dateTimeSeparator.unicodeScalars.first!))
+        bytes.append(dateTimeSeparator)
         put(Int(secondOfDay / 3600), digits: 2)
         bytes.append(UInt8(ascii: ":"))
         put(Int(secondOfDay % 3600 / 60), digits: 2)
@@ -51,8 +65,7 @@ public enum Timestamp {
             bytes.append(UInt8(ascii: "."))
             put(millisecond, digits: 3)
         }
-        if let suffix { bytes.append(UInt8(ascii: suffix.unicodeScalars.first!)) }
-        return String(decoding: bytes, as: UTF8.self)
+        if let suffix { bytes.append(suffix) }
     }
 
     /// `2026-11-23 19:31` in the process's time zone, for people.

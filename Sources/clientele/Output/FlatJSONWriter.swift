@@ -1,78 +1,123 @@
-/// Writes an array of flat JSON objects (strings, integers, nulls, arrays of strings) one object per line.
+import ClienteleCore
+import Foundation
+
+/// Writes an array of flat JSON objects (strings, integers, dates, nulls, arrays of strings) one object per line.
 /// JSONEncoder's generic machinery costs more than the query itself for a 60k-row expiry report or a 100k-client
-/// list, and `secrets expiring --json` has a budget of twice the sqlite3 shell's time.
+/// list, and so did appending to a String piece by piece: the text is built as UTF-8 bytes, each value copied in
+/// one run between the characters it must escape.
 struct FlatJSONWriter {
-    private(set) var text = "["
+    private(set) var bytes: [UInt8] = [UInt8(ascii: "[")]
     private var objects = 0
     private var fields = 0
 
-    init(capacity: Int) { text.reserveCapacity(capacity) }
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
     mutating func beginObject() {
-        text += objects == 0 ? "\n{" : ",\n{"
+        if objects > 0 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(UInt8(ascii: "{"))
         objects += 1
         fields = 0
     }
 
-    mutating func endObject() { text += "}" }
+    mutating func endObject() { bytes.append(UInt8(ascii: "}")) }
 
     mutating func field(_ key: StaticString, _ value: String?) {
         separate(key)
-        guard let value else {
-            text += "null"
-            return
-        }
-        Self.appendQuoted(value, to: &text)
+        guard let value else { return appendNull() }
+        Self.appendQuoted(value, to: &bytes)
     }
 
     mutating func field(_ key: StaticString, _ value: Int) {
         separate(key)
-        text += String(value)
+        Self.appendDecimal(value, to: &bytes)
+    }
+
+    /// A date as ISO 8601 in UTC, as `Timestamp.iso8601` writes it; null when absent.
+    mutating func field(_ key: StaticString, _ value: Date?) {
+        separate(key)
+        guard let value else { return appendNull() }
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp.appendISO8601(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func field(_ key: StaticString, _ values: [String]) {
         separate(key)
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
-            Self.appendQuoted(value, to: &text)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            Self.appendQuoted(value, to: &bytes)
         }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func finish() -> String {
-        text += objects == 0 ? "]\n" : "\n]\n"
-        return text
+    /// Closes the array and writes the document to standard output.
+    mutating func finish() {
+        if objects > 0 { bytes.append(UInt8(ascii: "\n")) }
+        bytes.append(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "\n"))
+        // Lent, not copied: the document can be tens of megabytes, and `bytes` outlives the write.
+        bytes.withUnsafeMutableBytes { buffer in
+            FileHandle.standardOutput.write(Data(bytesNoCopy: buffer.baseAddress!, count: buffer.count, deallocator: .none))
+        }
+    }
+
+    private mutating func appendNull() {
+        ("null" as StaticString).withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     private mutating func separate(_ key: StaticString) {
-        if fields > 0 { text += "," }
+        if fields > 0 { bytes.append(UInt8(ascii: ",")) }
         fields += 1
-        text += "\""
-        text += key.description
-        text += "\":"
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    /// RFC 8259 §7: quote, backslash and control characters are escaped; everything else is written as is.
-    static func appendQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            text += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[start...])
+        }
+    }
+
+    /// RFC 8259 §7: quote, backslash and control characters are escaped; everything else is copied as is.
+    static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                runStart = index + 1
+                bytes.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+                case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                              hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
                 }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -46,11 +46,11 @@ extension ClienteleCommand {
                         writer.field("environments", client.environments)
                         writer.field("id", Int(client.id))
                         writer.field("identityProvider", client.identityProvider)
-                        writer.field("nextExpiry", client.nextExpiry.map(Timestamp.iso8601))
+                        writer.field("nextExpiry", client.nextExpiry)
                         writer.field("ownerTeam", client.ownerTeam)
                         writer.endObject()
                     }
-                    FileHandle.standardOutput.write(Data(writer.finish().utf8))
+                    writer.finish()
                     return
                 }
                 let now = registry.clock.now

@@ -43,12 +43,12 @@ extension ClienteleCommand.Secrets {
                     writer.field("keyId", secret.keyId)
                     writer.field("hint", secret.hint)
                     writer.field("state", secret.state.rawValue)
-                    writer.field("expiresAt", Timestamp.iso8601(secret.expiresAt))
+                    writer.field("expiresAt", secret.expiresAt)
                     writer.field("daysLeft", daysLeft(until: secret.expiresAt, from: now))
                     writer.field("status", thresholds.classify(secret.expiresAt, now: now).rawValue)
                     writer.endObject()
                 }
-                FileHandle.standardOutput.write(Data(writer.finish().utf8))
+                writer.finish()
             case .prometheus:
                 print(PrometheusText.expiry(due, now: now, thresholds: thresholds, window: within), terminator: "")
             case .table:

@@ -20,6 +20,20 @@ import Testing
         }
     }
 
+    /// The next link guessed from a page's bytes (to send the next request while the page decodes): the member's
+    /// value wherever it stands, never text inside another string, and no guess where it would have to unescape.
+    @Test func peeksTheNextLinkFromAPagesBytes() {
+        func peek(_ text: String) -> String? { GraphNextLink.peek(Data(text.utf8)) }
+        let link = "https://graph.example/v1.0/applications?$top=999&$skiptoken=abc"
+        let escaped = link.replacingOccurrences(of: "/", with: #"\/"#)
+        #expect(peek(#"{"@odata.nextLink": "\#(link)","value":[]}"#) == link)
+        #expect(peek(#"{"value":[{"displayName":"x"}],"@odata.nextLink":"\#(escaped)"}"#) == link)
+        #expect(peek(#"{"value":[{"displayName":"a \"@odata.nextLink\":\"https://evil.example/\""}]}"#) == nil)
+        #expect(peek(#"{"value":[],"@odata.nextLink":"https://graph.example/\u0041"}"#) == nil)
+        #expect(peek(#"{"value":[]}"#) == nil)
+        #expect(peek(#"{"value":[],"@odata.nextLink":"https://graph.example/cut"#) == nil)
+    }
+
     @Test func readsTheCertificateThumbprintAndNotAfter() throws {
         // A self-signed certificate made with `openssl req -x509 -days 1 -subj /CN=x` (valid until
         // 2026-11-24T20:12:20Z); x5t from `openssl x509 -outform DER | openssl dgst -sha1 -binary`, base64url.

@@ -37,18 +37,46 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--keep", help="keep the benchmark registry in this folder")
+    sections = ["build", "expiring", "list", "sync", "gateway", "apps", "console"]
+    parser.add_argument("--only", help=f"comma-separated sections to run, of {','.join(sections)}; with --keep, a "
+                        "registry built there before is reused when build is not among them")
     args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else set(sections)
+    if only - set(sections):
+        sys.exit(f"bench: --only: unknown section {', '.join(sorted(only - set(sections)))}")
     folder = Path(args.keep or tempfile.mkdtemp(prefix="clientele-bench-"))
     registry = folder / "registry.sqlite"
-    if registry.exists():
+    reuse = registry.exists() and "build" not in only
+    if registry.exists() and not reuse:
         for path in folder.glob("registry*"):
             path.unlink()
     env = dict(os.environ, CLIENTELE_REGISTRY=str(registry), CLIENTELE_TEST_NOW="2026-11-23T12:00:00Z")
     print(f"clientele bench: {BIN}, {args.clients} clients, {os.cpu_count()} cores")
+    if not reuse and only & {"build", "expiring", "list", "console"}:
+        build_bench(folder, registry, env, args.clients)
+    counts = subprocess.run(["sqlite3", str(registry), "SELECT (SELECT count(*) FROM client), (SELECT count(*) FROM secret)"],
+                            capture_output=True, text=True).stdout.strip().split("|")
+    if "expiring" in only:
+        expiring_bench(folder, registry, env)
+    if "list" in only:
+        list_bench(folder, registry, env, counts)
+    # 3. Sync from the Graph-compatible server: 10,000 applications, 5 ms added per request.
+    if "sync" in only:
+        sync_bench(folder, env)
+    if "gateway" in only:
+        gateway_bench(folder, env)
+    if "apps" in only:
+        client_apps_bench(folder, env)
+    if "console" in only:
+        console_bench(registry, folder, env)
+    if not args.keep:
+        shutil.rmtree(folder)
 
-    # 1. Building the registry, against the sqlite3 shell restoring the same rows from a dump (the floor for
-    #    writing them through SQLite).
-    build_s, build_rss = timed([BIN, "demo", "--registry", str(registry), "--clients", str(args.clients), "--build-only"], env)
+
+def build_bench(folder, registry, env, clients):
+    """1. Building the registry, against the sqlite3 shell restoring the same rows from a dump (the floor for
+    writing them through SQLite)."""
+    build_s, build_rss = timed([BIN, "demo", "--registry", str(registry), "--clients", str(clients), "--build-only"], env)
     counts = subprocess.run(["sqlite3", str(registry), "SELECT (SELECT count(*) FROM client), (SELECT count(*) FROM secret)"],
                             capture_output=True, text=True).stdout.strip().split("|")
     # The demo writes the registry and the sandbox IdP's own file: the baseline restores both.
@@ -62,10 +90,12 @@ def main():
         with open(dump) as source:
             subprocess.run(["sqlite3", str(restored)], stdin=source, check=True)
         restore_s += time.perf_counter() - start
-    print(f"demo --clients {args.clients}: {build_s:.2f} s for {counts[0]} clients / {counts[1]} secrets "
+    print(f"demo --clients {clients}: {build_s:.2f} s for {counts[0]} clients / {counts[1]} secrets "
           f"(peak RSS {build_rss:.0f} MiB); sqlite3 restoring dumps of the same files (registry and sandbox IdP): "
           f"{restore_s:.2f} s; ratio {build_s / restore_s:.2f}x")
 
+
+def expiring_bench(folder, registry, env):
     # 2. The expiry report, against the sqlite3 shell running the same query with JSON output on the same file.
     query = """.mode json
 SELECT s.keyId, s.hint, s.state, s.expiresAt, c.displayName, c.clientId, i.name AS idp
@@ -86,8 +116,10 @@ ORDER BY s.expiresAt, s.id;
             shell_times.append(time.perf_counter() - start)
     shell = min(shell_times)
     print(f"secrets expiring --within 30d --json: {ours * 1000:.0f} ms for {rows} rows (peak RSS {ours_rss:.0f} MiB); "
-          f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x (target <= 2x)")
+          f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x (target <= 1.2x)")
 
+
+def list_bench(folder, registry, env, counts):
     # 2b. The whole client list as JSON, against the sqlite3 shell running the same query with JSON output.
     list_file = folder / "client-list.sql"
     list_file.write_text(""".mode json
@@ -102,13 +134,10 @@ FROM client c JOIN identityProvider i ON i.id = c.identityProviderId ORDER BY c.
     ours, ours_rss = timed([BIN, "client", "list", "--json"], env, repeat=3)
     shell, _ = timed(["sqlite3", str(registry)], stdin_path=list_file, repeat=3)
     print(f"client list --json: {ours * 1000:.0f} ms for {counts[0]} clients (peak RSS {ours_rss:.0f} MiB); "
-          f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x")
+          f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x (target <= 1.2x)")
 
-    # 3. Sync from the Graph-compatible server: 10,000 applications, 5 ms added per request.
-    sync_bench(folder, env)
-    gateway_bench(folder, env)
-    client_apps_bench(folder, env)
 
+def console_bench(registry, folder, env):
     # 4. The console, measured in-process by its own benchmark executable (scripts/bench builds it).
     console = subprocess.run([os.environ["CONSOLE_BENCHMARK_BIN"], "--registry", str(registry)], env=env,
                              capture_output=True, text=True)
@@ -120,8 +149,6 @@ FROM client c JOIN identityProvider i ON i.id = c.identityProviderId ORDER BY c.
                    for line in console.stdout.splitlines() if line.startswith("console ")}
         console_summary(figures, registry, folder)
         console_launch(registry)
-    if not args.keep:
-        shutil.rmtree(folder)
 
 
 def console_summary(figures, registry, folder):
@@ -212,11 +239,14 @@ def sync_bench(folder, env, applications=10_000, latency_ms=5):
                         ready["client_id"], "--secret-file", ready["client_secret_file"], "--authority",
                         ready["authority"], "--graph", ready["graph"]], env=sync_env, check=True, capture_output=True)
         control = ready["control"]
+        # The server's first listing of a fresh tenant costs it several times a later one (it builds each
+        # application's representation once): one listing first, so neither side pays that.
+        bare_listing(ready)
         urllib.request.urlopen(urllib.request.Request(f"{control}/reset-stats", data=b"{}", method="POST"))
         seconds, rss = timed([BIN, "sync", "--idp", "bench", "--json"], sync_env)
         stats = json.loads(urllib.request.urlopen(f"{control}/stats").read())
         requests = sum(stats["by_route"].values())
-        baseline = bare_listing(ready)
+        baseline = min(bare_listing(ready), bare_listing(ready))
         pages = -(-applications // 999)
         floor = (pages + 1) * latency_ms / 1000
         print(f"sync of {applications} applications at {latency_ms} ms per request: {seconds:.2f} s, {requests} requests "

@@ -60,11 +60,29 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
         let setup = try setup.get()
         var url = "\(setup.endpoints.graph)/applications?\(EntraEndpoints.selectQuery)&$top=\(Self.pageSize)"
         var clients: [RemoteClient] = []
+        // The next page's request, sent while this page is decoded, and the link it asked for.
+        var ahead: (url: String, response: Task<PeerResponse, Error>)?
+        defer { ahead?.response.cancel() }
+        func pagePurpose(_ page: Int) -> String { page == 1 ? "listing applications" : "listing applications (page \(page))" }
         for page in 1...Self.maxPages {
-            let purpose = page == 1 ? "listing applications" : "listing applications (page \(page))"
-            let response = try await setup.graph.send(.GET, url, purpose: purpose)
+            let purpose = pagePurpose(page)
+            let response: PeerResponse
+            if let sent = ahead, sent.url == url {
+                response = try await sent.response.value
+            } else {
+                ahead?.response.cancel()
+                response = try await setup.graph.send(.GET, url, purpose: purpose)
+            }
+            ahead = nil
             guard response.status == 200 else {
                 throw EntraErrorLine.graph(response, idp: idp.name, purpose: purpose, client: nil)
+            }
+            // The next link is absolute (contract README) and the bearer token goes with it: follow it only to the
+            // Graph this IdP is configured with, and never in a circle (checked for the guess and the decoded link).
+            if let guess = GraphNextLink.peek(response.body), guess != url, setup.endpoints.isSameOrigin(guess) {
+                let graph = setup.graph
+                let nextPurpose = pagePurpose(page + 1)
+                ahead = (guess, Task { try await graph.send(.GET, guess, purpose: nextPurpose) })
             }
             let decoded = try response.decode(GraphApplicationPage.self, purpose: purpose)
             clients.reserveCapacity(clients.count + decoded.value.count)
@@ -72,8 +90,6 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
                 clients.append(try remoteClient(application, response: response, purpose: purpose))
             }
             guard let next = decoded.nextLink else { return clients }
-            // The next link is absolute (contract README) and the bearer token goes with it: follow it only to the
-            // Graph this IdP is configured with, and never in a circle.
             guard setup.endpoints.isSameOrigin(next), next != url else {
                 throw ClienteleError.identityProvider(
                     "IdP \(idp.name): \(purpose): Graph's @odata.nextLink points \(next == url ? "back at the same page" : "outside \(setup.endpoints.graph)"); stopped (client-request-id \(response.requestId))")

@@ -1,0 +1,87 @@
+"""`client list --json` and `secrets expiring --json` write their documents byte for byte as they always have (one
+object a line, keys in their fixed order, RFC 8259 escapes), whatever the names hold."""
+import json
+import sqlite3
+
+NASTY = 'Quote " back \\ nl \n cr \r tab \t bell \x07 esc \x1b del \x7f é 漢 🙂 end'
+
+
+def encode(value):
+    """The writer's rules: quote, backslash, \\n \\r \\t and other controls as \\u00xx; everything else as is."""
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ",".join(encode(v) for v in value) + "]"
+    out = []
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20:
+            out.append("\\u%04x" % ord(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def document(rows, keys):
+    if not rows:
+        return "[]\n"
+    return "[\n" + ",\n".join("{" + ",".join(f'"{k}":{encode(r[k])}' for k in keys) + "}" for r in rows) + "\n]\n"
+
+
+def with_nasty_names(demo):
+    """One client, with secrets due, renamed to every character class the writer treats apart."""
+    with sqlite3.connect(demo.registry) as db:
+        row_id = db.execute("""SELECT c.id FROM client c JOIN secret s ON s.clientRowId = c.id
+                               WHERE s.state = 'active' AND s.expiresAt <= '2026-12-20' ORDER BY c.id LIMIT 1""").fetchone()[0]
+        db.execute("UPDATE client SET displayName = ?, ownerTeam = ? WHERE id = ?", (NASTY, NASTY[::-1], row_id))
+    return row_id
+
+
+def test_client_list_json_is_the_registry_byte_for_byte(demo):
+    row_id = with_nasty_names(demo)
+    result = demo.run("client", "list", "--json", check=0)
+    with sqlite3.connect(demo.registry) as db:
+        db.row_factory = sqlite3.Row
+        rows = db.execute("""
+            SELECT c.id, c.displayName, c.clientId, c.ownerTeam, i.name AS identityProvider,
+              (SELECT count(*) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')) AS activeSecrets,
+              (SELECT min(s.expiresAt) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')) AS nextExpiry
+            FROM client c JOIN identityProvider i ON i.id = c.identityProviderId
+            ORDER BY c.displayName COLLATE NOCASE, c.id""").fetchall()
+        environments = {}
+        for client, name in db.execute("""SELECT ce.clientRowId, e.name FROM clientEnvironment ce
+                                          JOIN environment e ON e.id = ce.environmentId ORDER BY e.position"""):
+            environments.setdefault(client, []).append(name)
+    expected = [dict(r, environments=environments.get(r["id"], []),
+                     nextExpiry=r["nextExpiry"] and r["nextExpiry"][:10] + "T" + r["nextExpiry"][11:19] + "Z")
+                for r in rows]
+    keys = ["activeSecrets", "clientId", "displayName", "environments", "id", "identityProvider", "nextExpiry", "ownerTeam"]
+    assert result.stdout == document(expected, keys)
+    assert any(c["id"] == row_id and c["displayName"] == NASTY for c in json.loads(result.stdout))
+
+
+def test_expiring_json_escapes_every_name_and_keeps_its_layout(demo):
+    with_nasty_names(demo)
+    result = demo.run("secrets", "expiring", "--within", "30d", "--json")
+    assert result.returncode == 1, result.stderr
+    rows = json.loads(result.stdout)
+    keys = ["kind", "idp", "client", "clientId", "keyId", "hint", "state", "expiresAt", "daysLeft", "status"]
+    assert all(list(r) == keys for r in rows)
+    assert result.stdout == document(rows, keys)
+    assert any(r["client"] == NASTY for r in rows)
+    # Each date is the stored one in ISO 8601, whole seconds in UTC.
+    with sqlite3.connect(demo.registry) as db:
+        stored = dict(db.execute("SELECT keyId, expiresAt FROM secret"))
+    for r in rows:
+        if r["keyId"] is not None:
+            text = stored[r["keyId"]]
+            assert r["expiresAt"] == text[:10] + "T" + text[11:19] + "Z"
