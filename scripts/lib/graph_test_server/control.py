@@ -72,21 +72,28 @@ def _own(ctx, method, route, body):
 
 def _record_sign_in(ctx, body):
     """A sign-in of the secret `keyId` at `at` (ISO 8601; default now), as if its caller had asked for a token
-    then: for tests that move the clock. The report's lag applies to it as to any other."""
-    if not isinstance(body, dict) or not isinstance(body.get("keyId"), str):
-        return _problem(400, "'keyId' must name a client secret")
-    try:
-        ticks = timefmt.parse_datetime(body["at"]) if body.get("at") is not None else timefmt.now_ticks()
-    except ValueError as exc:
-        return _problem(400, f"'at': {exc}")
-    directory, wanted = ctx.directory, body["keyId"].lower()
+    then: for tests that move the clock. A list records many at once. The report's lag applies as to any other.
+    Nothing is recorded unless every entry names a secret."""
+    entries = body if isinstance(body, list) else [body]
+    directory = ctx.directory
     with directory.lock:
-        found = next(((app, cred) for app in directory.by_id.values() for cred in app.passwords
-                      if cred.key_id.lower() == wanted), None)
-    if found is None:
-        return _problem(404, f"no application holds a secret with keyId {body['keyId']}")
-    app, cred = found
-    request_id = str(uuid.uuid4())
-    ctx.sign_ins.record(app, cred, directory.principal_for_app(app), ticks, request_id)
-    return plain_json(200, {"keyId": cred.key_id, "appId": app.app_id, "at": timefmt.format_ticks(ticks),
-                            "requestId": request_id})
+        holders = {cred.key_id.lower(): (app, cred) for app in directory.by_id.values() for cred in app.passwords}
+    planned = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("keyId"), str):
+            return _problem(400, "'keyId' must name a client secret")
+        try:
+            ticks = timefmt.parse_datetime(entry["at"]) if entry.get("at") is not None else timefmt.now_ticks()
+        except ValueError as exc:
+            return _problem(400, f"'at': {exc}")
+        found = holders.get(entry["keyId"].lower())
+        if found is None:
+            return _problem(404, f"no application holds a secret with keyId {entry['keyId']}")
+        planned.append((found, ticks))
+    recorded = []
+    for (app, cred), ticks in planned:
+        request_id = str(uuid.uuid4())
+        ctx.sign_ins.record(app, cred, directory.principal_for_app(app), ticks, request_id)
+        recorded.append({"keyId": cred.key_id, "appId": app.app_id, "at": timefmt.format_ticks(ticks),
+                         "requestId": request_id})
+    return plain_json(200, recorded if isinstance(body, list) else recorded[0])

@@ -30,6 +30,8 @@ enum DetailRender {
             Table.Column("Key id", width: 8), Table.Column("Hint", width: 5),
             Table.Column("Expires", width: 10), Table.Column("Left", width: 6, alignRight: true),
             Table.Column("", width: 10), Table.Column("State", width: 14, flexible: true),
+            // Last use decides whether an old secret may go; "no sign-in recorded" is the widest it reads.
+            Table.Column("Last used", width: wide ? 19 : 10),
         ]
         if wide { columns.insert(Table.Column("Created", width: 10), at: 2) }
         if detail.secrets.isEmpty {
@@ -48,6 +50,7 @@ enum DetailRender {
                     (retired ? "" : ExpiryText.daysLeft(secret.expiresAt, now: now), retired ? .dim : role),
                     (retired ? "" : ExpiryText.bar(secret.expiresAt, now: now), retired ? .dim : role),
                     (stateText(secret), secret.state == .grace ? .warning : retired ? .dim : .ok),
+                    lastUseCell(secret.lastUse(unavailable: detail.identityProvider.usageUnavailable), now: now),
                 ]
                 return cells[column]
             }
@@ -91,6 +94,14 @@ enum DetailRender {
         case .removed: return "removed \(ExpiryText.day(secret.removedAt))"
         case .active: return "active"
         case .pending: return "pending"
+        }
+    }
+
+    /// A recent use stands out (a caller still sends it); no record, or no way to know, is dim.
+    static func lastUseCell(_ lastUse: SecretLastUse, now: Date) -> (String, StyleRole) {
+        switch lastUse {
+        case .usedAt: return (lastUse.columnText(now: now), .normal)
+        case .noUseRecorded, .unknown: return (lastUse.columnText(now: now), .dim)
         }
     }
 }
