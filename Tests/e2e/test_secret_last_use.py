@@ -98,15 +98,18 @@ def test_entra_last_use_everywhere_and_unused_candidates(entra, graph, tmp_path)
     text = run("client", "show", "orders-api", check=0).stdout
     assert "LAST USED" in text and ("just now" in text or "1 min ago" in text)
 
-    # A seeded app whose first secret a caller used 3 h ago, and whose second nobody has.
-    app_key, other_key = (row[0] for row in entra.query(
-        "SELECT s.keyId FROM secret s JOIN client c ON c.id = s.clientRowId WHERE c.displayName = 'app-00002' "
-        "ORDER BY s.displayName"))
+    # A seeded secret a caller used 3 h ago, and one nobody has used (both created about a year ago: the
+    # server's seeding starts each secret 365 days before its end).
+    def seeded_key(app):
+        return entra.query("SELECT s.keyId FROM secret s JOIN client c ON c.id = s.clientRowId "
+                           "WHERE c.displayName = ? ORDER BY s.displayName LIMIT 1", app)[0][0]
+    app_key, other_key = seeded_key("app-00002"), seeded_key("app-00001")
     three_hours_ago = datetime.datetime.now(UTC) - datetime.timedelta(hours=3, minutes=5)
     control(graph, "/sign-ins", {"keyId": app_key, "at": iso(three_hours_ago)})
     run("sync", "--idp", "corp")
     seeded = secrets_of(run("client", "show", "app-00002", "--json", check=0))
     assert seeded[app_key]["lastUse"] == "last used 3 h ago"
+    seeded = secrets_of(run("client", "show", "app-00001", "--json", check=0))
     assert seeded[other_key]["lastUse"] == "no sign-in recorded" and "lastUsedAt" not in seeded[other_key]
 
     expiring = json.loads(run("secrets", "expiring", "--within", "1000d", "--json").stdout)
@@ -116,8 +119,8 @@ def test_entra_last_use_everywhere_and_unused_candidates(entra, graph, tmp_path)
     table = run("secrets", "expiring", "--within", "1000d").stdout
     assert "LAST USED" in table and "3 h ago" in table and "no sign-in recorded" in table
 
-    # 100 days on (the server's clock too): a caller used app-00002's first secret yesterday; orders-api's last
-    # sign-in is now 100 days old; nobody ever used the second secret.
+    # 100 days on (the server's clock too): a caller used app-00002's secret yesterday; orders-api's last
+    # sign-in is now 100 days old; nobody ever used app-00001's.
     control(graph, "/clock", {"offset_seconds": 100 * 86400})
     later = datetime.datetime.now(UTC) + datetime.timedelta(days=100)
     control(graph, "/sign-ins", {"keyId": app_key, "at": iso(later - datetime.timedelta(days=1))})
@@ -127,7 +130,7 @@ def test_entra_last_use_everywhere_and_unused_candidates(entra, graph, tmp_path)
     report = json.loads(unused.stdout)
     listed = {u["keyId"]: u for u in report["unused"]}
     assert app_key not in listed
-    assert listed[other_key]["lastUse"] == "no sign-in recorded" and listed[other_key]["client"] == "app-00002"
+    assert listed[other_key]["lastUse"] == "no sign-in recorded" and listed[other_key]["client"] == "app-00001"
     assert listed[key_id]["lastUse"] == "last used 100 d ago" and listed[key_id]["client"] == "orders-api"
     assert report["window"] == "90d" and report["cannotSay"] == []
     # The live read was recorded: app-00002's first secret now reads as used a day ago.

@@ -30,9 +30,11 @@ enum DetailRender {
             Table.Column("Key id", width: 8), Table.Column("Hint", width: 5),
             Table.Column("Expires", width: 10), Table.Column("Left", width: 6, alignRight: true),
             Table.Column("", width: 10), Table.Column("State", width: 14, flexible: true),
-            // Last use decides whether an old secret may go; "no sign-in recorded" is the widest it reads.
-            Table.Column("Last used", width: wide ? 19 : 10),
         ]
+        // Last use decides whether an old secret may go; "no sign-in recorded" is the widest it reads. Below 70
+        // columns it would only be cut to nothing.
+        let showsLastUse = rect.width >= 70
+        if showsLastUse { columns.append(Table.Column("Last used", width: wide ? 19 : 10)) }
         if wide { columns.insert(Table.Column("Created", width: 10), at: 2) }
         if detail.secrets.isEmpty {
             buffer.put("No secrets recorded.", x: rect.x + 2, y: y, role: .dim)
@@ -50,8 +52,7 @@ enum DetailRender {
                     (retired ? "" : ExpiryText.daysLeft(secret.expiresAt, now: now), retired ? .dim : role),
                     (retired ? "" : ExpiryText.bar(secret.expiresAt, now: now), retired ? .dim : role),
                     (stateText(secret), secret.state == .grace ? .warning : retired ? .dim : .ok),
-                    lastUseCell(secret.lastUse(unavailable: detail.identityProvider.usageUnavailable), now: now),
-                ]
+                ] + (showsLastUse ? [lastUseCell(secret.lastUse(unavailable: detail.identityProvider.usageUnavailable), now: now)] : [])
                 return cells[column]
             }
             y += tableRect.height
