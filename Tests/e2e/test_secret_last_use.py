@@ -219,3 +219,22 @@ def test_sandbox_records_each_verification_and_the_demo_shows_recorded_uses(demo
     used = [s for s in secrets_of(shown).values() if s["state"] == "active"]
     assert [s["lastUse"] for s in used] == ["last used 2 h ago"]
     assert new.read_text().strip() not in shown.stdout
+
+
+def test_a_failing_report_read_is_a_note_and_never_fails_the_sync(entra, graph, tmp_path):
+    first = tmp_path / "audit.first"
+    entra.run("client", "register", "audit-api", "--idp", "corp", "--env", "Prod", "--secret-file", str(first),
+              check=0)
+    entra.run("secrets", "test", "audit-api", "--secret-file", str(first), check=0)
+    entra.run("sync", "--idp", "corp")
+    before = secrets_of(entra.run("client", "show", "audit-api", "--json", check=0))
+    control(graph, "/faults", {"path_regex": "^/beta/", "status": 503, "count": 50})
+    try:
+        sync = entra.run("sync", "--idp", "corp")
+        assert sync.returncode in (0, 1), sync.stderr
+        notes = [line for line in sync.stdout.splitlines() if "note:" in line]
+        assert len(notes) == 1 and "last use not read from IdP corp" in notes[0] and "recorded values" in notes[0]
+    finally:
+        urllib.request.urlopen(urllib.request.Request(f"{graph['control']}/faults", method="DELETE")).read()
+    after = secrets_of(entra.run("client", "show", "audit-api", "--json", check=0))
+    assert [s["lastUsedAt"] for s in after.values()] == [s["lastUsedAt"] for s in before.values()]
