@@ -9,11 +9,14 @@ import select
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from conftest import BINARY
 from loopback import LoopbackServer
+
+# As conftest finds it (importing conftest by name would find another suite's when suites run together).
+BINARY = Path(os.environ.get("CLIENTELE_BIN", Path(__file__).resolve().parents[2] / ".build" / "debug" / "clientele"))
 
 UTC = datetime.timezone.utc
 ROLES = ["Application.ReadWrite.OwnedBy", "AuditLog.Read.All"]
