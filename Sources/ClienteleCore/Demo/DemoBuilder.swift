@@ -153,6 +153,7 @@ public struct DemoBuilder: Sendable {
         try await rotateAFew(registry, count: min(3, clients / 20))
         try await DemoClientApps(registry: registry, registryPath: registryPath, clock: clock)
             .seed(entra: entraIdP, entraRecord: entra, now: now, actor: Self.actor)
+        try recordUses(registry, now: now)
         try registry.checkpoint()
         return Summary(registryPath: registryPath, clients: clients, secrets: secretCount,
                        seconds: Date().timeIntervalSince(started))
@@ -190,6 +191,21 @@ public struct DemoBuilder: Sendable {
             }
         }
         return secretCount
+    }
+
+    /// Last use as a sync would have recorded it: three secrets in four used within the last two days (spread by
+    /// row id), the rest with no sign-in recorded; gateways keep no such record. One UPDATE, so the 100k-client
+    /// build stays as fast as before.
+    private func recordUses(_ registry: Registry, now: Date) throws {
+        try registry.write { db in
+            try db.execute(sql: """
+                UPDATE secret SET usageCheckedAt = :now,
+                  lastUsedAt = CASE WHEN id % 4 = 0 THEN NULL
+                    ELSE strftime('%Y-%m-%d %H:%M:%f', :now, '-' || (60 + id * 37 % 2820) || ' minutes') END
+                WHERE state <> 'removed' AND clientRowId IN (SELECT c.id FROM client c
+                  JOIN identityProvider i ON i.id = c.identityProviderId WHERE i.kind <> 'gateway')
+                """, arguments: ["now": now])
+        }
     }
 
     private func assignPolicies(_ registry: Registry) throws {

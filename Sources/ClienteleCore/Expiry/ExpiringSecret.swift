@@ -21,6 +21,8 @@ public struct ExpiringSecret: Sendable, Hashable {
     public var hint: String?
     public var state: SecretState
     public var expiresAt: Date
+    /// Its last use as recorded; nil for an admin credential, whose use Clientele does not track.
+    public var lastUse: SecretLastUse? = nil
 }
 
 extension Registry {
@@ -36,7 +38,7 @@ extension Registry {
                 db,
                 sql: """
                     SELECT s.keyId, s.hint, s.state, s.expiresAt, c.id AS clientRowId, c.displayName, c.clientId,
-                           i.name AS idp, i.kind
+                           i.name AS idp, i.kind, s.lastUsedAt, s.usageCheckedAt, i.usageUnavailable
                     FROM secret s JOIN client c ON c.id = s.clientRowId JOIN identityProvider i ON i.id = c.identityProviderId
                     WHERE s.state IN ('active', 'pending') AND s.expiresAt <= ?
                     ORDER BY s.expiresAt, s.id
@@ -49,7 +51,10 @@ extension Registry {
                         kind: (row[8] as String) == IdentityProviderKind.gateway.rawValue ? .gatewaySecret : .clientSecret,
                         identityProvider: row[7], client: row[5], clientRowId: row[4],
                         clientId: row[6], keyId: row[0], hint: row[1],
-                        state: SecretState(rawValue: row[2]) ?? .active, expiresAt: try row.storedDate(atIndex: 3)!))
+                        state: SecretState(rawValue: row[2]) ?? .active, expiresAt: try row.storedDate(atIndex: 3)!,
+                        lastUse: SecretMetadata.lastUse(
+                            lastUsedAt: try row.storedDate(atIndex: 9), usageCheckedAt: try row.storedDate(atIndex: 10),
+                            unavailable: row[11])))
             }
             let admins = try IdentityProvider.filter(Column("adminCredentialExpiresAt") <= cutoff).fetchAll(db)
             for idp in admins {

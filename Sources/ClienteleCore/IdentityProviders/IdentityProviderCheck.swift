@@ -16,6 +16,8 @@ public struct IdentityProviderCheck: Sendable {
         public var access: AdminAccessStatus
         /// nil where the IdP needs no probing (Entra, the sandbox) or Clientele cannot act there at all.
         public var clientManagement: ClientManagementSupport?
+        /// Whether Clientele may read when secrets were last used there; nil when it cannot act at all.
+        public var usage: SecretUsageAccess? = nil
     }
 
     public func check(_ idp: IdentityProvider, actor: String) async throws -> Result {
@@ -25,6 +27,7 @@ public struct IdentityProviderCheck: Sendable {
         try registry.recordAdminCredentialExpiry(idpName: idp.name, expiresAt: access.credentialExpiresAt, actor: actor)
         let support = try await adapter.probeClientManagement()
         if let support { try registry.recordClientManagement(idpName: idp.name, support: support, actor: actor) }
-        return Result(access: access, clientManagement: support)
+        let usage = await adapter.checkUsageAccess()
+        return Result(access: access, clientManagement: support, usage: usage)
     }
 }

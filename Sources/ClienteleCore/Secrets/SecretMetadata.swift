@@ -44,6 +44,11 @@ public struct SecretMetadata: Codable, Sendable, Hashable, Identifiable {
 
     /// Its last use as recorded; `unavailable` is its IdP's reason for not saying (`IdentityProvider.usageUnavailable`).
     public func lastUse(unavailable: String?) -> SecretLastUse {
+        Self.lastUse(lastUsedAt: lastUsedAt, usageCheckedAt: usageCheckedAt, unavailable: unavailable)
+    }
+
+    /// The same from bare columns, for reads that skip record decoding (`secrets expiring`).
+    public static func lastUse(lastUsedAt: Date?, usageCheckedAt: Date?, unavailable: String?) -> SecretLastUse {
         if let lastUsedAt { return .usedAt(lastUsedAt) }
         if let unavailable { return .unknown(unavailable) }
         return usageCheckedAt == nil ? .unknown("not read from the IdP yet; run `clientele sync`") : .noUseRecorded

@@ -56,6 +56,11 @@ public struct SecretRemoval: Sendable {
                 ? "\(client.displayName) has no working secret either way: rotate it to issue one."
                 : "\(remaining) working secret\(remaining == 1 ? "" : "s") of \(client.displayName) stay.")
         }
+        // Second, after what callers lose: whether any caller still sends it is what decides a removal.
+        let lastUse = secret.lastUse(unavailable: idp.usageUnavailable)
+        consequences.insert("Secret \(secret.hint)…: \(lastUse.text(now: now))"
+            + (lastUse.unknownReason.map { " (\($0))" } ?? (lastUse.lastUsedAt == nil ? "" : " (at least this recently)")) + ".",
+            at: 1)
         return Preview(client: client, identityProvider: idp, secret: secret, remainingLive: remaining,
                        consequences: consequences)
     }

@@ -26,6 +26,8 @@ public struct SyncReport: Sendable, Codable {
     /// date changed in a portal); now recorded as the IdP says. Not drift: the secret is the same.
     public var expiriesUpdated: [SecretDrift] = []
     public var dryRun: Bool
+    /// Why the IdP's record of secret use could not be read this time (recorded values stay); nil when it was.
+    public var usageNote: String? = nil
     public var seconds: Double
 
     public var hasDrift: Bool {

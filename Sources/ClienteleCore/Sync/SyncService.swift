@@ -85,6 +85,7 @@ public struct SyncService: Sendable {
                               "clientsGone": String(plan.goneClients.count)])
             }
         }
+        if !dryRun { report.usageNote = await SecretUsageReader(registry: registry).refresh(idp, adapter: adapter) }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

@@ -82,7 +82,7 @@ extension ClienteleCommand {
                 let client: Client
                 let identityProvider: String
                 let environments: [String]
-                let secrets: [SecretMetadata]
+                let secrets: [SecretWithLastUse]
                 let policies: [PolicyRow]
                 let rotations: [Rotation]
                 let recentEvents: [AuditEvent]
@@ -108,7 +108,10 @@ extension ClienteleCommand {
                     return try JSONOutput.print(
                         Document(
                             client: detail.client, identityProvider: detail.identityProvider.name,
-                            environments: detail.environments.map(\.name), secrets: detail.secrets,
+                            environments: detail.environments.map(\.name),
+                            secrets: detail.secrets.map {
+                                SecretWithLastUse(secret: $0, lastUse: $0.lastUse(unavailable: detail.identityProvider.usageUnavailable), now: now)
+                            },
                             policies: detail.policies.map {
                                 PolicyRow(environment: $0.environment.name, policy: $0.assignment.policy.rawValue,
                                           api: $0.assignment.api, position: $0.assignment.position,
@@ -124,7 +127,7 @@ extension ClienteleCommand {
                 print("  Owner:        \(printable(c.ownerTeam ?? "-"))  \(printable(c.contact ?? ""))")
                 print("  Environments: \(detail.environments.isEmpty ? "none" : detail.environments.map { printable($0.name) }.joined(separator: ", "))")
                 print("\nSecrets")
-                var secrets = TextTable("KEY ID", "HINT", "CREATED", "EXPIRES", "DAYS", "STATE", "STATUS")
+                var secrets = TextTable("KEY ID", "HINT", "CREATED", "EXPIRES", "DAYS", "STATE", "STATUS", "LAST USED")
                 for secret in detail.secrets {
                     var state = secret.state.rawValue
                     if secret.state == .grace, let until = secret.graceUntil { state = "grace until \(Timestamp.local(until))" }
@@ -132,9 +135,13 @@ extension ClienteleCommand {
                         String(secret.keyId.prefix(8)), printable(secret.hint) + "…", Timestamp.localDay(secret.createdAt),
                         secret.expiresAt.map { Timestamp.localDay($0) } ?? "never",
                         secret.expiresAt.map { String(daysLeft(until: $0, from: now)) } ?? "-", state,
-                        secret.state == .removed ? "-" : thresholds.classify(secret.expiresAt, now: now).rawValue)
+                        secret.state == .removed ? "-" : thresholds.classify(secret.expiresAt, now: now).rawValue,
+                        secret.lastUse(unavailable: detail.identityProvider.usageUnavailable).columnText(now: now))
                 }
                 secrets.print()
+                if let reason = detail.identityProvider.usageUnavailable, !detail.secrets.isEmpty {
+                    print("  last use unknown: \(printable(reason))")
+                }
                 print("\nPolicies in effect")
                 if detail.policies.isEmpty { print("  none") }
                 for policy in detail.policies {

@@ -112,7 +112,7 @@ extension ClienteleCommand {
 
         struct Check: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Check that Clientele can get an admin token at each IdP, and when its own credential expires.",
+                abstract: "Check that Clientele can get an admin token at each IdP, when its own credential expires, and whether it may read when secrets were last used.",
                 discussion: "Exit status: 0 when every IdP checked answers, 2 otherwise.")
 
             @OptionGroup var global: GlobalOptions
@@ -138,6 +138,10 @@ extension ClienteleCommand {
                         } ?? "admin credential has no expiry"
                         print("\(printable(idp.name)): ok: \(printable(result.access.detail)); \(expiry)")
                         if let support = result.clientManagement { Self.describe(support) }
+                        if let usage = result.usage {
+                            // Informational: without it Clientele works as before, with "last use unknown".
+                            print("  sign-in activity: \(usage.readable ? "readable" : "not readable"): \(printable(usage.detail))")
+                        }
                     } catch {
                         ErrorReport.printError((error as? ClienteleError)?.description ?? String(describing: error))
                         failures += 1

@@ -5,8 +5,8 @@ import Foundation
 extension ClienteleCommand {
     struct Secrets: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Find secrets that expire soon; test whether a secret works; remove one.",
-            subcommands: [Expiring.self, Test.self, Remove.self])
+            abstract: "Find secrets that expire soon or go unused; test whether a secret works; remove one.",
+            subcommands: [Expiring.self, Unused.self, Test.self, Remove.self])
     }
 }
 

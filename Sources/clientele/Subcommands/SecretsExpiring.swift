@@ -46,20 +46,24 @@ extension ClienteleCommand.Secrets {
                     writer.field("expiresAt", secret.expiresAt)
                     writer.field("daysLeft", daysLeft(until: secret.expiresAt, from: now))
                     writer.field("status", thresholds.classify(secret.expiresAt, now: now).rawValue)
+                    // Omitted, not null, when there is nothing to say (an admin credential; no use recorded).
+                    if let lastUsedAt = secret.lastUse?.lastUsedAt { writer.field("lastUsedAt", Timestamp.iso8601(lastUsedAt)) }
+                    if let lastUse = secret.lastUse { writer.field("lastUse", lastUse.text(now: now)) }
                     writer.endObject()
                 }
                 writer.finish()
             case .prometheus:
                 print(PrometheusText.expiry(due, now: now, thresholds: thresholds, window: within), terminator: "")
             case .table:
-                var table = TextTable("STATUS", "DAYS", "EXPIRES", "CLIENT", "HELD BY", "KEY ID", "HINT")
+                var table = TextTable("STATUS", "DAYS", "EXPIRES", "CLIENT", "HELD BY", "KEY ID", "HINT", "LAST USED")
                 for secret in due {
                     table.add(
                         thresholds.classify(secret.expiresAt, now: now).rawValue,
                         String(daysLeft(until: secret.expiresAt, from: now)), Timestamp.local(secret.expiresAt),
                         printable(secret.client),
                         printable(secret.kind == .gatewaySecret ? "gateway \(secret.identityProvider)" : secret.identityProvider),
-                        secret.keyId.map { String($0.prefix(8)) } ?? "(admin)", secret.hint.map { printable($0) + "…" } ?? "")
+                        secret.keyId.map { String($0.prefix(8)) } ?? "(admin)", secret.hint.map { printable($0) + "…" } ?? "",
+                        secret.lastUse?.columnText(now: now) ?? "-")
                 }
                 if due.isEmpty {
                     print("Nothing expires within \(within).")

@@ -57,6 +57,7 @@ extension ClienteleCommand {
                 print("  ~ secret \(change.keyId.prefix(8)) of \(printable(change.client)): expiry updated as the IdP reports it")
             }
             if !report.hasDrift { print("  no drift") }
+            if let note = report.usageNote { print("  note: \(printable(note))") }
         }
     }
 }

@@ -98,7 +98,8 @@ def build_bench(folder, registry, env, clients):
 def expiring_bench(folder, registry, env):
     # 2. The expiry report, against the sqlite3 shell running the same query with JSON output on the same file.
     query = """.mode json
-SELECT s.keyId, s.hint, s.state, s.expiresAt, c.displayName, c.clientId, i.name AS idp
+SELECT s.keyId, s.hint, s.state, s.expiresAt, c.id AS clientRowId, c.displayName, c.clientId, i.name AS idp, i.kind,
+       s.lastUsedAt, s.usageCheckedAt, i.usageUnavailable
 FROM secret s JOIN client c ON c.id = s.clientRowId JOIN identityProvider i ON i.id = c.identityProviderId
 WHERE s.state IN ('active', 'pending') AND s.expiresAt <= datetime('2026-11-23 12:00:00', '+30 days')
 ORDER BY s.expiresAt, s.id;

@@ -10,7 +10,7 @@ from loopback_server.private_file import write_private
 
 from . import certificates, seeding, secrets_store, state_file
 from .access_tokens import AccessTokens
-from .context import ServerContext
+from .context import DEFAULT_ADMIN_ROLES, ServerContext
 from .http_server import GraphHTTPServer
 
 SECRET_FILE = "admin-client-secret"
@@ -30,10 +30,18 @@ def _args(argv):
     p.add_argument("--max-secret-lifetime-days", type=int, metavar="D",
                    help="tenant policy: addPassword refuses a longer secret lifetime")
     p.add_argument("--seed", help="make the tenant, app and key ids reproducible")
+    p.add_argument("--report-lag-seconds", type=float, default=0, metavar="N",
+                   help="a sign-in shows in the beta sign-in report only N s (server clock) after it happened")
+    p.add_argument("--admin-roles", metavar="ROLES", default=",".join(DEFAULT_ADMIN_ROLES),
+                   help="comma-separated application permissions in the admin's Graph tokens "
+                        f"(default {','.join(DEFAULT_ADMIN_ROLES)}; leave out AuditLog.Read.All to have the "
+                        "sign-in report answer 403)")
     loopback_cli.quiet_argument(p)
     args = p.parse_args(argv)
     if args.applications < 0 or args.unowned_applications < 0 or args.latency_ms < 0:
         p.error("counts and latency must not be negative")
+    if args.report_lag_seconds < 0:
+        p.error("--report-lag-seconds must not be negative")
     if args.max_secret_lifetime_days is not None and args.max_secret_lifetime_days < 1:
         p.error("--max-secret-lifetime-days must be at least 1")
     return args
@@ -74,7 +82,8 @@ def main(argv=None):
             return 1
         authority = loopback_cli.base_url(server)
         ctx = ServerContext(directory, tokens, admin, authority, policy_id or str(uuid.uuid4()),
-                            args.max_secret_lifetime_days, args.latency_ms)
+                            args.max_secret_lifetime_days, args.latency_ms, args.report_lag_seconds,
+                            [r.strip() for r in args.admin_roles.split(",") if r.strip()])
         server.attach(ctx)
         persister = state_file.Persister(state_path, ctx) if args.state_dir else None
         if persister:

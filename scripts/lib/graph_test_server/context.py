@@ -6,7 +6,13 @@ from loopback_server.faults import Faults
 from loopback_server.stats import Stats
 
 from . import secrets_store, timefmt
+from .access_tokens import WRITE_ROLE
 from .directory import PasswordCredential
+from .sign_in_log import SignInLog
+
+
+# Granted by default: Application.ReadWrite.OwnedBy for /v1.0 and AuditLog.Read.All for the beta sign-in report.
+DEFAULT_ADMIN_ROLES = (WRITE_ROLE, "AuditLog.Read.All")
 
 
 class AdminIdentity:
@@ -28,7 +34,7 @@ class AdminIdentity:
 
 class ServerContext:
     def __init__(self, directory, tokens, admin: AdminIdentity, authority, policy_id,
-                 max_secret_lifetime_days=None, latency_ms=0):
+                 max_secret_lifetime_days=None, latency_ms=0, report_lag_seconds=0, admin_roles=None):
         self.directory = directory
         self.tokens = tokens
         self.admin = admin
@@ -39,6 +45,9 @@ class ServerContext:
         self.latency_ms = latency_ms
         # How long a new secret stays unknown to the token endpoint (replication lag); 0 means at once.
         self.propagation_ms = 0
+        # The application permissions in the admin's Graph tokens (a change shows in tokens issued after it).
+        self.admin_roles = list(admin_roles) if admin_roles is not None else list(DEFAULT_ADMIN_ROLES)
+        self.sign_ins = SignInLog(report_lag_seconds)
         self.faults = Faults()
         self.stats = Stats()
         self._admin_lock = threading.Lock()

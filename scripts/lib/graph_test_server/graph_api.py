@@ -5,10 +5,10 @@ import re
 
 from . import application_reads as reads
 from . import application_writes as writes
-from . import odata_query, password_actions
-from .access_tokens import WRITE_ROLE, TokenRejected
+from . import bearer, odata_query, password_actions
+from .access_tokens import WRITE_ROLE
 from .directory import Application
-from .errors import GraphError, bad_request, forbidden, not_found, unauthenticated
+from .errors import GraphError, bad_request, forbidden, not_found
 from .replies import Reply
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -108,16 +108,7 @@ class GraphApi:
         raise _not_allowed()
 
     def _authenticate(self, req):
-        header = req.headers.get("Authorization") or ""
-        scheme, _, token = header.partition(" ")
-        if not header.strip():
-            raise unauthenticated("Access token is empty.")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise unauthenticated("Access token validation failure.")
-        try:
-            claims = self.ctx.tokens.verify(token.strip())
-        except TokenRejected as rejected:
-            raise unauthenticated(rejected.message) from None
+        claims = bearer.claims_of(self.ctx, req.headers)
         if WRITE_ROLE not in (claims.get("roles") or []):
             raise forbidden()
         req.caller_app_id = claims.get("appid")

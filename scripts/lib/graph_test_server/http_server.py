@@ -11,7 +11,7 @@ import uuid
 
 from loopback_server.http_server import LoopbackHTTPServer, LoopbackRequestHandler, with_query_names
 
-from . import control, errors, timefmt
+from . import control, errors, sign_in_reports, timefmt
 from .errors import GraphError, TokenError
 from .graph_api import GraphApi, GraphRequest, route_name
 from .replies import Reply, plain_json
@@ -89,6 +89,9 @@ class GraphRequestHandler(LoopbackRequestHandler):
             if kind == "graph":
                 request = GraphRequest(method, path[len("/v1.0"):], raw_query, self.headers, body)
                 return server.graph.handle(request)
+            if kind == "beta":
+                return sign_in_reports.handle(server.ctx, GraphRequest(method, path[len("/beta"):], raw_query,
+                                                                       self.headers, body))
             if kind == "token":
                 return plain_json(200, server.token_endpoint.handle(tenant, method, self.headers, body,
                                                                    self._correlation_id()))
@@ -140,7 +143,7 @@ class GraphRequestHandler(LoopbackRequestHandler):
 
     def _send(self, reply: Reply, kind, truncate=False):
         headers = [("request-id", self.request_id), ("client-request-id", self._client_request_id())]
-        if kind == "graph":
+        if kind in ("graph", "beta"):
             headers.append(("x-ms-ags-diagnostic", json.dumps(
                 {"ServerInfo": {"DataCenter": "Loopback", "Slice": "E", "Ring": "0", "ScaleUnit": "000",
                                 "RoleInstance": "graph-test-server"}})))
@@ -161,6 +164,8 @@ def _classify(method, path):
     """(kind, statistics route, tenant segment)."""
     if path == "/v1.0" or path.startswith("/v1.0/"):
         return "graph", route_name(method, path[len("/v1.0"):]), None
+    if path == "/beta" or path.startswith("/beta/"):
+        return "beta", sign_in_reports.route_name(method, path[len("/beta"):]), None
     parts = path.strip("/").split("/")
     if len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
         return "token", f"{method} /{{tenant}}/oauth2/v2.0/token", parts[0]

@@ -10,7 +10,7 @@ import time
 import urllib.parse
 
 from . import certificates, timefmt
-from .access_tokens import GRAPH_AUDIENCE, WRITE_ROLE
+from .access_tokens import GRAPH_AUDIENCE
 from .directory import credential_is_active
 from .errors import TokenError
 from .secrets_store import secret_matches
@@ -76,6 +76,7 @@ class TokenEndpoint:
         assertion = fields.get("client_assertion")
         if secret and assertion:
             raise TokenError(400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.")
+        signed_in = None
         if assertion:
             if fields.get("client_assertion_type") != ASSERTION_TYPE:
                 raise TokenError(400, "invalid_request", 50027,
@@ -83,7 +84,7 @@ class TokenEndpoint:
                                  f"'{ASSERTION_TYPE}'.]")
             self._check_assertion(app, client_id, tenant_segment, assertion)
         elif secret:
-            self._check_secret(app, secret)
+            signed_in = self._check_secret(app, secret)
         else:
             raise TokenError(401, "invalid_client", 7000218,
                              "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
@@ -91,8 +92,10 @@ class TokenEndpoint:
         audience = self._audience_for(scope)
         principal = self.ctx.directory.principal_for_app(app)
         # Only the admin app holds Graph's application permission; others are valid clients with no roles.
-        roles = [WRITE_ROLE] if app.app_id == self.ctx.admin_app_id and audience == GRAPH_AUDIENCE else []
+        roles = list(self.ctx.admin_roles) if app.app_id == self.ctx.admin_app_id and audience == GRAPH_AUDIENCE else []
         token = self.ctx.tokens.issue(app.app_id, principal, audience, roles)
+        if signed_in is not None:
+            self.ctx.sign_ins.record(app, signed_in, principal, timefmt.now_ticks(), correlation_id)
         return {
             "token_type": "Bearer",
             "expires_in": 3599,
@@ -120,8 +123,9 @@ class TokenEndpoint:
         # A secret still replicating is unknown to the token endpoint: Entra answers 7000215 then, as for a wrong one.
         wall = time.time()
         matched = [c for c in creds if c.usable_after <= wall and secret_matches(secret, c.salt, c.digest)]
-        if any(credential_is_active(c, now) for c in matched):
-            return
+        active = next((c for c in matched if credential_is_active(c, now)), None)
+        if active is not None:
+            return active
         if any(c.end <= now for c in matched):
             raise TokenError(401, "invalid_client", 7000222,
                              f"The provided client secret keys for app '{app.app_id}' are expired. Visit the Azure "

@@ -21,9 +21,9 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
     let http: PeerHTTPClient
     let clock: ClienteleClock
     let secretPropagation: TimeInterval
-    private let setup: Result<Setup, ClienteleError>
+    let setup: Result<Setup, ClienteleError>
 
-    private struct Setup: Sendable {
+    struct Setup: Sendable {
         let endpoints: EntraEndpoints
         let graph: GraphConnection
         let tokenEndpoint: EntraTokenEndpoint

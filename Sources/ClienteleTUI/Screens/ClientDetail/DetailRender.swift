@@ -31,6 +31,10 @@ enum DetailRender {
             Table.Column("Expires", width: 10), Table.Column("Left", width: 6, alignRight: true),
             Table.Column("", width: 10), Table.Column("State", width: 14, flexible: true),
         ]
+        // Last use decides whether an old secret may go; "no sign-in recorded" is the widest it reads. Below 70
+        // columns it would only be cut to nothing.
+        let showsLastUse = rect.width >= 70
+        if showsLastUse { columns.append(Table.Column("Last used", width: wide ? 19 : 10)) }
         if wide { columns.insert(Table.Column("Created", width: 10), at: 2) }
         if detail.secrets.isEmpty {
             buffer.put("No secrets recorded.", x: rect.x + 2, y: y, role: .dim)
@@ -48,7 +52,7 @@ enum DetailRender {
                     (retired ? "" : ExpiryText.daysLeft(secret.expiresAt, now: now), retired ? .dim : role),
                     (retired ? "" : ExpiryText.bar(secret.expiresAt, now: now), retired ? .dim : role),
                     (stateText(secret), secret.state == .grace ? .warning : retired ? .dim : .ok),
-                ]
+                ] + (showsLastUse ? [lastUseCell(secret.lastUse(unavailable: detail.identityProvider.usageUnavailable), now: now)] : [])
                 return cells[column]
             }
             y += tableRect.height
@@ -91,6 +95,14 @@ enum DetailRender {
         case .removed: return "removed \(ExpiryText.day(secret.removedAt))"
         case .active: return "active"
         case .pending: return "pending"
+        }
+    }
+
+    /// A recent use stands out (a caller still sends it); no record, or no way to know, is dim.
+    static func lastUseCell(_ lastUse: SecretLastUse, now: Date) -> (String, StyleRole) {
+        switch lastUse {
+        case .usedAt: return (lastUse.columnText(now: now), .normal)
+        case .noUseRecorded, .unknown: return (lastUse.columnText(now: now), .dim)
         }
     }
 }

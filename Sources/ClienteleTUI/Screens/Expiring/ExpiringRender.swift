@@ -18,6 +18,7 @@ enum ExpiringRender {
             Table.Column("Client", width: 14, flexible: true), Table.Column("Held by", width: wide ? 22 : 14),
         ]
         if wide { columns.append(Table.Column("Key", width: 8)) }
+        if wide { columns.append(Table.Column("Last used", width: 19)) }
         let now = state.now
         let width = rect.width
         Table(columns).draw(into: &buffer, in: rect, count: expiring.rows.count, cursor: expiring.cursor) { row, column in
@@ -35,7 +36,8 @@ enum ExpiringRender {
                 case 3:
                     let holder = HolderText.column(secret.identityProvider, gatewayHolders: expiring.gatewayHolders)
                     return (holder, .dim)
-                default: return (secret.keyId.map { String($0.prefix(8)) } ?? "admin", .dim)
+                case 4: return (secret.keyId.map { String($0.prefix(8)) } ?? "admin", .dim)
+                default: return secret.lastUse.map { DetailRender.lastUseCell($0, now: now) } ?? ("-", .dim)
                 }
             }
         }
