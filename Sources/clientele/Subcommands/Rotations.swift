@@ -71,7 +71,8 @@ extension ClienteleCommand {
 
             func run() async throws {
                 let registry = try global.openRegistry()
-                let service = RotationService(registry: registry, adapters: global.adapters(for: registry))
+                let service = RotationService(registry: registry, adapters: global.adapters(for: registry),
+                                              defaults: try global.configuration().rotationDefaults)
                 var failures = 0
                 if let rotation {
                     if endGrace { try service.endGrace(rotation, actor: global.actorName) }
@@ -79,6 +80,8 @@ extension ClienteleCommand {
                     print(outcome.summary)
                     if case .failed = outcome.status { failures += 1 }
                 } else {
+                    // Rotation policies first: what they start is advanced below with everything else.
+                    failures += PolicyStartReport.print(await service.startPolicyRotations(actor: global.actorName))
                     let results = await service.advanceAll(actor: global.actorName, endGraceNow: endGrace)
                     if results.isEmpty { print("No open rotations.") }
                     for result in results {
