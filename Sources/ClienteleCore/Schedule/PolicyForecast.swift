@@ -23,16 +23,22 @@ public struct PolicyForecast: Sendable, Hashable {
     public var reason: Reason
     /// An open rotation of the client: a policy starts none while one is open.
     public var openRotationId: Int64?
+    /// The client's IdP keeps one secret per client: a rotation would cut its callers off, so the policy leaves
+    /// it to an operator.
+    public var leftToOperator: Bool
 
-    public init(policy: RotationPolicyListing, dueAt: Date, reason: Reason, openRotationId: Int64? = nil) {
+    public init(policy: RotationPolicyListing, dueAt: Date, reason: Reason, openRotationId: Int64? = nil,
+                leftToOperator: Bool = false)
+    {
         self.policy = policy
         self.dueAt = dueAt
         self.reason = reason
         self.openRotationId = openRotationId
+        self.leftToOperator = leftToOperator
     }
 
     /// Whether `rotations advance` at `now` starts a rotation for this client.
-    public func isDue(at now: Date) -> Bool { openRotationId == nil && dueAt <= now }
+    public func isDue(at now: Date) -> Bool { openRotationId == nil && !leftToOperator && dueAt <= now }
 }
 
 /// A policy that may cover a client, with what precedence needs to know about its scope.

@@ -14,15 +14,10 @@ extension RotationService {
     /// Plans a rotation for every client its governing policy makes due now and that has no open rotation.
     /// Parallel runs are safe: the registry keeps one open rotation per client, so the run that plans second
     /// finds the first one's rotation and starts nothing.
-    public func startPolicyRotations(actor: String) async -> [PolicyRotationStart] {
+    public func startPolicyRotations(actor: String) async throws -> [PolicyRotationStart] {
         let now = registry.clock.now
-        let due: [(Int64, PolicyForecast)]
-        do {
-            due = try registry.policyForecasts().filter { $0.value.isDue(at: now) }
-                .sorted { ($0.value.dueAt, $0.key) < ($1.value.dueAt, $1.key) }
-        } catch {
-            return []
-        }
+        let due = try registry.policyForecasts().filter { $0.value.isDue(at: now) }
+            .sorted { ($0.value.dueAt, $0.key) < ($1.value.dueAt, $1.key) }
         var results: [PolicyRotationStart] = []
         for (clientRowId, forecast) in due {
             if let result = await start(clientRowId, forecast: forecast, cronActor: actor) { results.append(result) }

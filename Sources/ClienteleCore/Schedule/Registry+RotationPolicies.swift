@@ -101,8 +101,11 @@ extension Registry {
     }
 
     /// The governing policy's forecast for each client a policy covers (all of them, or those in `clientRowIds`).
-    /// Empty, after one cheap query, when there are no policies.
-    public func policyForecasts(clientRowIds: Set<Int64>? = nil) throws -> [Int64: PolicyForecast] {
+    /// Empty, after one cheap query, when there are no policies. Clients at `oneSecretIdPs` (IdPs that keep one
+    /// secret per client, `IdentityProviderAdapters.oneSecretIdentityProviders`) are marked left to an operator.
+    public func policyForecasts(clientRowIds: Set<Int64>? = nil, oneSecretIdPs: Set<Int64> = []) throws
+        -> [Int64: PolicyForecast]
+    {
         try read { db in
             let policies = try Self.rotationPolicies(db)
             guard !policies.isEmpty else { return [:] }
@@ -143,11 +146,14 @@ extension Registry {
                 Row.fetchAll(db, sql: "SELECT clientRowId, id FROM rotation WHERE step NOT IN ('done', 'failed')")
                     .map { ($0[0] as Int64, $0[1] as Int64) },
                 uniquingKeysWith: { first, _ in first })
+            let manual = oneSecretIdPs.isEmpty ? [] : Set(try Int64.fetchAll(
+                db, sql: "SELECT id FROM client WHERE identityProviderId IN (\(oneSecretIdPs.map(String.init).joined(separator: ",")))"))
             var result: [Int64: PolicyForecast] = [:]
             for client in covered {
                 result[client] = PolicyPrecedence.forecast(
                     secrets: secretsOf[client] ?? [], environmentPolicies: environmentsOf[client] ?? [],
                     identityProviderPolicy: identityProviderOf[client], openRotationId: open[client])
+                result[client]?.leftToOperator = manual.contains(client)
             }
             return result
         }

@@ -45,3 +45,19 @@ extension RotationService {
         return (try registry.setRotationPolicy(cleaned, actor: actor), notes)
     }
 }
+
+extension IdentityProviderAdapters {
+    /// The IdPs that keep one secret per client, which no schedule rotates. An IdP whose adapter cannot be made
+    /// here (a credential not configured) counts as keeping several: `rotations advance` finds out for certain.
+    public func oneSecretIdentityProviders(_ idps: [IdentityProvider]) -> Set<Int64> {
+        Set(idps.filter { (try? adapter(for: $0))?.capabilities.allowsOverlap == false }.compactMap(\.id))
+    }
+}
+
+extension RotationService {
+    /// `Registry.policyForecasts`, with the clients of IdPs that keep one secret marked left to an operator.
+    public func policyForecasts() throws -> [Int64: PolicyForecast] {
+        guard try !registry.rotationPolicies().isEmpty else { return [:] }
+        return try registry.policyForecasts(oneSecretIdPs: adapters.oneSecretIdentityProviders(registry.identityProviders()))
+    }
+}

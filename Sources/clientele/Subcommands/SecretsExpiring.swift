@@ -32,7 +32,7 @@ extension ClienteleCommand.Secrets {
             let now = registry.clock.now
             let due = try registry.expiringSecrets(within: within)
             // Which policy will rotate each secret, and when; empty (one cheap query) where no policy is set.
-            let forecasts = try registry.policyForecasts()
+            let forecasts = try RotationService(registry: registry, adapters: global.adapters(for: registry)).policyForecasts()
             switch json ? .json : format {
             case .json:
                 var writer = FlatJSONWriter(capacity: due.count * 320)
@@ -52,8 +52,10 @@ extension ClienteleCommand.Secrets {
                         writer.field("policy", forecast.policy.scope.description)
                         writer.field("policyDueAt", Timestamp.iso8601(forecast.dueAt))
                         // next-advance: the next `rotations advance` starts it; scheduled: from policyDueAt;
-                        // open: the client's open rotation (openRotation) comes first.
-                        writer.field("policyRotation", forecast.openRotationId != nil ? "open"
+                        // open: the client's open rotation (openRotation) comes first; operator: its IdP keeps one
+                        // secret, so the policy leaves it to a person.
+                        writer.field("policyRotation", forecast.leftToOperator ? "operator"
+                                     : forecast.openRotationId != nil ? "open"
                                      : forecast.isDue(at: now) ? "next-advance" : "scheduled")
                         if let open = forecast.openRotationId { writer.field("openRotation", Int(open)) }
                     }
@@ -89,9 +91,11 @@ extension ClienteleCommand.Secrets {
             if !due.isEmpty { throw ExitCode(1) }
         }
 
-        /// "policy env prod: next advance", "policy idp entra: 2026-12-01 00:00", "policy env prod: rotation #4 open".
+        /// "policy env prod: next advance", "policy idp entra: 2026-12-01 00:00", "policy env prod: rotation #4 open",
+        /// "policy env prod: left to an operator (one-secret IdP)".
         static func policyText(_ forecast: PolicyForecast, now: Date) -> String {
-            let when = forecast.openRotationId.map { "rotation #\($0) open" }
+            let when = forecast.leftToOperator ? "left to an operator (one-secret IdP)"
+                : forecast.openRotationId.map { "rotation #\($0) open" }
                 ?? (forecast.isDue(at: now) ? "next advance" : Timestamp.local(forecast.dueAt))
             return "policy \(forecast.policy.scope): \(when)"
         }

@@ -87,9 +87,9 @@ import Testing
         try f.service.setRotationPolicy(request(command: "cat > \(delivered)"), actor: "alice")
         // 149 days in, the 180-day secret is 31 days from expiry: not yet.
         f.test.clock.advance(days: 149)
-        #expect(await f.service.startPolicyRotations(actor: "cron").isEmpty)
+        #expect(try await f.service.startPolicyRotations(actor: "cron").isEmpty)
         f.test.clock.advance(days: 2)
-        let starts = await f.service.startPolicyRotations(actor: "cron")
+        let starts = try await f.service.startPolicyRotations(actor: "cron")
         #expect(starts.count == 1)
         guard case .started(let id, let client, let policy, _)? = starts.first else {
             Issue.record("expected a start, got \(starts)")
@@ -102,7 +102,7 @@ import Testing
         #expect(rotation.actor == "rotation-policy idp sandbox")
         #expect(rotation.step == .planned)
         // A second run finds the open rotation and starts nothing.
-        #expect(await f.service.startPolicyRotations(actor: "cron").isEmpty)
+        #expect(try await f.service.startPolicyRotations(actor: "cron").isEmpty)
 
         let results = await f.service.advanceAll(actor: "cron")
         #expect(try results.map { try $0.get().rotation.step } == [.grace])
@@ -121,15 +121,15 @@ import Testing
         try f.service.setRotationPolicy(request(command: "cat > /dev/null"), actor: "alice")
         f.test.clock.advance(days: 170)
         let services = (0..<4).map { _ in f.makeService() }
-        let counts = await withTaskGroup(of: Int.self) { group in
+        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
             for service in services {
                 group.addTask {
-                    await service.startPolicyRotations(actor: "cron").filter {
+                    try await service.startPolicyRotations(actor: "cron").filter {
                         if case .started = $0 { return true } else { return false }
                     }.count
                 }
             }
-            return await group.reduce(0, +)
+            return try await group.reduce(0, +)
         }
         #expect(counts == 1)
         let open = try f.test.registry.read { db in try Rotation.all().open().fetchCount(db) }

@@ -32,7 +32,7 @@ enum ExpiringRender {
             case .item(let secret):
                 let role = ExpiryText.role(secret.expiresAt, now: now, thresholds: state.thresholds)
                 if column == policyColumn {
-                    return (secret.clientRowId.flatMap { expiring.policies[$0] }.map { PolicyText.short($0, now: now) } ?? "", .accent)
+                    return (secret.clientRowId.flatMap { expiring.policies[$0] }.map { PolicyText.short($0, now: now, narrow: !wide) } ?? "", .accent)
                 }
                 switch column {
                 case 0: return (ExpiryText.daysLeft(secret.expiresAt, now: now), role)

@@ -3,13 +3,20 @@ import Foundation
 
 /// The Expiring screen's policy cell: which policy rotates a secret and when, in a few characters.
 enum PolicyText {
-    /// "prod: next run", "entra: 2026-12-01", "prod: #4 open".
-    static func short(_ forecast: PolicyForecast, now: Date) -> String {
-        let scope: String
-        switch forecast.policy.scope {
-        case .environment(let name), .identityProvider(let name): scope = name
+    /// "Prod: next run", "entra: 2026-12-01", "Prod: #4 open", "Prod: by hand" (an IdP that keeps one secret);
+    /// `narrow` leaves the policy's name out.
+    static func short(_ forecast: PolicyForecast, now: Date, narrow: Bool = false) -> String {
+        let when: String
+        if forecast.leftToOperator {
+            when = "by hand"
+        } else if let open = forecast.openRotationId {
+            when = "#\(open) open"
+        } else {
+            when = forecast.isDue(at: now) ? "next run" : ExpiryText.day(forecast.dueAt)
         }
-        if let open = forecast.openRotationId { return "\(scope): #\(open) open" }
-        return "\(scope): " + (forecast.isDue(at: now) ? "next run" : ExpiryText.day(forecast.dueAt))
+        guard !narrow else { return when }
+        switch forecast.policy.scope {
+        case .environment(let name), .identityProvider(let name): return "\(name): \(when)"
+        }
     }
 }
