@@ -15,7 +15,7 @@ struct ClienteleCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ConsoleCommand.self, Init.self, Demo.self, Idp.self, Env.self, ClientCommand.self, Secrets.self,
-            Rotate.self, Rotations.self, PolicyCommand.self, GatewayCommand.self, ApiCommand.self, Audit.self, Sync.self,
+            Rotate.self, Rotations.self, RotationPolicyCommand.self, NotifyCommand.self, PolicyCommand.self, GatewayCommand.self, ApiCommand.self, Audit.self, Sync.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

@@ -9,10 +9,12 @@ import NIOHTTP1
 public enum HTTPPeer: Sendable, Hashable, CustomStringConvertible {
     case identityProvider(String)
     case gateway(String)
+    /// A notice webhook, named "team payments at hooks.slack.com": never by its URL, which is a credential.
+    case webhook(String)
 
     public var name: String {
         switch self {
-        case .identityProvider(let name), .gateway(let name): return name
+        case .identityProvider(let name), .gateway(let name), .webhook(let name): return name
         }
     }
 
@@ -21,6 +23,7 @@ public enum HTTPPeer: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .identityProvider(let name): return "IdP \(name)"
         case .gateway(let name): return "gateway \(name)"
+        case .webhook(let name): return "webhook of \(name)"
         }
     }
 
@@ -29,6 +32,7 @@ public enum HTTPPeer: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .identityProvider: return .identityProvider("\(self): \(message)")
         case .gateway: return .gateway("\(self): \(message)")
+        case .webhook: return .delivery("\(self): \(message)")
         }
     }
 }

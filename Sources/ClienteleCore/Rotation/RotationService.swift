@@ -104,8 +104,11 @@ public final class RotationService: Sendable {
         return try await drive(rotation, lease: lease, actor: actor, deliverer: deliverer)
     }
 
-    /// Records a new rotation at `planned`, leased to this service from the start.
-    private func plan(_ preview: RotationPreview, delivery: SecretDelivery, actor: String) throws -> Rotation {
+    /// Records a new rotation at `planned`, leased to this service from the start. `policy`: the rotation policy
+    /// that starts it, with what its audit event adds (`PolicyRotationStarts`).
+    func plan(_ preview: RotationPreview, delivery: SecretDelivery, actor: String,
+              policy: (id: Int64, details: [String: String])? = nil) throws -> Rotation
+    {
         let now = registry.clock.now
         let client = preview.client
         let owner = leaseOwner
@@ -118,6 +121,7 @@ public final class RotationService: Sendable {
                 lifetimeSeconds: Int64(preview.newSecretExpiresAt.timeIntervalSince(now)),
                 delivery: delivery, verification: nil, actor: actor, failureReason: nil, lastError: nil,
                 leaseOwner: owner, leaseUntil: leaseUntil, leaseHolder: .current, createdAt: now, updatedAt: now)
+            rotation.rotationPolicyId = policy?.id
             try rotation.insert(db)
             rotation.newSecretDisplayName = "clientele rotation #\(rotation.id!)"
             try rotation.update(db)
@@ -128,7 +132,7 @@ public final class RotationService: Sendable {
                     "retiring": rotation.retiringKeyIds.joined(separator: ","),
                     "overlap": String(rotation.overlap), "grace": preview.grace.description,
                     "delivery": delivery.description,
-                ])
+                ].merging(policy?.details ?? [:]) { planned, _ in planned })
             return rotation
         }
     }

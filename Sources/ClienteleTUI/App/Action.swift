@@ -13,6 +13,8 @@ public enum Action: Sendable {
     case detailLoaded(ClientDetail)
     /// Expiring credentials, with the names of the holders that are gateways (their own secrets), not IdPs.
     case expiringLoaded([ExpiringSecret], gatewayHolders: Set<String>)
+    /// Which rotation policy will rotate each client's secrets, by client row id (empty without policies).
+    case expiringPoliciesLoaded([Int64: PolicyForecast])
     case matrixLoaded(PolicyMatrix)
     case rotationsLoaded([RotationListing])
     case auditLoaded([AuditEvent], query: String)

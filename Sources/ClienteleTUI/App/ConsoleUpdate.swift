@@ -45,6 +45,9 @@ public enum ConsoleUpdate {
         case .clientsLoading(let done, let total): return ClientsUpdate.loading(&state, done: done, total: total)
         case .detailLoaded(let detail): return DetailUpdate.loaded(&state, detail)
         case .expiringLoaded(let secrets, let holders): return ExpiringUpdate.loaded(&state, secrets, gatewayHolders: holders)
+        case .expiringPoliciesLoaded(let forecasts):
+            state.expiring.policies = forecasts
+            return []
         case .matrixLoaded(let matrix): return MatrixUpdate.loaded(&state, matrix)
         case .gatewayInspected(let inspection): return GatewayApplyUpdate.inspected(&state, inspection)
         case .driftLoaded(let reports): return DriftUpdate.loaded(&state, reports)

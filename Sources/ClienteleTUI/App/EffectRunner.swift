@@ -150,6 +150,7 @@ public final class EffectRunner: EffectPerforming, Sendable {
         case .loadExpiring(let window):
             let holders = try registry.identityProviders().filter { $0.kind == .gateway }.map(\.name)
             inbox.post(.expiringLoaded(try registry.expiringSecrets(within: window), gatewayHolders: Set(holders)))
+            inbox.post(.expiringPoliciesLoaded(try service.policyForecasts()))
         case .loadMatrix:
             inbox.post(.matrixLoaded(try registry.policyMatrix()))
         case .loadRotations:

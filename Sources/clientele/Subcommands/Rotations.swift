@@ -112,6 +112,8 @@ extension ClienteleCommand {
                     print(outcome.summary)
                     if case .failed = outcome.status { failures += 1 }
                 } else {
+                    // Rotation policies first: what they start is advanced below with everything else.
+                    failures += PolicyStartReport.print(try await service.startPolicyRotations(actor: global.actorName))
                     let results = await service.advanceAll(actor: global.actorName, endGraceNow: endGrace, confirmed: yes)
                     if results.isEmpty { print("No open rotations.") }
                     for result in results {

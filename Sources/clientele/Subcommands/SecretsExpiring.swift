@@ -31,6 +31,8 @@ extension ClienteleCommand.Secrets {
             let thresholds = try global.configuration().expiry
             let now = registry.clock.now
             let due = try registry.expiringSecrets(within: within)
+            // Which policy will rotate each secret, and when; empty (one cheap query) where no policy is set.
+            let forecasts = try RotationService(registry: registry, adapters: global.adapters(for: registry)).policyForecasts()
             switch json ? .json : format {
             case .json:
                 var writer = FlatJSONWriter(capacity: due.count * 320)
@@ -49,21 +51,39 @@ extension ClienteleCommand.Secrets {
                     // Omitted, not null, when there is nothing to say (an admin credential; no use recorded).
                     if let lastUsedAt = secret.lastUse?.lastUsedAt { writer.field("lastUsedAt", Timestamp.iso8601(lastUsedAt)) }
                     if let lastUse = secret.lastUse { writer.field("lastUse", lastUse.text(now: now)) }
+                    if let forecast = secret.clientRowId.flatMap({ forecasts[$0] }) {
+                        writer.field("policy", forecast.policy.scope.description)
+                        writer.field("policyDueAt", Timestamp.iso8601(forecast.dueAt))
+                        // next-advance: the next `rotations advance` starts it; scheduled: from policyDueAt;
+                        // open: the client's open rotation (openRotation) comes first; operator: its IdP keeps one
+                        // secret, so the policy leaves it to a person.
+                        writer.field("policyRotation", forecast.leftToOperator ? "operator"
+                                     : forecast.openRotationId != nil ? "open"
+                                     : forecast.isDue(at: now) ? "next-advance" : "scheduled")
+                        if let open = forecast.openRotationId { writer.field("openRotation", Int(open)) }
+                    }
                     writer.endObject()
                 }
                 writer.finish()
             case .prometheus:
                 print(PrometheusText.expiry(due, now: now, thresholds: thresholds, window: within), terminator: "")
             case .table:
-                var table = TextTable("STATUS", "DAYS", "EXPIRES", "CLIENT", "HELD BY", "KEY ID", "HINT", "LAST USED")
+                var headers = ["STATUS", "DAYS", "EXPIRES", "CLIENT", "HELD BY", "KEY ID", "HINT", "LAST USED"]
+                if !forecasts.isEmpty { headers.append("POLICY") }
+                var table = TextTable(headers)
                 for secret in due {
-                    table.add(
+                    var cells = [
                         thresholds.classify(secret.expiresAt, now: now).rawValue,
                         String(daysLeft(until: secret.expiresAt, from: now)), Timestamp.local(secret.expiresAt),
                         printable(secret.client),
                         printable(secret.kind == .gatewaySecret ? "gateway \(secret.identityProvider)" : secret.identityProvider),
                         secret.keyId.map { String($0.prefix(8)) } ?? "(admin)", secret.hint.map { printable($0) + "…" } ?? "",
-                        secret.lastUse?.columnText(now: now) ?? "-")
+                        secret.lastUse?.columnText(now: now) ?? "-",
+                    ]
+                    if !forecasts.isEmpty {
+                        cells.append(secret.clientRowId.flatMap { forecasts[$0] }.map { printable(Self.policyText($0, now: now)) } ?? "")
+                    }
+                    table.add(cells)
                 }
                 if due.isEmpty {
                     print("Nothing expires within \(within).")
@@ -73,6 +93,15 @@ extension ClienteleCommand.Secrets {
                 }
             }
             if !due.isEmpty { throw ExitCode(1) }
+        }
+
+        /// "policy env prod: next advance", "policy idp entra: 2026-12-01 00:00", "policy env prod: rotation #4 open",
+        /// "policy env prod: left to an operator (one-secret IdP)".
+        static func policyText(_ forecast: PolicyForecast, now: Date) -> String {
+            let when = forecast.leftToOperator ? "left to an operator (one-secret IdP)"
+                : forecast.openRotationId.map { "rotation #\($0) open" }
+                ?? (forecast.isDue(at: now) ? "next advance" : Timestamp.local(forecast.dueAt))
+            return "policy \(forecast.policy.scope): \(when)"
         }
     }
 }

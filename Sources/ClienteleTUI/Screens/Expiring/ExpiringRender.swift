@@ -19,6 +19,9 @@ enum ExpiringRender {
         ]
         if wide { columns.append(Table.Column("Key", width: 8)) }
         if wide { columns.append(Table.Column("Last used", width: 19)) }
+        // Only where a policy exists, so a registry without schedules keeps its columns.
+        let policyColumn = expiring.policies.isEmpty ? nil : columns.count
+        if policyColumn != nil { columns.append(Table.Column("Policy", width: wide ? 16 : 10)) }
         let now = state.now
         let width = rect.width
         Table(columns).draw(into: &buffer, in: rect, count: expiring.rows.count, cursor: expiring.cursor) { row, column in
@@ -29,6 +32,9 @@ enum ExpiringRender {
                 return ("", role)
             case .item(let secret):
                 let role = ExpiryText.role(secret.expiresAt, now: now, thresholds: state.thresholds)
+                if column == policyColumn {
+                    return (secret.clientRowId.flatMap { expiring.policies[$0] }.map { PolicyText.short($0, now: now, narrow: !wide) } ?? "", .accent)
+                }
                 switch column {
                 case 0: return (ExpiryText.daysLeft(secret.expiresAt, now: now), role)
                 case 1: return (ExpiryText.day(secret.expiresAt), .dim)

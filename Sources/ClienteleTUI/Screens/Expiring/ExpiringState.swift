@@ -13,6 +13,8 @@ public struct ExpiringState: Sendable {
     public var cursor = ListCursor()
     /// Holders that are gateways keeping their own credentials: named as gateways, never as IdPs.
     public var gatewayHolders: Set<String> = []
+    /// The rotation policy that will rotate each client's secrets, by client row id.
+    public var policies: [Int64: PolicyForecast] = [:]
 
     public init() {}
 
