@@ -8,7 +8,7 @@ import uuid
 from loopback_server import cli as loopback_cli
 from loopback_server.private_file import write_private
 
-from . import certificates, seeding, secrets_store, state_file
+from . import certificates, seeding, secrets_store, state_file, write_limit
 from .access_tokens import AccessTokens
 from .context import ServerContext
 from .http_server import GraphHTTPServer
@@ -29,6 +29,8 @@ def _args(argv):
     p.add_argument("--state-dir", metavar="D", help="keep the tenant and the admin's files here across restarts")
     p.add_argument("--max-secret-lifetime-days", type=int, metavar="D",
                    help="tenant policy: addPassword refuses a longer secret lifetime")
+    p.add_argument("--write-limit", metavar="N/SECONDS",
+                   help="writes allowed per admin application and tenant in a sliding window; over it, 429 with Retry-After")
     p.add_argument("--seed", help="make the tenant, app and key ids reproducible")
     loopback_cli.quiet_argument(p)
     args = p.parse_args(argv)
@@ -36,6 +38,11 @@ def _args(argv):
         p.error("counts and latency must not be negative")
     if args.max_secret_lifetime_days is not None and args.max_secret_lifetime_days < 1:
         p.error("--max-secret-lifetime-days must be at least 1")
+    if args.write_limit is not None:
+        try:
+            args.write_limit = write_limit.parse(args.write_limit)
+        except ValueError as exc:
+            p.error(str(exc))
     return args
 
 
@@ -74,7 +81,7 @@ def main(argv=None):
             return 1
         authority = loopback_cli.base_url(server)
         ctx = ServerContext(directory, tokens, admin, authority, policy_id or str(uuid.uuid4()),
-                            args.max_secret_lifetime_days, args.latency_ms)
+                            args.max_secret_lifetime_days, args.latency_ms, args.write_limit)
         server.attach(ctx)
         persister = state_file.Persister(state_path, ctx) if args.state_dir else None
         if persister:

@@ -7,6 +7,7 @@ from loopback_server.stats import Stats
 
 from . import secrets_store, timefmt
 from .directory import PasswordCredential
+from .write_limit import WriteLimit
 
 
 class AdminIdentity:
@@ -28,7 +29,7 @@ class AdminIdentity:
 
 class ServerContext:
     def __init__(self, directory, tokens, admin: AdminIdentity, authority, policy_id,
-                 max_secret_lifetime_days=None, latency_ms=0):
+                 max_secret_lifetime_days=None, latency_ms=0, write_limit=None):
         self.directory = directory
         self.tokens = tokens
         self.admin = admin
@@ -41,6 +42,7 @@ class ServerContext:
         self.propagation_ms = 0
         self.faults = Faults()
         self.stats = Stats()
+        self.write_limit = WriteLimit(*(write_limit or (None, None)))
         self._admin_lock = threading.Lock()
 
     @property

@@ -4,7 +4,7 @@ latency are the loopback servers' shared knobs (loopback_server.control)."""
 from loopback_server import control as shared_control
 from loopback_server.control import problem as _problem
 
-from . import timefmt
+from . import timefmt, write_limit
 from .replies import Reply, plain_json
 
 
@@ -43,6 +43,21 @@ def _own(ctx, method, route, body):
                      for a in (directory.by_id[i] for i in directory.sorted_ids)
                      if ctx.admin.principal_id not in a.owners]
         return plain_json(200, {"value": value})
+
+    if route == "/write-limit":
+        # GET: the limit and how many writes it allowed and refused (429) since it was set.
+        if method == "GET":
+            return plain_json(200, ctx.write_limit.as_json())
+        if method == "POST":
+            spec = body.get("limit", "") if isinstance(body, dict) else ""
+            if spec is None:
+                ctx.write_limit.set(None, None)
+            else:
+                try:
+                    ctx.write_limit.set(*write_limit.parse(spec))
+                except ValueError as exc:
+                    return _problem(400, str(exc).replace("--write-limit", "'limit'"))
+            return plain_json(200, ctx.write_limit.as_json())
 
     if route == "/revoke-tokens" and method == "POST":
         ctx.tokens.revoke_all()
