@@ -159,7 +159,7 @@ public final class RotationService: Sendable {
         let idp = try registry.identityProvider(id: client.identityProviderId)
         let steps = RotationSteps(
             journal: RotationJournal(registry: registry, lease: lease), lease: lease, client: client,
-            adapter: try adapters.adapter(for: idp), clock: registry.clock, logger: logger, onWait: onWait)
+            identityProviderName: idp.name, adapter: try adapters.adapter(for: idp), clock: registry.clock, logger: logger, onWait: onWait)
         var held: SecretText?
         do {
             while true {

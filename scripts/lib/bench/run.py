@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bulk_rotation import bulk_rotation_bench
+
 BIN = os.environ["CLIENTELE_BIN"]
 
 
@@ -37,7 +39,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--keep", help="keep the benchmark registry in this folder")
+    parser.add_argument("--only-bulk-rotation", action="store_true", help="run only the bulk rotation benchmark")
     args = parser.parse_args()
+    if args.only_bulk_rotation:
+        with tempfile.TemporaryDirectory(prefix="clientele-bench-") as scratch:
+            bulk_rotation_bench(Path(scratch), dict(os.environ), BIN)
+        return
     folder = Path(args.keep or tempfile.mkdtemp(prefix="clientele-bench-"))
     registry = folder / "registry.sqlite"
     if registry.exists():
@@ -108,6 +115,7 @@ FROM client c JOIN identityProvider i ON i.id = c.identityProviderId ORDER BY c.
     sync_bench(folder, env)
     gateway_bench(folder, env)
     client_apps_bench(folder, env)
+    bulk_rotation_bench(folder, env, BIN)
 
     # 4. The console, measured in-process by its own benchmark executable (scripts/bench builds it).
     console = subprocess.run([os.environ["CONSOLE_BENCHMARK_BIN"], "--registry", str(registry)], env=env,

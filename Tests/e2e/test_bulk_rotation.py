@@ -1,0 +1,162 @@
+"""`clientele rotate --expiring-within`: a wave of 200 rotations against the Graph test server with its write
+limit on. No 429 reaches the operator, every new secret works at the token endpoint, every old one is gone
+after the grace period, and a wave killed halfway is finished by `rotations advance` and the same command."""
+import json
+import os
+import signal
+import stat
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from loopback import LoopbackServer
+
+CLIENTS = 200
+# Seeded secrets end within 700 days; new ones live 900, so a second run of the wave does not pick them up.
+WAVE = ["rotate", "--expiring-within", "750d", "--idp", "corp", "--lifetime", "900d", "--parallel", "8", "--yes"]
+
+
+@pytest.fixture
+def graph():
+    # 50 writes per 2 s: a wave of 200 runs into the limit several times.
+    server = LoopbackServer("graph-test-server", "--applications", str(CLIENTS), "--write-limit", "50/2", "--quiet")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def corp(cli, graph):
+    cli.run("init", check=0)
+    cli.run("idp", "add", "entra", "--name", "corp", "--tenant", graph["tenant"], "--client-id", graph["client_id"],
+            "--secret-file", graph["client_secret_file"], "--authority", graph["authority"], "--graph", graph["graph"],
+            check=0)
+    cli.run("sync", "--idp", "corp", check=0)
+    return cli
+
+
+def call(method, url, form=None, body=None, token=None):
+    data = urllib.parse.urlencode(form).encode() if form else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(url, data=data, method=method)
+    if form:
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    elif body is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def token_status(graph, client_id, secret):
+    return call("POST", f"{graph['authority']}/{graph['tenant']}/oauth2/v2.0/token",
+                form={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret,
+                      "scope": "https://graph.microsoft.com/.default"})[0]
+
+
+def passwords_by_app(graph):
+    """{displayName: (appId, [keyId, ...])} for every app the admin owns, read through Graph."""
+    with open(graph["client_secret_file"]) as f:
+        admin = f.read()
+    status, grant = call("POST", f"{graph['authority']}/{graph['tenant']}/oauth2/v2.0/token",
+                         form={"grant_type": "client_credentials", "client_id": graph["client_id"],
+                               "client_secret": admin, "scope": "https://graph.microsoft.com/.default"})
+    assert status == 200
+    url = f"{graph['graph']}/applications?$select=appId,displayName,passwordCredentials&$top=999"
+    apps = {}
+    while url:
+        status, page = call("GET", url, token=grant["access_token"])
+        assert status == 200, page
+        for app in page["value"]:
+            apps[app["displayName"]] = (app["appId"], [p["keyId"] for p in app["passwordCredentials"]])
+        url = page.get("@odata.nextLink")
+    return {name: app for name, app in apps.items() if name.startswith("app-")}
+
+
+def write_limit(graph):
+    return call("GET", f"{graph['control']}/write-limit")[1]
+
+
+def assert_no_throttle_surfaced(*texts):
+    for text in texts:
+        assert "429" not in text and "throttl" not in text.lower(), text
+
+
+def assert_every_client_has_one_working_new_secret(cli, graph, folder):
+    apps = passwords_by_app(graph)
+    assert len(apps) == CLIENTS
+    new_keys = dict(cli.query(
+        "SELECT c.displayName, r.newKeyId FROM rotation r JOIN client c ON c.id = r.clientRowId WHERE r.step = 'done'"))
+    assert len(new_keys) == CLIENTS
+    for name, (app_id, keys) in apps.items():
+        # Exactly the new secret: the old ones retired, no orphan of an interrupted run left behind.
+        assert keys == [new_keys[name]], (name, keys)
+        secret_file = folder / f"{name}.secret"
+        assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
+        assert token_status(graph, app_id, secret_file.read_text().strip()) == 200, name
+
+
+def finish_grace(cli):
+    cli.now = "2031-01-01T00:00:00Z"
+    done = cli.run("rotations", "advance")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert_no_throttle_surfaced(done.stdout, done.stderr)
+    cli.now = None
+
+
+def test_a_wave_of_200_under_the_write_limit_surfaces_no_429(corp, graph, tmp_path):
+    folder = tmp_path / "secrets"
+    folder.mkdir(mode=0o700)
+    wave = corp.run(*WAVE, "--secret-dir", str(folder), "--json")
+    assert wave.returncode == 0, wave.stdout + wave.stderr
+    assert_no_throttle_surfaced(wave.stdout, wave.stderr)
+    results = json.loads(wave.stdout)
+    assert len(results) == CLIENTS and {r["result"] for r in results} == {"rotated"}
+    assert all("graceUntil" in r and "reason" not in r for r in results)
+    # The limit was really in the way: the server refused writes, and the client slowed down instead.
+    assert write_limit(graph)["throttled"] > 0
+
+    apps = passwords_by_app(graph)
+    for name, (app_id, _) in apps.items():
+        assert token_status(graph, app_id, (folder / f"{name}.secret").read_text().strip()) == 200, name
+    finish_grace(corp)
+    assert_every_client_has_one_working_new_secret(corp, graph, folder)
+    corp.run("audit", "verify", check=0)
+
+
+def test_a_wave_killed_halfway_is_finished_by_advance_and_the_same_command(corp, graph, tmp_path):
+    folder = tmp_path / "secrets"
+    folder.mkdir(mode=0o700)
+    wave = corp.start(*WAVE, "--secret-dir", str(folder))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        delivered = [f for f in folder.iterdir() if f.stat().st_size > 0]
+        if len(delivered) >= CLIENTS // 2:
+            break
+        assert wave.poll() is None, "the wave ended before it was killed"
+        time.sleep(0.05)
+    wave.send_signal(signal.SIGKILL)
+    wave.wait()
+    open_rotations = corp.query("SELECT count(*) FROM rotation WHERE step NOT IN ('done', 'failed', 'grace')")[0][0]
+    started = corp.query("SELECT count(*) FROM rotation")[0][0]
+    assert started < CLIENTS, "killed too late to leave anything unstarted"
+
+    advance = corp.run("rotations", "advance")
+    assert advance.returncode == 0, advance.stdout + advance.stderr
+    assert_no_throttle_surfaced(advance.stdout, advance.stderr)
+    assert corp.query("SELECT count(*) FROM rotation WHERE step NOT IN ('done', 'failed', 'grace')")[0][0] == 0
+    assert open_rotations >= 0
+
+    again = corp.run(*WAVE, "--secret-dir", str(folder))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert_no_throttle_surfaced(again.stdout, again.stderr)
+    assert f"{CLIENTS - started} clients: {CLIENTS - started} rotated, 0 waiting, 0 failed" in again.stdout, again.stdout
+    assert corp.query("SELECT count(*) FROM rotation")[0][0] == CLIENTS
+
+    finish_grace(corp)
+    assert_every_client_has_one_working_new_secret(corp, graph, folder)
+    corp.run("audit", "verify", check=0)
