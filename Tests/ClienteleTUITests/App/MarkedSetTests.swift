@@ -45,6 +45,7 @@ import Testing
         let fixture = try await DemoFixture.make()
         defer { fixture.remove() }
         let (driver, _) = try await Self.markEntraClients(3, fixture)
+        let before = try fixture.registry.rotations(includeFinished: true).count
         await driver.press(.character("r"))
         guard case .rotate(var dialog) = driver.state.modal else { Issue.record("no rotate dialog"); return }
         #expect(dialog.isSet && dialog.clientRowIds.count == 3)
@@ -57,13 +58,14 @@ import Testing
         await driver.press(.enter)
         guard case .rotate(let after) = driver.state.modal else { Issue.record("the dialog closed"); return }
         #expect(after.error == problem.text)
-        #expect(try fixture.registry.rotations(includeFinished: true).isEmpty)
+        #expect(try fixture.registry.rotations(includeFinished: true).count == before)
     }
 
     @Test func rKeyRotatesTheMarkedSetToAFolderWithProgressAndASummary() async throws {
         let fixture = try await DemoFixture.make()
         defer { fixture.remove() }
         let (driver, rows) = try await Self.markEntraClients(3, fixture)
+        let before = Set(try fixture.registry.rotations(includeFinished: true).compactMap(\.rotation.id))
         let folder = fixture.directory + "/wave"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false,
                                                 attributes: [.posixPermissions: 0o700])
@@ -82,11 +84,11 @@ import Testing
         guard case .message(let message) = driver.state.modal else { return }
         #expect(message.lines.first == "3 clients: 3 rotated, 0 waiting, 0 failed.", "\(message.lines)")
         #expect(driver.state.clients.marked.isEmpty)
-        let rotations = try fixture.registry.rotations(includeFinished: true)
-        #expect(Set(rotations.map(\.rotation.clientRowId)) == Set(rows.map(\.id)))
+        let started = try fixture.registry.rotations(includeFinished: true).filter { !before.contains($0.rotation.id!) }
+        #expect(started.map(\.rotation.clientRowId).sorted() == rows.map(\.id).sorted())
         for row in rows {
             let files = try FileManager.default.contentsOfDirectory(atPath: folder)
-                .filter { $0.hasPrefix(row.displayName.replacingOccurrences(of: " ", with: "_")) }
+                .filter { $0 == "\(row.displayName).secret" || $0.hasSuffix("~\(row.id).secret") }
             #expect(files.count == 1, "\(row.displayName): \(files)")
             var status = stat()
             #expect(stat(folder + "/" + files[0], &status) == 0 && status.st_mode & 0o777 == 0o600)

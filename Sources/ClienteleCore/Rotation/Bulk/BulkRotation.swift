@@ -55,6 +55,7 @@ public struct BulkRotation: Sendable {
         progress: @escaping @Sendable (BulkRotationProgress) -> Void = { _ in }
     ) async throws -> BulkRotationReport {
         try Self.check(delivery, count: clients.count)
+        try preflight(clients, grace: grace, lifetime: lifetime)
         let width = min(max(1, parallel), Self.maxParallel)
         var results = [BulkRotationResult?](repeating: nil, count: clients.count)
         var finished = 0
@@ -79,6 +80,20 @@ public struct BulkRotation: Sendable {
             }
         }
         return BulkRotationReport(results: results.compactMap { $0 }, notStarted: clients.count - finished)
+    }
+
+    /// Refuses in one line, before any client starts, a lifetime or grace that an IdP of the wave cannot honour:
+    /// otherwise every one of its clients would fail the same way. (A grace where the IdP keeps one secret is left
+    /// to each client's rotation, so a mixed wave still rotates the clients that can overlap.)
+    private func preflight(_ clients: [Client], grace: DurationText?, lifetime: DurationText?) throws {
+        for idpId in Set(clients.map(\.identityProviderId)) {
+            let idp = try registry.identityProvider(id: idpId)
+            let capabilities = try service.adapters.adapter(for: idp).capabilities
+            _ = try RotationService.lifetime(lifetime, defaults: service.defaults, idp: idp, capabilities: capabilities)
+            if capabilities.allowsOverlap {
+                _ = try RotationService.grace(grace, defaults: service.defaults, idp: idp, capabilities: capabilities)
+            }
+        }
     }
 
     private func rotateOne(

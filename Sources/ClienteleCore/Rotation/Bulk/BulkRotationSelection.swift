@@ -20,7 +20,7 @@ public struct BulkRotationSelection: Sendable, Hashable {
 }
 
 extension Registry {
-    /// The clients `selection` names, soonest expiry first. A name that matches nothing (environment, IdP, owner
+    /// The clients `selection` names, soonest expiry first, without Clientele's own admin applications. A name that matches nothing (environment, IdP, owner
     /// team) is an error rather than an empty wave: a typo must not read as "nothing to do".
     public func clientsDueForRotation(_ selection: BulkRotationSelection) throws -> [Client] {
         let cutoff = clock.now + selection.within.timeInterval
@@ -54,8 +54,20 @@ extension Registry {
                 ORDER BY (SELECT min(s.expiresAt) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')),
                          c.displayName COLLATE NOCASE, c.id
                 """
-            return try Client.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            // Clientele's own admin application at an IdP is left out: its secret is the one Clientele signs in
+            // with, and removing the old one after the grace would lock Clientele out. It is rotated on its own.
+            let admins = Set(try IdentityProvider.fetchAll(db).compactMap { idp in
+                idp.settings.adminClientId.map { AdminApp(identityProviderId: idp.id!, clientId: $0) }
+            })
+            return try Client.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).filter {
+                !admins.contains(AdminApp(identityProviderId: $0.identityProviderId, clientId: $0.clientId))
+            }
         }
+    }
+
+    private struct AdminApp: Hashable {
+        var identityProviderId: Int64
+        var clientId: String
     }
 
     /// Whether another client shares `client`'s display name, ignoring case (as some file systems do).
