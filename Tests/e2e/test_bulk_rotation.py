@@ -21,8 +21,8 @@ WAVE = ["rotate", "--expiring-within", "720d", "--idp", "corp", "--lifetime", "7
 
 @pytest.fixture
 def graph():
-    # 50 writes per 2 s: a wave of 200 runs into the limit several times.
-    server = LoopbackServer("graph-test-server", "--applications", str(CLIENTS), "--write-limit", "50/2", "--quiet")
+    # 40 writes per 5 s (8 a second, slower than the wave goes even on a busy machine): 200 run into it often.
+    server = LoopbackServer("graph-test-server", "--applications", str(CLIENTS), "--write-limit", "40/5", "--quiet")
     yield server
     server.stop()
 
@@ -82,8 +82,8 @@ def write_limit(graph):
     return call("GET", f"{graph['control']}/write-limit")[1]
 
 
-# "429" on its own (not inside a GUID), or any word of throttling.
-THROTTLE_WORDS = re.compile(r"(?<![0-9a-f])429(?![0-9a-f])|throttl|too ?many ?requests|retry-after", re.IGNORECASE)
+# "429" on its own (not inside a GUID or a rotation's number), or any word of throttling.
+THROTTLE_WORDS = re.compile(r"(?<![0-9a-f#])429(?![0-9a-f])|throttl|too ?many ?requests|retry-after", re.IGNORECASE)
 
 
 def assert_no_throttle_surfaced(*texts):
@@ -118,8 +118,8 @@ def test_a_wave_of_200_under_the_write_limit_surfaces_no_429(corp, graph, tmp_pa
     folder.mkdir(mode=0o700)
     wave = corp.run(*WAVE, "--secret-dir", str(folder), "--json")
     assert wave.returncode == 0, wave.stdout + wave.stderr
-    assert_no_throttle_surfaced(wave.stdout, wave.stderr)
     results = json.loads(wave.stdout)
+    assert_no_throttle_surfaced(wave.stderr, *(r.get("reason", "") for r in results))
     assert len(results) == CLIENTS and {r["result"] for r in results} == {"rotated"}
     assert all("graceUntil" in r and "reason" not in r for r in results)
     # The limit was really in the way: the server refused writes, and the client slowed down instead.

@@ -45,9 +45,10 @@ def bulk_rotation_bench(folder, env, binary, clients=1_000, limit=300, window=15
         counts = json.loads(urllib.request.urlopen(f"{ready['control']}/write-limit").read())
         writes = counts["allowed"]
         floor = writes / (limit / window)
-        # "429" on its own (not inside a GUID), or any word of throttling, in what the operator saw.
-        words = re.compile(r"(?<![0-9a-f])429(?![0-9a-f])|throttl|too ?many ?requests|retry-after", re.IGNORECASE)
-        surfaced = sum(1 for line in (run.stderr + run.stdout).splitlines() if words.search(line))
+        # What the operator saw of throttling: error lines on stderr, and the reasons of clients that did not rotate.
+        words = re.compile(r"(?<![0-9a-f#])429(?![0-9a-f])|throttl|too ?many ?requests|retry-after", re.IGNORECASE)
+        seen = run.stderr.splitlines() + [r.get("reason", "") for r in results]
+        surfaced = sum(1 for line in seen if words.search(line))
         print(f"bulk rotation of {clients} clients under a write limit of {limit}/{window} s at {latency_ms} ms per "
               f"request: {seconds:.1f} s, {rotated} rotated, {writes} writes; floor {writes} writes / "
               f"({limit}/{window} s) = {floor:.1f} s; ratio {seconds / floor:.2f}x (target <= 1.15x); "
