@@ -175,3 +175,22 @@ def test_a_wave_killed_halfway_is_finished_by_advance_and_the_same_command(corp,
     finish_grace(corp)
     assert_every_client_has_one_working_new_secret(corp, graph, folder)
     corp.run("audit", "verify", check=0)
+
+
+@pytest.mark.parametrize("args, line", [
+    (["--expiring-within", "30d", "--secret-dir", "{dir}"], "--expiring-within rotates every matching client: confirm with --yes"),
+    (["--expiring-within", "30d", "--yes"], "--expiring-within needs a delivery nobody has to watch: --secret-dir DIR or --secret-command CMD (show-once serves one client)"),
+    (["--expiring-within", "30d", "billing-api", "--secret-dir", "{dir}", "--yes"], "give a CLIENT or --expiring-within, not both (got 'billing-api')"),
+    (["--expiring-within", "30d", "--secret-file", "{dir}/one", "--yes"], "--secret-file names one file, and --expiring-within rotates many clients: use --secret-dir DIR"),
+    (["--expiring-within", "30d", "--secret-dir", "{dir}", "--secret-command", "cat", "--yes"], "give one of --secret-dir and --secret-command"),
+    (["billing-api", "--owner", "payments"], "--owner goes with --expiring-within (a wave of rotations); one client takes CLIENT"),
+    (["--expiring-within", "30d", "--secret-dir", "{dir}", "--parallel", "65", "--yes"], "--parallel 65: give 1 to 64"),
+    (["--expiring-within", "30d", "--secret-dir", "{dir}/missing", "--yes"], "--secret-dir {dir}/missing is not a folder; create it first (mode 0700)"),
+    (["--expiring-within", "30d", "--secret-dir", "{dir}", "--owner", "nobody", "--yes"], "no client is owned by team 'nobody'"),
+])
+def test_bad_wave_flags_are_one_line_and_change_nothing(demo, tmp_path, args, line):
+    before = demo.snapshot()
+    refused = demo.run("rotate", *[a.format(dir=tmp_path) for a in args])
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert refused.stderr.strip().splitlines() == [f"clientele: {line.format(dir=tmp_path)}"]
+    assert demo.snapshot() == before

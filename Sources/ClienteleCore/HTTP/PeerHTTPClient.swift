@@ -61,8 +61,9 @@ public struct PeerHTTPClient: Sendable {
     /// the peer is down in all but name), and the operator should know.
     public static let standardThrottleBound: TimeInterval = 180
 
-    /// A gate of its own unless `gate` is given: tests with a shortened `sleep` must not share pauses with other
-    /// tests; the adapters pass the peer's shared gate (`standard(peer:)`).
+    /// A gate of its own unless `gate` is given, which limits requests in flight but keeps each pause to the
+    /// request that was told it: tests with a shortened `sleep` must not wait out wall-clock pauses. The adapters
+    /// pass the peer's shared gate (`standard(peer:)`).
     public init(
         peer: HTTPPeer, client: HTTPClient = PeerHTTPClient.processClient, maxAttempts: Int = 4, longestRetryAfter: TimeInterval = 60,
         timeout: TimeAmount = .seconds(30), logger: Logger = Logger(label: "clientele.http"),
@@ -77,7 +78,7 @@ public struct PeerHTTPClient: Sendable {
         self.logger = logger
         self.sleep = sleep
         self.throttleBound = throttleBound
-        self.gate = gate ?? ThrottleGate()
+        self.gate = gate ?? ThrottleGate(sharesPauses: false)
     }
 
     /// The client adapters use: the peer's shared gate and the standard throttle bound.

@@ -7,13 +7,19 @@ public actor ThrottleGate {
     private var state: ThrottleState
     private var queued: [CheckedContinuation<Void, Never>] = []
     private let now: @Sendable () -> Date
+    /// Whether one request's `Retry-After` holds back the others. Off for a client's private gate (tests that
+    /// shorten `sleep`): there a pause on the wall clock would outlast the test's own notion of time.
+    private let sharesPauses: Bool
 
     /// Requests in flight at most per peer. Above the bulk default (8 rotations, each one request at a time) so
     /// that the gate only bites once a peer pushes back.
     public static let standardCeiling = 32
 
-    init(ceiling: Int = ThrottleGate.standardCeiling, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(ceiling: Int = ThrottleGate.standardCeiling, sharesPauses: Bool = true,
+         now: @escaping @Sendable () -> Date = { Date() })
+    {
         self.state = ThrottleState(ceiling: ceiling)
+        self.sharesPauses = sharesPauses
         self.now = now
     }
 
@@ -22,7 +28,7 @@ public actor ThrottleGate {
         var served = served
         while true {
             let instant = now()
-            switch state.admit(now: instant, served: served) {
+            switch state.admit(now: instant, served: sharesPauses ? served : .distantFuture) {
             case .go: return instant
             case .pause(let until):
                 try await sleep(until.timeIntervalSince(instant))
@@ -51,6 +57,7 @@ public actor ThrottleGate {
         let instant = now()
         let until = state.throttled(sentAt: sentAt, now: instant, retryAfter: retryAfter)
         wake()
+        guard sharesPauses else { return (instant.addingTimeInterval(retryAfter), retryAfter) }
         let wait = until.timeIntervalSince(instant)
         // The request's own Retry-After, exactly, unless another request's pause runs longer.
         return (until, wait > retryAfter + 0.001 ? wait : retryAfter)
@@ -58,7 +65,7 @@ public actor ThrottleGate {
 
     private func wake() {
         // Woken requests check again; a pause sends them to sleep rather than back to the queue.
-        let count = min(queued.count, max(state.openSlots, state.pausedUntil > now() ? queued.count : 0))
+        let count = min(queued.count, max(state.openSlots, sharesPauses && state.pausedUntil > now() ? queued.count : 0))
         for continuation in queued.prefix(count) { continuation.resume() }
         queued.removeFirst(count)
     }

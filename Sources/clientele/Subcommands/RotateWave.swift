@@ -39,7 +39,7 @@ struct WaveOptions: ParsableArguments {
             return
         }
         if let client {
-            throw ValidationError("give a CLIENT or --expiring-within, not both ('\(client)' would be rotated twice over)")
+            throw ValidationError("give a CLIENT or --expiring-within, not both (got '\(client)')")
         }
         if secretFile != nil {
             throw ValidationError("--secret-file names one file, and --expiring-within rotates many clients: use --secret-dir DIR")

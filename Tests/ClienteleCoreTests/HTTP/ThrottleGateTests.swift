@@ -93,6 +93,16 @@ struct ThrottleGateTests {
         await gate.succeeded()
         #expect(try await third.value == t0 + 5)
     }
+
+    @Test func aPrivateGateKeepsEachPauseToTheRequestThatWasTold() async throws {
+        let clock = FakeClock(t0)
+        let gate = ThrottleGate(ceiling: 4, sharesPauses: false, now: { clock.now })
+        let first = try await gate.enter(sleep: clock.sleep)
+        let pause = await gate.throttled(sentAt: first, retryAfter: 2)
+        #expect(pause.wait == 2)
+        _ = try await gate.enter(sleep: clock.sleep)
+        #expect(clock.sleeps.isEmpty)
+    }
 }
 
 /// A clock whose sleeps move it forward at once, recording each.
