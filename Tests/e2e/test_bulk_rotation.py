@@ -194,3 +194,11 @@ def test_bad_wave_flags_are_one_line_and_change_nothing(demo, tmp_path, args, li
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert refused.stderr.strip().splitlines() == [f"clientele: {line.format(dir=tmp_path)}"]
     assert demo.snapshot() == before
+
+
+def test_a_single_rotations_secret_command_sees_the_client_named_in_its_environment(demo, tmp_path):
+    seen = tmp_path / "seen"
+    command = f'cat > /dev/null; printf "%s|%s|%s" "$CLIENTELE_CLIENT" "$CLIENTELE_CLIENT_ID" "$CLIENTELE_IDP" > {seen}'
+    demo.run("rotate", "billing-api", "--secret-command", command, check=0)
+    client_id = demo.query("SELECT clientId FROM client WHERE displayName = 'billing-api'")[0][0]
+    assert seen.read_text() == f"billing-api|{client_id}|entra-sandbox"
