@@ -46,7 +46,7 @@ public struct ClientOnboarding: Sendable {
         let client = try registry.recordClient(
             remote, identityProvider: idp, environments: environments, origin: .rotated, actor: actor)
         do {
-            try await deliverer.deliver(secret.text, for: client, via: delivery)
+            try await deliverer.deliver(secret.text, for: client, identityProvider: idp.name, via: delivery)
         } catch {
             let reason = (error as? ClienteleError)?.description ?? error.localizedDescription
             throw ClienteleError.delivery(

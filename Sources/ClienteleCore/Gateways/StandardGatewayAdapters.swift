@@ -26,7 +26,7 @@ public final class StandardGatewayAdapters: GatewayAdapters {
                 stateFile: StandardAdapters.resolve(stateFile, besideRegistry: registryPath), imitating: gateway.kind,
                 clock: clock, name: gateway.name)
         }
-        let http = PeerHTTPClient(peer: .gateway(gateway.name))
+        let http = PeerHTTPClient.standard(peer: .gateway(gateway.name))
         switch gateway.kind {
         case .kong:
             return KongGateway(

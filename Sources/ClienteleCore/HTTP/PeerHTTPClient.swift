@@ -38,9 +38,12 @@ public enum HTTPPeer: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The one way adapters (identity providers and gateways alike) talk HTTP: every request carries a fresh
-/// `client-request-id`; 429 and 503 are retried after `Retry-After` a bounded number of times; transport failures
-/// (refused, TLS, timeout) and exhausted retries become one line that names the peer and the request id. Bodies are
-/// never logged: they can hold secrets.
+/// `client-request-id`; 429 and 503 are retried after `Retry-After`; transport failures (refused, TLS, timeout)
+/// and exhausted retries become one line that names the peer and the request id. Bodies are never logged: they
+/// can hold secrets.
+///
+/// Every request passes the peer's `ThrottleGate`: a `Retry-After` pauses all requests to that peer and lowers
+/// how many are in flight, so parallel work slows down together. A throttle a retry gets past is only logged.
 public struct PeerHTTPClient: Sendable {
     public let peer: HTTPPeer
     let client: HTTPClient
@@ -51,10 +54,24 @@ public struct PeerHTTPClient: Sendable {
     let logger: Logger
     /// Test hook: how waits happen (the tests shorten them).
     let sleep: @Sendable (TimeInterval) async throws -> Void
+    /// When set, a 429 with `Retry-After` is retried, whatever the attempt count, until this request has waited
+    /// this long in all; `maxAttempts` still bounds everything else.
+    let throttleBound: TimeInterval?
+    let gate: ThrottleGate
 
+    /// How long one request may be held back by a peer's throttling before the operator hears of it: a little
+    /// over one of Entra's write windows (3,000 writes per 150 s per app and tenant). Waiting out our own share of
+    /// the limit takes at most one window; still throttled after that, someone else is using the limit up (or
+    /// the peer is down in all but name), and the operator should know.
+    public static let standardThrottleBound: TimeInterval = 180
+
+    /// A gate of its own unless `gate` is given, which limits requests in flight but keeps each pause to the
+    /// request that was told it: tests with a shortened `sleep` must not wait out wall-clock pauses. The adapters
+    /// pass the peer's shared gate (`standard(peer:)`).
     public init(
         peer: HTTPPeer, client: HTTPClient = PeerHTTPClient.processClient, maxAttempts: Int = 4, longestRetryAfter: TimeInterval = 60,
         timeout: TimeAmount = .seconds(30), logger: Logger = Logger(label: "clientele.http"),
+        throttleBound: TimeInterval? = nil, gate: ThrottleGate? = nil,
         sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
         self.peer = peer
@@ -64,6 +81,14 @@ public struct PeerHTTPClient: Sendable {
         self.timeout = timeout
         self.logger = logger
         self.sleep = sleep
+        self.throttleBound = throttleBound
+        self.gate = gate ?? ThrottleGate(sharesPauses: false)
+    }
+
+    /// The client adapters use: the peer's shared gate and the standard throttle bound.
+    public static func standard(peer: HTTPPeer) -> PeerHTTPClient {
+        PeerHTTPClient(peer: peer, longestRetryAfter: standardThrottleBound, throttleBound: standardThrottleBound,
+                       gate: .shared(for: peer))
     }
 
     /// One HTTP client for the process. Its connect timeout is short: an IdP that refuses connections should cost an
@@ -78,8 +103,11 @@ public struct PeerHTTPClient: Sendable {
     public func send(_ request: PeerRequest) async throws -> PeerResponse {
         let requestId = UUID().uuidString.lowercased()
         var attempt = 0
+        var served: Date?
+        var waited: TimeInterval = 0
         while true {
             attempt += 1
+            let sentAt = try await gate.enter(served: served, sleep: sleep)
             var outgoing = HTTPClientRequest(url: request.url)
             outgoing.method = request.method
             outgoing.headers = request.headers
@@ -94,6 +122,7 @@ public struct PeerHTTPClient: Sendable {
                 response = try await client.execute(outgoing, timeout: timeout)
                 body = Data(buffer: try await response.body.collect(upTo: request.maxResponseBytes))
             } catch {
+                await gate.abandoned()
                 throw peer.failure(
                     "\(request.purpose) failed: \(Self.describeTransport(error, url: request.url)) (client-request-id \(requestId))")
             }
@@ -102,16 +131,33 @@ public struct PeerHTTPClient: Sendable {
                 "\(request.method.rawValue) \(request.redactedURL) → \(status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms",
                 metadata: ["client-request-id": "\(requestId)", "peer": "\(peer)"])
             if status == 429 || status == 503 {
-                let wait = Self.retryAfter(response.headers) ?? min(pow(2, Double(attempt - 1)), 8)
-                guard attempt < maxAttempts, wait <= longestRetryAfter else {
+                let told = Self.retryAfter(response.headers)
+                let wait = told ?? min(pow(2, Double(attempt - 1)), 8)
+                let paced = status == 429 && told != nil && throttleBound != nil
+                let withinBound = paced ? waited + wait <= throttleBound! : attempt < maxAttempts
+                guard withinBound, wait <= longestRetryAfter else {
+                    await gate.abandoned()
+                    let tried = paced
+                        ? "for \(Int(waited.rounded())) s" : "after \(attempt) attempt\(attempt == 1 ? "" : "s")"
                     throw peer.failure(
                         "\(request.purpose) was \(status == 429 ? "throttled" : "unavailable") (HTTP \(status)) "
-                            + "after \(attempt) attempt\(attempt == 1 ? "" : "s"); try again later (client-request-id \(requestId))")
+                            + "\(tried); try again later (client-request-id \(requestId))")
                 }
                 logger.info("\(peer) answered \(status); retrying in \(wait) s", metadata: ["client-request-id": "\(requestId)"])
-                try await sleep(wait)
+                if told != nil {
+                    // The peer named a time: everyone waits for it, and fewer go at once afterwards.
+                    let pause = await gate.throttled(sentAt: sentAt, retryAfter: wait)
+                    try await sleep(pause.wait)
+                    waited += pause.wait
+                    served = pause.until
+                } else {
+                    await gate.abandoned()
+                    try await sleep(wait)
+                    waited += wait
+                }
                 continue
             }
+            await gate.succeeded()
             return PeerResponse(peer: peer, status: status, headers: response.headers, body: body, requestId: requestId)
         }
     }

@@ -48,7 +48,7 @@ public final class StandardAdapters: IdentityProviderAdapters {
         case .entra:
             return EntraIdentityProvider(
                 idp: idp, credential: try idp.credentialSource.load(idpName: idp.name),
-                http: PeerHTTPClient(peer: .identityProvider(idp.name)), clock: clock,
+                http: .standard(peer: .identityProvider(idp.name)), clock: clock,
                 secretPropagation: idp.settings.secretReplicationWait?.timeInterval
                     ?? EntraIdentityProvider.defaultSecretPropagation)
         case .oidc:

@@ -163,7 +163,7 @@ public final class RotationService: Sendable {
         let idp = try registry.identityProvider(id: client.identityProviderId)
         let steps = RotationSteps(
             journal: RotationJournal(registry: registry, lease: lease), lease: lease, client: client,
-            adapter: try adapters.adapter(for: idp), clock: registry.clock,
+            identityProviderName: idp.name, adapter: try adapters.adapter(for: idp), clock: registry.clock,
             hold: RotationHold(step: defaults.holdStep, max: defaults.holdMax), logger: logger, onWait: onWait)
         var held: SecretText?
         do {

@@ -9,6 +9,8 @@ struct RotationSteps: Sendable {
     let journal: RotationJournal
     let lease: FencedLease
     let client: Client
+    /// The IdP's name, for a secret command's environment.
+    let identityProviderName: String
     let adapter: any IdentityProviderAdapter
     let clock: ClienteleClock
     let hold: RotationHold
@@ -71,7 +73,7 @@ struct RotationSteps: Sendable {
         guard let text = held else { return try await recoverUndelivered(rotation, held: &held) }
         try journal.note { rotation, _ in rotation.runningStep = .delivered }
         do {
-            try await deliverer.deliver(text, for: client, via: rotation.delivery)
+            try await deliverer.deliver(text, for: client, identityProvider: identityProviderName, via: rotation.delivery)
         } catch {
             let reason = (error as? ClienteleError)?.description ?? error.localizedDescription
             return try await withdrawUndeliverable(rotation, reason: reason)

@@ -29,7 +29,10 @@ public struct SecretDeliverer: Sendable {
         }
     }
 
-    func deliver(_ secret: SecretText, for client: Client, via delivery: SecretDelivery) async throws {
+    /// `identityProvider` is the IdP's name, handed to a secret command with the client's names (`SecretCommand`).
+    func deliver(_ secret: SecretText, for client: Client, identityProvider: String, via delivery: SecretDelivery)
+        async throws
+    {
         switch delivery {
         case .terminal:
             guard let showOnce else {
@@ -39,7 +42,9 @@ public struct SecretDeliverer: Sendable {
         case .file(let path):
             try SecretFile.write(secret, to: path)
         case .command(let command):
-            try await SecretCommand.run(command, input: secret, output: commandOutputShown ? .inherit : .discard)
+            try await SecretCommand.run(
+                command, input: secret, output: commandOutputShown ? .inherit : .discard,
+                environment: SecretCommand.environment(for: client, identityProvider: identityProvider))
         }
     }
 }
@@ -99,9 +104,19 @@ public enum SecretFile {
 
 /// Pipes a secret into a shell command's standard input. Its exit status decides success.
 enum SecretCommand {
-    static func run(_ command: String, input secret: SecretText, output: ShellCommand.Output) async throws {
+    /// Names the client to the command, so one command serves many clients (a bulk rotation, a policy):
+    /// `CLIENTELE_CLIENT` (display name), `CLIENTELE_CLIENT_ID`, `CLIENTELE_IDP`.
+    static func environment(for client: Client, identityProvider: String) -> [String: String] {
+        ["CLIENTELE_CLIENT": client.displayName, "CLIENTELE_CLIENT_ID": client.clientId,
+         "CLIENTELE_IDP": identityProvider]
+    }
+
+    static func run(_ command: String, input secret: SecretText, output: ShellCommand.Output,
+                    environment: [String: String] = [:]) async throws
+    {
         do {
-            try await ShellCommand.runOffPool(command, input: Data((secret.reveal() + "\n").utf8), output: output)
+            try await ShellCommand.runOffPool(command, input: Data((secret.reveal() + "\n").utf8), output: output,
+                                              environment: environment)
         } catch let failure as ShellCommand.Failure {
             throw ClienteleError.delivery("secret command `\(ShellCommand.name(command))` \(failure.reason)")
         }

@@ -23,10 +23,15 @@ enum ShellCommand {
     /// Returns the captured output (empty unless `.capture`). Throws `Failure` unless the command exits 0.
     /// Blocks until the command ends; async callers use `runOffPool`.
     @discardableResult
-    static func run(_ command: String, input: Data? = nil, output: Output = .inherit) throws -> Data {
+    static func run(_ command: String, input: Data? = nil, output: Output = .inherit,
+                    environment: [String: String] = [:]) throws -> Data
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let stdin = Pipe()
         let stdout = Pipe()
         if input != nil { process.standardInput = stdin }
@@ -60,10 +65,12 @@ enum ShellCommand {
 
     /// `run` on a dispatch thread, so a slow command does not hold a thread of Swift's cooperative pool.
     @discardableResult
-    static func runOffPool(_ command: String, input: Data? = nil, output: Output = .inherit) async throws -> Data {
+    static func runOffPool(_ command: String, input: Data? = nil, output: Output = .inherit,
+                           environment: [String: String] = [:]) async throws -> Data
+    {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(command, input: input, output: output) })
+                continuation.resume(with: Result { try run(command, input: input, output: output, environment: environment) })
             }
         }
     }

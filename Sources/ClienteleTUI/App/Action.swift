@@ -23,6 +23,7 @@ public enum Action: Sendable {
     /// A rotation's new secret, to be shown once. It lives only in the dialog's state until the dialog closes.
     case secretReady(SecretText, clientName: String)
     case rotationFinished(RotationOutcome)
+    case bulkRotationFinished(BulkRotationReport)
     case secretRemovalPreviewed(SecretRemoval.Preview)
     case secretRemoved(SecretRemoval.Preview)
     case secretFileWritten(path: String)

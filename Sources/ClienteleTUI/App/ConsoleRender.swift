@@ -126,6 +126,11 @@ public enum ConsoleRender {
             buffer.put(" " + TextFit.fit(status.text, width: width - 2), x: 0, y: y, role: role)
             return
         }
+        if state.screen == .clients, !state.clients.marked.isEmpty {
+            let count = state.clients.marked.count
+            buffer.put(" \(count) marked · r rotates \(count == 1 ? "it" : "them") · space unmarks", x: 0, y: y, role: .accent,
+                       maxWidth: width / 2)
+        }
         if let position = positionText(state) {
             buffer.put(position, x: width - DisplayWidth.of(position), y: y, role: .dim)
         }

@@ -60,6 +60,7 @@ public enum ConsoleUpdate {
         case .secretReady(let secret, let clientName): return SecretRevealUpdate.ready(&state, secret, clientName: clientName)
         case .secretFileWritten(let path): return SecretRevealUpdate.written(&state, path: path)
         case .rotationFinished(let outcome): return RotateDialogUpdate.finished(&state, outcome)
+        case .bulkRotationFinished(let report): return RotateDialogUpdate.setFinished(&state, report)
         case .secretRemovalPreviewed(let preview): return SecretRemovalUpdate.previewed(&state, preview)
         case .secretRemoved(let removed): return SecretRemovalUpdate.removed(&state, removed)
         case .policyPlanned(let plan, let request): return MatrixUpdate.planned(&state, plan, request)
@@ -195,6 +196,7 @@ public enum ConsoleUpdate {
             state.clients.reverseSort(page: page)
             return []
         case .rotate: return RotateDialogUpdate.start(&state)
+        case .mark: return ClientsUpdate.mark(&state)
         case .removeSecret: return SecretRemovalUpdate.start(&state)
         case .toggle: return MatrixUpdate.toggle(&state)
         case .edit: return MatrixUpdate.edit(&state)

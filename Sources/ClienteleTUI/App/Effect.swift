@@ -18,6 +18,8 @@ public enum Effect: Sendable {
     case pollRevision
     case previewRotation(clientRowId: Int64, grace: DurationText)
     case rotate(RotationRequest)
+    /// A marked set, through `BulkRotation`, with progress as it goes.
+    case rotateMany(BulkRotationRequest)
     /// What removing a secret would do, for the confirmation (read-only: it checks, it changes nothing).
     case previewSecretRemoval(clientRowId: Int64, keyId: String)
     case removeSecret(clientRowId: Int64, keyId: String)
@@ -46,8 +48,8 @@ public enum Effect: Sendable {
     /// placed here before it compiles, so it cannot slip past `--readonly` by being forgotten.
     public var changesState: Bool {
         switch self {
-        case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace, .applyGateway,
-            .adoptDifference:
+        case .rotate, .rotateMany, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace,
+            .applyGateway, .adoptDifference:
             return true
         // Reads a gateway; what it records is the registry's copy of what the gateway runs, never an assignment.
         case .inspectGateway, .loadDrift: return false
@@ -71,8 +73,8 @@ public enum Effect: Sendable {
         case .previewSecretRemoval: return .removalPreview
         case .writeSecretFile: return .secretFile
         case .planPolicy: return .policyPlan
-        case .rotate, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace, .applyGateway,
-            .adoptDifference:
+        case .rotate, .rotateMany, .removeSecret, .applyPolicy, .advanceRotation, .advanceAll, .endGrace,
+            .applyGateway, .adoptDifference:
             return .change
         }
     }

@@ -29,7 +29,7 @@ public final class EffectRunner: EffectPerforming, Sendable {
 
     static func waitsOnOperator(_ effect: Effect) -> Bool {
         switch effect {
-        case .rotate, .advanceRotation, .advanceAll, .endGrace: return true
+        case .rotate, .rotateMany, .advanceRotation, .advanceAll, .endGrace: return true
         default: return false
         }
     }
@@ -81,6 +81,9 @@ public final class EffectRunner: EffectPerforming, Sendable {
             longWork.withLock { $0?.cancel() }
         case .advanceAll:
             let task = Task.detached { [self] in await advanceAll() }
+            longWork.withLock { $0 = task }
+        case .rotateMany(let request):
+            let task = Task.detached { [self] in await rotateMany(request) }
             longWork.withLock { $0 = task }
         case .cancelClientLoad:
             clientLoad.withLock { $0?.cancel() }
@@ -205,7 +208,7 @@ public final class EffectRunner: EffectPerforming, Sendable {
         case .adoptDifference(let environment, let difference):
             inbox.post(.longWorkFinished(title: "Adopted in \(environment)",
                                          lines: try await adopt(difference, in: environment)))
-        case .acknowledgeSecret, .cancelLongWork, .advanceAll, .cancelClientLoad:
+        case .acknowledgeSecret, .cancelLongWork, .advanceAll, .rotateMany, .cancelClientLoad:
             break
         }
     }
@@ -273,6 +276,23 @@ public final class EffectRunner: EffectPerforming, Sendable {
     }
 
     /// Advances open rotations one by one, reporting each, and stops between rotations when cancelled.
+    /// A marked set: one progress step per client, then the summary.
+    func rotateMany(_ request: BulkRotationRequest) async {
+        let inbox = self.inbox
+        let total = request.clientRowIds.count
+        do {
+            let report = try await BulkRotation(service: service, registry: registry).run(
+                request, actor: actor, deliverer: deliverer,
+                progress: { step in
+                    inbox.post(.progress(done: step.finished, total: total,
+                                         note: "\(step.latest.client.displayName) \(step.latest.status.word)"))
+                })
+            inbox.post(.bulkRotationFinished(report))
+        } catch {
+            inbox.post(.failed(Failure(.change, Self.describe(error))))
+        }
+    }
+
     func advanceAll() async {
         do {
             let open = try registry.rotations(includeFinished: false, limit: 10_000).compactMap(\.rotation.id)

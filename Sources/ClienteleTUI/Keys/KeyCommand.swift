@@ -4,7 +4,7 @@ public enum KeyCommand: Hashable, Sendable {
     case up, down, top, bottom, pageUp, pageDown, left, right
     case filter, commandMode, screen(ScreenID)
     case sort, reverseSort
-    case rotate, removeSecret, toggle, edit, advance, advanceAll, endGrace, verify, reload
+    case rotate, removeSecret, mark, toggle, edit, advance, advanceAll, endGrace, verify, reload
     /// Gateways: apply an environment's plan (matrix), push or adopt one difference (Drift).
     case applyGateway, pushDifference, adoptDifference
 }

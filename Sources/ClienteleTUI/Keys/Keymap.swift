@@ -64,6 +64,8 @@ public struct Keymap: Sendable {
         KeyBinding(.reverseSort, [.character("S")], label: "S", help: "reverse the sort order", screens: [.clients]),
         KeyBinding(.rotate, [.character("r")], label: "r", help: "rotate the selected client's secret (at its IdP or gateway)", hint: "rotate",
                    screens: [.clients, .detail, .expiring], changesState: true, inFooter: true),
+        KeyBinding(.mark, [.character(" ")], label: "space", help: "mark or unmark the client (r rotates the marked set)",
+                   hint: "mark", screens: [.clients]),
         KeyBinding(.removeSecret, [.character("x")], label: "x", help: "remove the selected secret at the IdP",
                    hint: "remove", screens: [.detail, .expiring], destructive: true, inFooter: true),
         KeyBinding(.toggle, [.enter, .character(" ")], label: "enter", help: "assign or unassign the policy", hint: "toggle",

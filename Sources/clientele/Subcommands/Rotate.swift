@@ -5,19 +5,26 @@ import Foundation
 extension ClienteleCommand {
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rotate a client's secret at its identity provider.",
+            abstract: "Rotate a client's secret at its identity provider, or every client whose secret expires soon.",
             discussion: """
                 Creates a new secret at the IdP, delivers it (shown once here, written to a new 0600 file, or piped \
                 to a command), verifies it at the IdP, then keeps the old secret valid for the grace period; \
                 `clientele rotations advance` (for example from cron) removes it when the grace period ends. The new \
                 secret is never stored. Running it again for a client with an unfinished rotation resumes that one; \
                 delivery, grace or lifetime flags that differ from that rotation's are refused, not ignored.
+
+                With --expiring-within instead of a CLIENT, rotates every client with a secret in service expiring \
+                in that window (narrowed by --env, --idp, --owner), --parallel at a time, each an ordinary \
+                resumable rotation; each new secret goes to DIR/<client>.secret (--secret-dir) or to \
+                --secret-command, which sees CLIENTELE_CLIENT, CLIENTELE_CLIENT_ID and CLIENTELE_IDP. Exit 0 only \
+                when every client was rotated; interrupted, `clientele rotations advance` or the same command again \
+                finishes the rest.
                 """)
 
         @OptionGroup var global: GlobalOptions
 
         @Argument(help: "The client: display name, client id, or #id.")
-        var client: String
+        var client: String?
 
         @Option(help: "How long the old secret stays valid after the new one is verified (default 7d, or the config's rotation.grace; none where the IdP keeps one secret).",
                 transform: parseDuration(flag: "--grace"))
@@ -34,16 +41,21 @@ extension ClienteleCommand {
         @Option(help: ArgumentHelp("Pipe the new secret to this shell command's standard input.", valueName: "command"))
         var secretCommand: String?
 
-        @Flag(help: "Go ahead with rotations that leave no overlap (an IdP that keeps one secret, or --grace 0).")
+        @Flag(help: "Go ahead with rotations that leave no overlap (an IdP that keeps one secret, or --grace 0); required with --expiring-within.")
         var yes = false
+
+        @OptionGroup var wave: WaveOptions
 
         func validate() throws {
             if secretFile != nil && secretCommand != nil {
                 throw ValidationError("give at most one of --secret-file and --secret-command")
             }
+            try wave.validate(client: client, secretFile: secretFile, secretCommand: secretCommand, yes: yes)
         }
 
         func run() async throws {
+            if let within = wave.expiringWithin { return try await runWave(within) }
+            let client = self.client!
             let registry = try global.openRegistry()
             let settings = try global.configuration()
             // A wait on the IdP (Entra replicating a new secret) is said at a terminal, so a pause is not a hang.

@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bulk_rotation import bulk_rotation_bench
+
 BIN = os.environ["CLIENTELE_BIN"]
 
 
@@ -37,11 +39,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--keep", help="keep the benchmark registry in this folder")
-    sections = ["build", "expiring", "list", "sync", "gateway", "apps", "console"]
+    sections = ["build", "expiring", "list", "sync", "gateway", "apps", "bulk", "console"]
     parser.add_argument("--only", help=f"comma-separated sections to run, of {','.join(sections)}; with --keep, a "
                         "registry built there before is reused when build is not among them")
+    parser.add_argument("--only-bulk-rotation", action="store_true", help="the same as --only bulk")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else set(sections)
+    if args.only_bulk_rotation:
+        only = {"bulk"}
     if only - set(sections):
         sys.exit(f"bench: --only: unknown section {', '.join(sorted(only - set(sections)))}")
     folder = Path(args.keep or tempfile.mkdtemp(prefix="clientele-bench-"))
@@ -67,6 +72,8 @@ def main():
         gateway_bench(folder, env)
     if "apps" in only:
         client_apps_bench(folder, env)
+    if "bulk" in only:
+        bulk_rotation_bench(folder, env, BIN)
     if "console" in only:
         console_bench(registry, folder, env)
     if not args.keep:

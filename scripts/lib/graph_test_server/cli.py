@@ -8,7 +8,7 @@ import uuid
 from loopback_server import cli as loopback_cli
 from loopback_server.private_file import write_private
 
-from . import certificates, seeding, secrets_store, state_file
+from . import certificates, seeding, secrets_store, state_file, write_limit
 from .access_tokens import AccessTokens
 from .context import DEFAULT_ADMIN_ROLES, ServerContext
 from .http_server import GraphHTTPServer
@@ -29,6 +29,8 @@ def _args(argv):
     p.add_argument("--state-dir", metavar="D", help="keep the tenant and the admin's files here across restarts")
     p.add_argument("--max-secret-lifetime-days", type=int, metavar="D",
                    help="tenant policy: addPassword refuses a longer secret lifetime")
+    p.add_argument("--write-limit", metavar="N/SECONDS",
+                   help="writes allowed per admin application and tenant in a sliding window; over it, 429 with Retry-After")
     p.add_argument("--seed", help="make the tenant, app and key ids reproducible")
     p.add_argument("--report-lag-seconds", type=float, default=0, metavar="N",
                    help="a sign-in shows in the beta sign-in report only N s (server clock) after it happened")
@@ -44,6 +46,11 @@ def _args(argv):
         p.error("--report-lag-seconds must not be negative")
     if args.max_secret_lifetime_days is not None and args.max_secret_lifetime_days < 1:
         p.error("--max-secret-lifetime-days must be at least 1")
+    if args.write_limit is not None:
+        try:
+            args.write_limit = write_limit.parse(args.write_limit)
+        except ValueError as exc:
+            p.error(str(exc))
     return args
 
 
@@ -83,7 +90,7 @@ def main(argv=None):
         authority = loopback_cli.base_url(server)
         ctx = ServerContext(directory, tokens, admin, authority, policy_id or str(uuid.uuid4()),
                             args.max_secret_lifetime_days, args.latency_ms, args.report_lag_seconds,
-                            [r.strip() for r in args.admin_roles.split(",") if r.strip()])
+                            [r.strip() for r in args.admin_roles.split(",") if r.strip()], args.write_limit)
         server.attach(ctx)
         persister = state_file.Persister(state_path, ctx) if args.state_dir else None
         if persister:

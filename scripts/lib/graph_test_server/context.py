@@ -9,6 +9,7 @@ from . import secrets_store, timefmt
 from .access_tokens import WRITE_ROLE
 from .directory import PasswordCredential
 from .sign_in_log import SignInLog
+from .write_limit import WriteLimit
 
 
 # Granted by default: Application.ReadWrite.OwnedBy for /v1.0 and AuditLog.Read.All for the beta sign-in report.
@@ -34,7 +35,8 @@ class AdminIdentity:
 
 class ServerContext:
     def __init__(self, directory, tokens, admin: AdminIdentity, authority, policy_id,
-                 max_secret_lifetime_days=None, latency_ms=0, report_lag_seconds=0, admin_roles=None):
+                 max_secret_lifetime_days=None, latency_ms=0, report_lag_seconds=0, admin_roles=None,
+                 write_limit=None):
         self.directory = directory
         self.tokens = tokens
         self.admin = admin
@@ -50,6 +52,7 @@ class ServerContext:
         self.sign_ins = SignInLog(report_lag_seconds)
         self.faults = Faults()
         self.stats = Stats()
+        self.write_limit = WriteLimit(*(write_limit or (None, None)))
         self._admin_lock = threading.Lock()
 
     @property

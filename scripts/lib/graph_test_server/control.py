@@ -6,7 +6,7 @@ import uuid
 from loopback_server import control as shared_control
 from loopback_server.control import problem as _problem
 
-from . import timefmt
+from . import timefmt, write_limit
 from .replies import Reply, plain_json
 
 
@@ -62,6 +62,21 @@ def _own(ctx, method, route, body):
             return _problem(400, "'roles' must be a list of permission names")
         ctx.admin_roles = list(roles)
         return plain_json(200, {"roles": roles})
+
+    if route == "/write-limit":
+        # GET: the limit and how many writes it allowed and refused (429) since it was set.
+        if method == "GET":
+            return plain_json(200, ctx.write_limit.as_json())
+        if method == "POST":
+            spec = body.get("limit", "") if isinstance(body, dict) else ""
+            if spec is None:
+                ctx.write_limit.set(None, None)
+            else:
+                try:
+                    ctx.write_limit.set(*write_limit.parse(spec))
+                except ValueError as exc:
+                    return _problem(400, str(exc).replace("--write-limit", "'limit'"))
+            return plain_json(200, ctx.write_limit.as_json())
 
     if route == "/revoke-tokens" and method == "POST":
         ctx.tokens.revoke_all()

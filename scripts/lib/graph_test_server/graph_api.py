@@ -56,6 +56,9 @@ class GraphRequest:
         self.caller_principal = None
 
 
+_WRITES = ("POST", "PATCH", "PUT", "DELETE")
+
+
 def _not_allowed():
     return GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.")
 
@@ -71,6 +74,8 @@ class GraphApi:
             segment = next((s for s in req.path.split("/") if s), "")
             raise GraphError(400, "BadRequest", f"Resource not found for the segment '{segment}'.")
         ctx, method = self.ctx, req.method
+        if method in _WRITES:
+            self._take_write(req)
         key_id = m.group("id")
         key_app_id = m.group("appid") if m.group("appid") is not None else m.group("appid2")
         action, nav = m.group("action"), m.group("nav")
@@ -113,6 +118,19 @@ class GraphApi:
             raise forbidden()
         req.caller_app_id = claims.get("appid")
         req.caller_principal = claims.get("oid")
+
+    def _take_write(self, req):
+        ctx = self.ctx
+        tenant = ctx.directory.tenant_id
+        retry_after = ctx.write_limit.take(req.caller_app_id, tenant)
+        if retry_after is None:
+            return
+        # Body and headers as Graph sends them (contracts: graph-error-and-token-shapes.json, "throttling").
+        raise GraphError(429, "TooManyRequests", "Please retry again later.",
+                         headers={"Retry-After": str(retry_after),
+                                  "x-ms-throttle-scope": f"Tenant_Application/ReadWrite/{tenant}/{req.caller_app_id}",
+                                  "x-ms-throttle-information": "WriteLimitExceeded"},
+                         inner_extra={"code": "429", "message": "Please retry after", "status": "429"})
 
     def _resolve(self, key_id, key_app_id, req) -> Application:
         """The addressed application; 400 for a malformed key, 404 if absent, 403 if the caller does not own it."""

@@ -20,7 +20,7 @@ extension OIDCIdentityProvider {
         }
         let store = RegistrationCredentialStore(
             path: RegistrationCredentialStore.path(besideRegistry: registryPath), environment: environment)
-        return OIDCIdentityProvider(idp: idp, store: store, http: PeerHTTPClient(peer: .identityProvider(idp.name)),
+        return OIDCIdentityProvider(idp: idp, store: store, http: .standard(peer: .identityProvider(idp.name)),
                                     clock: clock, initialAccessToken: initialAccessToken)
     }
 }

@@ -21,7 +21,9 @@ enum ClientsRender {
             let client = index.rows[Int(clients.visible[row])]
             let expiry = client.nextExpiry.map { Date(timeIntervalSince1970: $0) }
             switch (column, wide) {
-            case (0, _): return (client.displayName, .normal)
+            case (0, _):
+                if clients.marked.contains(client.id) { return ("● " + client.displayName, .accent) }
+                return (client.displayName, .normal)
             case (1, _): return (index.identityProviderNames[client.identityProviderId] ?? "?", .dim)
             case (2, true): return (index.environments(of: client).joined(separator: ","), .normal)
             case (3, true), (2, false): return (String(client.activeSecrets), .normal)

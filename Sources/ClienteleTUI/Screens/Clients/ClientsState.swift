@@ -10,6 +10,8 @@ public struct ClientsState: Sendable {
     public var filter = TextField()
     public var filterEditing = false
     public var cursor = ListCursor()
+    /// Clients marked with space, by row id: `r` rotates them as one set.
+    public var marked: Set<Int64> = []
     /// How far loading the whole index has got (0…1), while it loads.
     public var loadProgress: Double?
     /// The operator stopped the load with Esc: only the first page is here until ctrl-r.

@@ -81,6 +81,21 @@ enum ClientsUpdate {
         return nil
     }
 
+    /// Space: marks or unmarks the selected client and moves on, so a run of spaces marks a run of rows.
+    static func mark(_ state: inout AppState) -> [Effect] {
+        guard let row = state.clients.selectedRow else { return [] }
+        if state.clients.marked.remove(row.id) == nil { state.clients.marked.insert(row.id) }
+        _ = state.clients.cursor.move(.down, count: state.clients.visible.count, page: Layout.tableRows(state.size))
+        return []
+    }
+
+    /// The marked clients in the order the list shows them, then any marked ones the filter hides.
+    static func markedInOrder(_ state: AppState) -> [Int64] {
+        guard let index = state.clients.index else { return state.clients.marked.sorted() }
+        let shown = state.clients.visible.map { index.rows[Int($0)].id }.filter { state.clients.marked.contains($0) }
+        return shown + state.clients.marked.subtracting(shown).sorted()
+    }
+
     static func open(_ state: inout AppState) -> [Effect] {
         guard let row = state.clients.selectedRow else { return [] }
         return ConsoleUpdate.openDetail(&state, row.id)

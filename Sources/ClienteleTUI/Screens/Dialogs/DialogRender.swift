@@ -144,7 +144,9 @@ enum DialogRender {
         func add(_ text: String, _ role: StyleRole) {
             rows += wrap([text], width: inner).map { .text($0, role) }
         }
-        if let preview = dialog.preview {
+        if dialog.isSet {
+            add("\(dialog.clientRowIds.count) marked clients, each an ordinary rotation of its own.", .dim)
+        } else if let preview = dialog.preview {
             let retiring = preview.retiring.map { "\(String($0.keyId.prefix(8))) (\($0.hint)…)" }
             add(HolderText.of(preview.identityProvider) + ": " + (preview.overlap ? "old and new secrets overlap"
                 : "one secret at a time (no overlap)"), preview.overlap ? .dim : .warning)
@@ -164,6 +166,10 @@ enum DialogRender {
         rows += [.spacer, .delivery, .spacer]
         if dialog.delivery != .showOnce {
             rows.append(.target)
+            if dialog.isSet, dialog.delivery == .file { add("Each secret goes to a new 0600 file <client>.secret there.", .dim) }
+            if dialog.isSet, dialog.delivery == .command { add("Runs once per client, named in CLIENTELE_CLIENT.", .dim) }
+        } else if dialog.isSet {
+            add("Show-once serves one client: choose a folder or a command.", .warning)
         } else {
             add("The secret is shown once, masked until you reveal it.", .dim)
         }
@@ -211,7 +217,7 @@ enum DialogRender {
                     dx += 2
                 }
             case .target:
-                buffer.put(dialog.delivery == .file ? "File" : "Command", x: x, y: y,
+                buffer.put(dialog.delivery == .file ? (dialog.isSet ? "Folder" : "File") : "Command", x: x, y: y,
                            role: dialog.focus == .target ? .accent : .normal)
                 dialog.target.draw(into: &buffer, x: x + labelWidth, y: y, width: inner - labelWidth,
                                    focused: dialog.focus == .target)

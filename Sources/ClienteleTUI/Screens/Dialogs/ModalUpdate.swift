@@ -78,6 +78,9 @@ enum ModalUpdate {
         for effect in effects {
             switch effect {
             case .rotate: return .progress(ProgressState(title: "Rotating…"))
+            case .rotateMany(let request):
+                return .progress(ProgressState(title: "Rotating \(request.clientRowIds.count) clients…",
+                                               total: request.clientRowIds.count))
             case .endGrace: return .progress(ProgressState(title: "Ending the grace period…"))
             case .removeSecret: return .progress(ProgressState(title: "Removing the secret at the IdP…"))
             case .applyGateway(let environment, _):

@@ -21,6 +21,9 @@ public struct RotateDialogState: Sendable {
 
     public var clientRowId: Int64
     public var clientName: String
+    /// Set when the dialog rotates a marked set (more than one client): then there is no per-client preview, the
+    /// file delivery is a folder (`DIR/<client>.secret`), and show-once is refused.
+    public var clientRowIds: [Int64] = []
     public var preview: RotationPreview?
     public var grace: TextField
     public var delivery: Delivery = .showOnce
@@ -36,6 +39,40 @@ public struct RotateDialogState: Sendable {
         self.clientName = clientName
         self.grace = TextField(grace.description)
         self.lifetime = lifetime
+    }
+
+    /// Rotates a set of clients rather than one.
+    public var isSet: Bool { clientRowIds.count > 1 }
+
+    /// A dialog for a marked set; `clientName` reads "5 clients".
+    public init(clientRowIds: [Int64], grace: DurationText, lifetime: DurationText? = nil) {
+        self.init(clientRowId: clientRowIds.first ?? 0, clientName: "\(clientRowIds.count) clients", grace: grace,
+                  lifetime: lifetime)
+        self.clientRowIds = clientRowIds
+        self.delivery = .file
+    }
+
+    /// The request for a set, or the one problem that stops it.
+    public func setRequest() -> Result<BulkRotationRequest, ValidationMessage> {
+        guard let grace = parsedGrace else {
+            return .failure(ValidationMessage("grace '\(self.grace.text)' is not \(DurationText.formatHint)"))
+        }
+        let target = self.target.text.trimmingCharacters(in: .whitespaces)
+        let delivery: BulkRotation.Delivery
+        switch self.delivery {
+        case .showOnce:
+            return .failure(ValidationMessage(
+                "show-once cannot serve \(clientRowIds.count) clients: deliver to a folder or a command"))
+        case .file:
+            guard !target.isEmpty else { return .failure(ValidationMessage("enter the folder for the secret files")) }
+            delivery = .directory(AbsolutePath.of(target))
+        case .command:
+            guard !target.isEmpty else { return .failure(ValidationMessage("enter the command that receives each secret")) }
+            delivery = .command(target)
+        }
+        // The set was confirmed in a dialog of its own before this request is sent.
+        return .success(BulkRotationRequest(clientRowIds: clientRowIds, delivery: delivery, grace: grace,
+                                            lifetime: lifetime, confirmed: true))
     }
 
     /// Whether there is a grace period to set: not where the holder (IdP or gateway) keeps one secret, because the old one stops

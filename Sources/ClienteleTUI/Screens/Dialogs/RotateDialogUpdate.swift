@@ -5,6 +5,19 @@ import ClienteleCore
 enum RotateDialogUpdate {
     static func start(_ state: inout AppState) -> [Effect] {
         if state.screen == .expiring, ExpiringUpdate.refusesRotation(&state) { return [] }
+        if state.screen == .clients, state.clients.marked.count > 1 {
+            state.modal = .rotate(RotateDialogState(
+                clientRowIds: ClientsUpdate.markedInOrder(state), grace: state.configuration.defaultGrace,
+                lifetime: state.configuration.defaultLifetime))
+            return []
+        }
+        if state.screen == .clients, let only = state.clients.marked.first {
+            let grace = state.configuration.defaultGrace
+            state.modal = .rotate(RotateDialogState(
+                clientRowId: only, clientName: ConsoleUpdate.currentClientName(state, only), grace: grace,
+                lifetime: state.configuration.defaultLifetime))
+            return [.previewRotation(clientRowId: only, grace: grace)]
+        }
         guard let id = ConsoleUpdate.currentClientRowId(state) else {
             state.status = StatusLine("select a client to rotate")
             return []
@@ -80,6 +93,7 @@ enum RotateDialogUpdate {
     }
 
     static func submit(_ state: inout AppState, _ dialog: inout RotateDialogState) -> [Effect] {
+        if dialog.isSet { return submitSet(&state, &dialog) }
         guard dialog.preview != nil else {
             dialog.error = "still reading the client's secrets…"
             return []
@@ -100,5 +114,46 @@ enum RotateDialogUpdate {
             state.modal = .progress(ProgressState(title: "Rotating \(dialog.clientName)…"))
             return [.rotate(request)]
         }
+    }
+
+    /// A marked set: one more confirmation naming how many clients, then the whole set through one effect.
+    static func submitSet(_ state: inout AppState, _ dialog: inout RotateDialogState) -> [Effect] {
+        switch dialog.setRequest() {
+        case .failure(let problem):
+            dialog.error = problem.text
+            return []
+        case .success(let request):
+            let count = request.clientRowIds.count
+            let destination: String
+            switch request.delivery {
+            case .directory(let folder): destination = "each to a new 0600 file in \(folder)"
+            case .command(let command):
+                destination = "each piped to `\(command.split(separator: " ").first.map(String.init) ?? command)`"
+            case .showOnce: destination = "shown once"
+            }
+            state.modal = .confirm(ConfirmState(
+                title: "Rotate \(count) clients?",
+                lines: ["Each gets a new secret at its IdP, delivered \(destination).",
+                        "Old secrets stay valid for the grace period, except where the IdP keeps one secret."],
+                confirmLabel: "Rotate \(count)", onConfirm: [.rotateMany(request)]))
+            return []
+        }
+    }
+
+    /// The set's summary: the tally, then every client that did not rotate, with its reason.
+    static func setFinished(_ state: inout AppState, _ report: BulkRotationReport) -> [Effect] {
+        var lines = [report.tally + "."]
+        for result in report.results {
+            switch result.status {
+            case .rotated: continue
+            case .waiting(let reason): lines.append("waiting  \(result.client.displayName): \(reason)")
+            case .failed(let reason): lines.append("failed   \(result.client.displayName): \(reason)")
+            }
+        }
+        if !report.allRotated { lines.append("`rotations advance` (A on Rotations) or r again finishes the rest.") }
+        state.modal = .message(MessageState(title: "Rotated a set", lines: lines, isError: !report.allRotated))
+        state.status = StatusLine(report.tally, kind: report.allRotated ? .success : .error)
+        state.clients.marked = []
+        return ConsoleUpdate.reloadAfterChange(state)
     }
 }
