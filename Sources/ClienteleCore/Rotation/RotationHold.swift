@@ -26,7 +26,9 @@ struct RotationHold: Sendable {
         let since = Swift.max(rotation.heldLastUsedAt ?? .distantPast, rotation.callersHadNewSecretAt)
         let inUse = rotation.retiringKeyIds
             .compactMap { keyId in lastUsed[keyId].map { (keyId: keyId, at: $0) } }
-            .filter { $0.at > since }
+            // In the registry's milliseconds: Graph's report sends more digits, and the same sign-in read again
+            // must not look newer than the one recorded at the last hold.
+            .filter { Self.milliseconds($0.at) > Self.milliseconds(since) }
             .max { $0.at < $1.at }
         guard let inUse else { return .retire }
         if rotation.graceExtendedSeconds + step.seconds <= max.seconds {
@@ -35,6 +37,8 @@ struct RotationHold: Sendable {
         return .awaitOperator(keyId: inUse.keyId, lastUsedAt: inUse.at)
     }
 
+
+    private static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// "old secret 0ccd1b1b used 2 h ago: holding until …", for `rotations list`, summaries and the console.
     static func text(keyId: String, lastUsedAt: Date, until: Date?, rotationId: Int64, now: Date) -> String {

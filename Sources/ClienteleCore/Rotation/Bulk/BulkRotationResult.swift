@@ -26,7 +26,8 @@ public struct BulkRotationResult: Sendable {
     static func of(_ outcome: RotationOutcome) -> BulkRotationResult {
         let status: Status
         switch outcome.status {
-        case .completed, .inGrace: status = .rotated(outcome.status)
+        // Held: the new secret is in place; an old one waits for its callers.
+        case .completed, .inGrace, .held: status = .rotated(outcome.status)
         case .waiting(let reason): status = .waiting(reason)
         case .failed(let reason): status = .failed(reason)
         }

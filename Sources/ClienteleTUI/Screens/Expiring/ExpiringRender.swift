@@ -18,7 +18,9 @@ enum ExpiringRender {
             Table.Column("Client", width: 14, flexible: true), Table.Column("Held by", width: wide ? 22 : 14),
         ]
         if wide { columns.append(Table.Column("Key", width: 8)) }
-        if wide { columns.append(Table.Column("Last used", width: 19)) }
+        // Last use gives way to the policy below 100 columns: what happens next matters more than what happened.
+        let lastUsedColumn = wide && (expiring.policies.isEmpty || rect.width >= 100) ? columns.count : nil
+        if lastUsedColumn != nil { columns.append(Table.Column("Last used", width: 19)) }
         // Only where a policy exists, so a registry without schedules keeps its columns.
         let policyColumn = expiring.policies.isEmpty ? nil : columns.count
         if policyColumn != nil { columns.append(Table.Column("Policy", width: wide ? 16 : 10)) }
@@ -43,7 +45,8 @@ enum ExpiringRender {
                     let holder = HolderText.column(secret.identityProvider, gatewayHolders: expiring.gatewayHolders)
                     return (holder, .dim)
                 case 4: return (secret.keyId.map { String($0.prefix(8)) } ?? "admin", .dim)
-                default: return secret.lastUse.map { DetailRender.lastUseCell($0, now: now) } ?? ("-", .dim)
+                case lastUsedColumn: return secret.lastUse.map { DetailRender.lastUseCell($0, now: now) } ?? ("-", .dim)
+                default: return ("", .normal)
                 }
             }
         }
