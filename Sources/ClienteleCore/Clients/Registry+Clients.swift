@@ -15,33 +15,11 @@ extension Registry {
     /// Clients matching `filter` (substring of name, client id or owner; environment; IdP), by name.
     public func clients(matching filter: ClientFilter = ClientFilter(), limit: Int? = nil) throws -> [ClientSummary] {
         try read { db in
-            var conditions: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
-            if let text = filter.text, !text.isEmpty {
-                conditions.append("(c.displayName LIKE ? ESCAPE '\\' OR c.clientId LIKE ? ESCAPE '\\' OR c.ownerTeam LIKE ? ESCAPE '\\')")
-                let pattern = "%" + Self.escapeLike(text) + "%"
-                arguments += [pattern, pattern, pattern]
-            }
-            if let name = filter.environment {
-                let environment = try Self.environment(db, named: name)
-                conditions.append("c.id IN (SELECT clientRowId FROM clientEnvironment WHERE environmentId = ?)")
-                arguments.append(environment.id!)
-            }
-            if let name = filter.identityProvider {
-                conditions.append("i.name = ? COLLATE NOCASE")
-                arguments.append(name)
-                if try IdentityProvider.filter(Column("name").collating(.nocase) == name).fetchCount(db) == 0 {
-                    throw ClienteleError.notFound("no identity provider '\(name)'")
-                }
-            }
-            var sql = Self.clientSummarySQL
-            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY c.displayName COLLATE NOCASE, c.id"
-            if let limit { sql += " LIMIT \(limit)" }
+            let (sql, arguments) = try Self.clientSummaryQuery(db, matching: filter, limit: limit)
             // A cursor and column positions (the order of clientSummarySQL): at 100k clients, copying every row and
             // looking columns up by name cost as much as the query.
             var summaries: [ClientSummary] = []
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {
                 let environments: String? = row[5]
                 summaries.append(ClientSummary(
@@ -51,6 +29,36 @@ extension Registry {
             }
             return summaries
         }
+    }
+
+    /// `clientSummarySQL` narrowed by `filter`, by name; an unknown environment or IdP throws, naming it.
+    static func clientSummaryQuery(
+        _ db: Database, matching filter: ClientFilter, limit: Int?
+    ) throws -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let text = filter.text, !text.isEmpty {
+            conditions.append("(c.displayName LIKE ? ESCAPE '\\' OR c.clientId LIKE ? ESCAPE '\\' OR c.ownerTeam LIKE ? ESCAPE '\\')")
+            let pattern = "%" + Self.escapeLike(text) + "%"
+            arguments += [pattern, pattern, pattern]
+        }
+        if let name = filter.environment {
+            let environment = try Self.environment(db, named: name)
+            conditions.append("c.id IN (SELECT clientRowId FROM clientEnvironment WHERE environmentId = ?)")
+            arguments.append(environment.id!)
+        }
+        if let name = filter.identityProvider {
+            conditions.append("i.name = ? COLLATE NOCASE")
+            arguments.append(name)
+            if try IdentityProvider.filter(Column("name").collating(.nocase) == name).fetchCount(db) == 0 {
+                throw ClienteleError.notFound("no identity provider '\(name)'")
+            }
+        }
+        var sql = Self.clientSummarySQL
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY c.displayName COLLATE NOCASE, c.id"
+        if let limit { sql += " LIMIT \(limit)" }
+        return (sql, StatementArguments(arguments))
     }
 
     static func escapeLike(_ text: String) -> String {

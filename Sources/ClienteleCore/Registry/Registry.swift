@@ -144,7 +144,8 @@ public final class Registry: Sendable {
         }
     }
 
-    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    /// Synchronous, so `body` need not be Sendable: a caller can stream rows into its own state.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)
         } catch let error as ClienteleError {

@@ -42,6 +42,26 @@ struct FlatJSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// UTF-8 text as lent by the registry (`ClientListRow`); null when absent.
+    mutating func field(_ key: StaticString, utf8 value: UnsafeRawBufferPointer?) {
+        separate(key)
+        guard let value else { return appendNull() }
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    /// An array of strings written one element at a time by `body`, through the `element` it is given.
+    mutating func field(_ key: StaticString, elements body: ((UnsafeRawBufferPointer) -> Void) -> Void) {
+        separate(key)
+        bytes.append(UInt8(ascii: "["))
+        var count = 0
+        body { value in
+            if count > 0 { bytes.append(UInt8(ascii: ",")) }
+            count += 1
+            Self.appendQuoted(value, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     mutating func field(_ key: StaticString, _ values: [String]) {
         separate(key)
         bytes.append(UInt8(ascii: "["))
@@ -95,29 +115,31 @@ struct FlatJSONWriter {
 
     /// RFC 8259 §7: quote, backslash and control characters are escaped; everything else is copied as is.
     static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { utf8 in
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                runStart = index + 1
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
-                case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                              hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-                }
+        value.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), to: &bytes) }
+    }
+
+    static func appendQuoted(_ utf8: UnsafeRawBufferPointer, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<index]))
+            runStart = index + 1
+            bytes.append(UInt8(ascii: "\\"))
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+            default:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart...]))
         bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -33,26 +33,27 @@ extension ClienteleCommand {
             func run() async throws {
                 let registry = try global.openRegistry()
                 let thresholds = try global.configuration().expiry
-                let clients = try registry.clients(
-                    matching: ClientFilter(text: filter, environment: env, identityProvider: idp), limit: limit)
+                let filter = ClientFilter(text: filter, environment: env, identityProvider: idp)
                 if output.json {
+                    // Rows go from SQLite's bytes to the document as they are read, no String or array between.
                     // Keys in JSONEncoder's sorted order, with null rather than a missing key for an absent value.
-                    var writer = FlatJSONWriter(capacity: clients.count * 200)
-                    for client in clients {
+                    var writer = FlatJSONWriter(capacity: 1 << 22)
+                    try registry.forEachClientListRow(matching: filter, limit: limit) { client in
                         writer.beginObject()
                         writer.field("activeSecrets", client.activeSecrets)
-                        writer.field("clientId", client.clientId)
-                        writer.field("displayName", client.displayName)
-                        writer.field("environments", client.environments)
+                        writer.field("clientId", utf8: client.clientId)
+                        writer.field("displayName", utf8: client.displayName)
+                        writer.field("environments") { element in client.forEachEnvironment(element) }
                         writer.field("id", Int(client.id))
-                        writer.field("identityProvider", client.identityProvider)
+                        writer.field("identityProvider", utf8: client.identityProvider)
                         writer.field("nextExpiry", client.nextExpiry)
-                        writer.field("ownerTeam", client.ownerTeam)
+                        writer.field("ownerTeam", utf8: client.ownerTeam)
                         writer.endObject()
                     }
                     writer.finish()
                     return
                 }
+                let clients = try registry.clients(matching: filter, limit: limit)
                 let now = registry.clock.now
                 var table = TextTable("ID", "CLIENT", "IDP", "ENVIRONMENTS", "SECRETS", "NEXT EXPIRY", "DAYS", "STATUS")
                 for client in clients {
