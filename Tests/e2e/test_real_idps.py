@@ -55,8 +55,15 @@ def test_entra_check_sync_rotate_and_delete(entra, graph, tmp_path):
     entra.run("rotate", "orders-api", "--grace", "1d", "--secret-file", str(second), check=0)
     entra.run("secrets", "test", "orders-api", "--secret-file", str(first), check=0)
     entra.run("secrets", "test", "orders-api", "--secret-file", str(second), check=0)
+    # Those checks signed in with the first secret after the second was delivered, as a caller would, and Entra's
+    # report says so: the grace's end holds the rotation for a day, and the next look (no use since) retires it.
     entra.now = "2030-01-01T00:00:00Z"
-    entra.run("rotations", "advance", check=0)
+    held = entra.run("rotations", "advance", check=0)
+    assert "holding until" in held.stdout, held.stdout
+    entra.run("secrets", "test", "orders-api", "--secret-file", str(second), check=0)
+    entra.now = "2030-01-02T01:00:00Z"
+    done = entra.run("rotations", "advance", check=0)
+    assert "done" in done.stdout, done.stdout
     assert entra.run("secrets", "test", "orders-api", "--secret-file", str(first)).returncode == 1
     entra.run("secrets", "test", "orders-api", "--secret-file", str(second), check=0)
     entra.now = None
@@ -123,6 +130,10 @@ def test_entra_rotation_survives_a_kill_at_every_step(entra, graph, tmp_path, fa
 
     entra.run("rotations", "advance", check=0)
     entra.now = "2030-01-01T00:00:00Z"
+    entra.run("rotations", "advance", check=0)
+    # The check of what still works may have signed in with the old secret after delivery: then that look held
+    # the rotation for a day, and this one, with no use since, retires it.
+    entra.now = "2030-01-02T01:00:00Z"
     entra.run("rotations", "advance", check=0)
     entra.run("secrets", "test", name, "--secret-file", str(new), check=0)
     assert entra.run("secrets", "test", name, "--secret-file", str(first)).returncode == 1

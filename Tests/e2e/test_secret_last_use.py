@@ -127,7 +127,8 @@ def test_entra_last_use_everywhere_and_unused_candidates(entra, graph, tmp_path)
     control(graph, "/clock", {"offset_seconds": 100 * 86400})
     later = datetime.datetime.now(UTC) + datetime.timedelta(days=100)
     control(graph, "/sign-ins", {"keyId": app_key, "at": iso(later - datetime.timedelta(days=1))})
-    entra.now = iso(later)
+    # A minute past, so whole days read the same whatever the second (the clock text has whole seconds).
+    entra.now = iso(later + datetime.timedelta(minutes=1))
     unused = run("secrets", "unused", "--for", "90d", "--idp", "corp", "--json")
     assert unused.returncode == 1, unused.stderr
     report = json.loads(unused.stdout)

@@ -240,6 +240,9 @@ def sync_bench(folder, env, applications=10_000, latency_ms=5):
     try:
         ready = json.loads(server.stdout.readline())
         registry = folder / "sync.sqlite"
+        # A kept folder holds the last run's sync registry, which already has the IdP: each run starts afresh.
+        for path in folder.glob("sync.sqlite*"):
+            path.unlink()
         sync_env = dict(env, CLIENTELE_REGISTRY=str(registry))
         sync_env.pop("CLIENTELE_TEST_NOW", None)
         subprocess.run([BIN, "init"], env=sync_env, check=True, capture_output=True)
