@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One gate per peer in the process: every request to the peer passes it, so a `Retry-After` one request learns
 /// pauses all of them, and the number in flight follows `ThrottleState`. Wall time, never `CLIENTELE_TEST_NOW`:
@@ -77,17 +78,15 @@ public actor ThrottleGate {
 }
 
 /// The process's gates by peer, made on first use.
-private final class GateTable: @unchecked Sendable {
-    // @unchecked: every access to `gates` holds `lock`.
-    private let lock = NSLock()
-    private var gates: [HTTPPeer: ThrottleGate] = [:]
+private final class GateTable: Sendable {
+    private let gates = Mutex<[HTTPPeer: ThrottleGate]>([:])
 
     func gate(for peer: HTTPPeer) -> ThrottleGate {
-        lock.lock()
-        defer { lock.unlock() }
-        if let gate = gates[peer] { return gate }
-        let gate = ThrottleGate()
-        gates[peer] = gate
-        return gate
+        gates.withLock { gates in
+            if let gate = gates[peer] { return gate }
+            let gate = ThrottleGate()
+            gates[peer] = gate
+            return gate
+        }
     }
 }
