@@ -35,15 +35,11 @@ extension EntraIdentityProvider {
                 // A credential can have a row per origin (application, service principal): the latest counts.
                 lastUsed[keyId] = max(lastUsed[keyId] ?? date, date)
             }
-            guard let next = decoded.nextLink else { return .available(lastUsed: lastUsed) }
-            guard setup.endpoints.isSameOrigin(next), next != url else {
-                throw ClienteleError.identityProvider(
-                    "IdP \(idp.name): \(purpose): Graph's @odata.nextLink points \(next == url ? "back at the same page" : "outside \(setup.endpoints.graph)"); stopped (client-request-id \(response.requestId))")
-            }
+            guard let next = try nextPage(decoded.nextLink, after: url, setup: setup, response: response, purpose: purpose)
+            else { return .available(lastUsed: lastUsed) }
             url = next
         }
-        throw ClienteleError.identityProvider(
-            "IdP \(idp.name): reading the sign-in report: more than \(Self.maxPages) pages; stopped")
+        throw tooManyPages("reading the sign-in report")
     }
 
     public func checkUsageAccess() async -> SecretUsageAccess {

@@ -77,9 +77,8 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
             guard response.status == 200 else {
                 throw EntraErrorLine.graph(response, idp: idp.name, purpose: purpose, client: nil)
             }
-            // The next link is absolute (contract README) and the bearer token goes with it: follow it only to the
-            // Graph this IdP is configured with, and never in a circle (checked for the guess and the decoded link).
-            if let guess = GraphNextLink.peek(response.body), guess != url, setup.endpoints.isSameOrigin(guess) {
+            // The guess is held to the rule the decoded link is held to (`follows`), before any token goes with it.
+            if let guess = GraphNextLink.peek(response.body), Self.follows(guess, after: url, setup: setup) {
                 let graph = setup.graph
                 let nextPurpose = pagePurpose(page + 1)
                 ahead = (guess, Task { try await graph.send(.GET, guess, purpose: nextPurpose) })
@@ -89,15 +88,33 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
             for application in decoded.value {
                 clients.append(try remoteClient(application, response: response, purpose: purpose))
             }
-            guard let next = decoded.nextLink else { return clients }
-            guard setup.endpoints.isSameOrigin(next), next != url else {
-                throw ClienteleError.identityProvider(
-                    "IdP \(idp.name): \(purpose): Graph's @odata.nextLink points \(next == url ? "back at the same page" : "outside \(setup.endpoints.graph)"); stopped (client-request-id \(response.requestId))")
-            }
+            guard let next = try nextPage(decoded.nextLink, after: url, setup: setup, response: response, purpose: purpose)
+            else { return clients }
             url = next
         }
-        throw ClienteleError.identityProvider(
-            "IdP \(idp.name): listing applications: more than \(Self.maxPages) pages; stopped")
+        throw tooManyPages("listing applications")
+    }
+
+    /// The page after `url`, or nil at the end. The link is absolute (contract README) and the bearer token goes
+    /// with it: it is followed only to the Graph this IdP is configured with, and never in a circle.
+    func nextPage(_ link: String?, after url: String, setup: Setup, response: PeerResponse, purpose: String) throws
+        -> String?
+    {
+        guard let link else { return nil }
+        guard Self.follows(link, after: url, setup: setup) else {
+            throw ClienteleError.identityProvider(
+                "IdP \(idp.name): \(purpose): Graph's @odata.nextLink points \(link == url ? "back at the same page" : "outside \(setup.endpoints.graph)"); stopped (client-request-id \(response.requestId))")
+        }
+        return link
+    }
+
+    static func follows(_ link: String, after url: String, setup: Setup) -> Bool {
+        setup.endpoints.isSameOrigin(link) && link != url
+    }
+
+    /// A listing that never ends: stopped after `maxPages`.
+    func tooManyPages(_ what: String) -> ClienteleError {
+        ClienteleError.identityProvider("IdP \(idp.name): \(what): more than \(Self.maxPages) pages; stopped")
     }
 
     public func client(_ reference: RemoteClientReference) async throws -> RemoteClient? {
