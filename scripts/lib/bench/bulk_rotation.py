@@ -4,31 +4,22 @@ request. The floor is what the limit allows: writes needed / (limit / window).""
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from graph_bench import entra_bench
 
 
 def bulk_rotation_bench(folder, env, binary, clients=1_000, limit=300, window=15, latency_ms=5, parallel=None):
-    server = subprocess.Popen([str(ROOT / "scripts" / "graph-test-server"), "--port", "0", "--applications",
-                               str(clients), "--latency-ms", str(latency_ms), "--write-limit", f"{limit}/{window}",
-                               "--quiet", "--seed", "2"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        ready = json.loads(server.stdout.readline())
-        registry = folder / "bulk.sqlite"
-        bulk_env = dict(env, CLIENTELE_REGISTRY=str(registry))
-        bulk_env.pop("CLIENTELE_TEST_NOW", None)
-        subprocess.run([binary, "init"], env=bulk_env, check=True, capture_output=True)
-        subprocess.run([binary, "idp", "add", "entra", "--name", "bench", "--tenant", ready["tenant"], "--client-id",
-                        ready["client_id"], "--secret-file", ready["client_secret_file"], "--authority",
-                        ready["authority"], "--graph", ready["graph"]], env=bulk_env, check=True, capture_output=True)
+    with entra_bench(folder, env, binary, "bulk.sqlite", "--applications", str(clients), "--latency-ms",
+                     str(latency_ms), "--write-limit", f"{limit}/{window}", "--seed", "2") as (ready, bulk_env):
         subprocess.run([binary, "sync", "--idp", "bench"], env=bulk_env, check=True, capture_output=True)
         secrets = folder / "bulk-secrets"
+        shutil.rmtree(secrets, ignore_errors=True)  # a kept folder's previous run
         secrets.mkdir(mode=0o700)
         # Seeded secrets end within 700 days; every one of the clients is due.
         command = [binary, "rotate", "--expiring-within", "720d", "--idp", "bench", "--lifetime", "730d",
@@ -53,9 +44,6 @@ def bulk_rotation_bench(folder, env, binary, clients=1_000, limit=300, window=15
               f"request: {seconds:.1f} s, {rotated} rotated, {writes} writes; floor {writes} writes / "
               f"({limit}/{window} s) = {floor:.1f} s; ratio {seconds / floor:.2f}x (target <= 1.15x); "
               f"429s sent by the server {counts['throttled']}, surfaced {surfaced} (target 0)")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

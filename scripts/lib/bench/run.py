@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from bulk_rotation import bulk_rotation_bench
+from graph_bench import entra_bench
 
 BIN = os.environ["CLIENTELE_BIN"]
 
@@ -233,22 +234,8 @@ def console_launch(registry):
 
 
 def sync_bench(folder, env, applications=10_000, latency_ms=5):
-    root = Path(__file__).resolve().parents[3]
-    server = subprocess.Popen([str(root / "scripts" / "graph-test-server"), "--port", "0", "--applications",
-                               str(applications), "--latency-ms", str(latency_ms), "--quiet", "--seed", "1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        ready = json.loads(server.stdout.readline())
-        registry = folder / "sync.sqlite"
-        # A kept folder holds the last run's sync registry, which already has the IdP: each run starts afresh.
-        for path in folder.glob("sync.sqlite*"):
-            path.unlink()
-        sync_env = dict(env, CLIENTELE_REGISTRY=str(registry))
-        sync_env.pop("CLIENTELE_TEST_NOW", None)
-        subprocess.run([BIN, "init"], env=sync_env, check=True, capture_output=True)
-        subprocess.run([BIN, "idp", "add", "entra", "--name", "bench", "--tenant", ready["tenant"], "--client-id",
-                        ready["client_id"], "--secret-file", ready["client_secret_file"], "--authority",
-                        ready["authority"], "--graph", ready["graph"]], env=sync_env, check=True, capture_output=True)
+    with entra_bench(folder, env, BIN, "sync.sqlite", "--applications", str(applications), "--latency-ms",
+                     str(latency_ms), "--seed", "1") as (ready, sync_env):
         control = ready["control"]
         # The server's first listing of a fresh tenant costs it several times a later one (it builds each
         # application's representation once): one listing first, so neither side pays that.
@@ -263,9 +250,6 @@ def sync_bench(folder, env, applications=10_000, latency_ms=5):
         print(f"sync of {applications} applications at {latency_ms} ms per request: {seconds:.2f} s, {requests} requests "
               f"(peak RSS {rss:.0f} MiB); theoretical floor {pages} pages of 999 + 1 token = {floor * 1000:.0f} ms of "
               f"latency; a bare HTTP client paging the same list: {baseline:.2f} s; ratio {seconds / baseline:.2f}x")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @contextlib.contextmanager
