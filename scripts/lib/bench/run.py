@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from bulk_rotation import bulk_rotation_bench
+from fresh_registry import fresh_registry
 from graph_bench import entra_bench
 
 BIN = os.environ["CLIENTELE_BIN"]
@@ -261,10 +262,7 @@ def kong_bench(folder, env, name, *server_args):
                                "--no-admin-token"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         ready = json.loads(server.stdout.readline())
-        for old in folder.glob(f"{name}*"):
-            old.unlink()
-        bench_env = dict(env, CLIENTELE_REGISTRY=str(folder / name))
-        bench_env.pop("CLIENTELE_TEST_NOW", None)
+        bench_env = fresh_registry(folder, env, name)
 
         def run(*args):
             subprocess.run([BIN, *args], env=bench_env, check=True, capture_output=True)
