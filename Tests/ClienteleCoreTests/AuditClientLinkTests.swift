@@ -60,7 +60,7 @@ import Testing
         // earlier it would do the same to v1 events; a fresh registry has none.)
         let t = try await twins()
         for mark in ["2", "1000"] {
-            try direct(t.test.path) { db in try RegistryInfo.set(db, key: AuditTrail.clientRowIdsHashedFromKey, value: mark) }
+            try direct(t.test.path) { db in try RegistryInfo.set(SQLiteTransaction(db), key: AuditTrail.clientRowIdsHashedFromKey, value: mark) }
             #expect(!(try t.test.registry.verifyAuditTrail().isIntact), "mark \(mark)")
         }
     }
@@ -69,7 +69,7 @@ import Testing
     func asWrittenByVersion1(_ t: Twins) throws {
         try direct(t.test.path) { db in
             try db.execute(sql: "UPDATE auditEvent SET clientRowId = NULL")
-            try RegistryInfo.set(db, key: AuditTrail.clientRowIdsHashedFromKey, value: String(Int64.max))
+            try RegistryInfo.set(SQLiteTransaction(db), key: AuditTrail.clientRowIdsHashedFromKey, value: String(Int64.max))
         }
     }
 
@@ -112,7 +112,7 @@ import Testing
     @Test func theMigrationMarksWhereHashesStartCoveringTheRowId() throws {
         let test = try TestRegistry()
         let mark = try DatabaseQueue(path: test.path).read { db in
-            try RegistryInfo.value(db, key: AuditTrail.clientRowIdsHashedFromKey)
+            try RegistryInfo.value(SQLiteTransaction(db), key: AuditTrail.clientRowIdsHashedFromKey)
         }
         #expect(mark == "1")
         #expect(try DatabaseQueue(path: test.path).read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }

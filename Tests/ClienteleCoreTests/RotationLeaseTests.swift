@@ -41,7 +41,7 @@ import Testing
         }
 
         func events(_ action: String) throws -> Int {
-            try test.registry.read { db in
+            try test.registry.sqliteRead { db in
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent WHERE action = ?", arguments: [action]) ?? 0
             }
         }
@@ -103,7 +103,7 @@ import Testing
         try await dialog.waitUntilShown()
         // Another process takes the lease (as one would after this process had been stopped past its term).
         let id = try #require(try f.test.registry.rotations().first?.rotation.id)
-        try f.test.registry.write { db in
+        try f.test.registry.sqliteWrite { db in
             try db.execute(sql: "UPDATE rotation SET leaseOwner = 'other', leaseUntil = ? WHERE id = ?",
                            arguments: [Date() + 3600, id])
         }
@@ -189,7 +189,7 @@ import Testing
     /// Records a lease on `id` held by `holder` under another owner token, lapsing in an hour.
     func hold(_ id: Int64, as holder: LeaseHolder, in test: TestRegistry) throws {
         let json = String(decoding: try JSONEncoder().encode(holder), as: UTF8.self)
-        try test.registry.write { db in
+        try test.registry.sqliteWrite { db in
             try db.execute(sql: "UPDATE rotation SET leaseOwner = 'someone', leaseUntil = ?, leaseHolder = ? WHERE id = ?",
                            arguments: [Date() + 3600, json, id])
         }

@@ -28,7 +28,7 @@ import Testing
     func addSecond(_ f: Fixture) async throws -> (SecretMetadata, SecretText) {
         let added = try await f.sandbox.addSecret(to: f.reference, displayName: "second", expiresAt: f.test.clock.now + 90 * 86_400)
         let clientRowId = f.client.id!
-        let metadata = try f.test.registry.write { db in
+        let metadata = try f.test.registry.sqliteWrite { db in
             var metadata = SecretMetadata(
                 clientRowId: clientRowId, keyId: added.metadata.keyId, hint: added.metadata.hint,
                 displayName: added.metadata.displayName, createdAt: added.metadata.createdAt,

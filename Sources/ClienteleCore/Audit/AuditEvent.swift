@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One entry of the audit trail. Events form a SHA-256 hash chain: each stores the hash of the one before it, so
 /// altering or removing an event breaks the chain where it happened.
@@ -28,22 +27,19 @@ public struct AuditEvent: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-extension AuditEvent: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "auditEvent"
+extension AuditEvent: StoredRecord {
+    static let table = "auditEvent"
+    static let columns = ["id", "at", "actor", "action", "subject", "details", "previousHash", "hash", "clientRowId"]
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), at: try row.date(1), actor: try row.string(2), action: try row.string(3),
+            subject: try row.string(4), details: try row.string(5), previousHash: try row.string(6),
+            hash: try row.string(7), clientRowId: try row.optionalInt64(8))
+    }
 
-extension DerivableRequest<AuditEvent> {
-    public func newestFirst() -> Self { order(Column("id").desc) }
-
-    /// Events about one client, by its row id.
-    public func about(clientRowId: Int64) -> Self { filter(Column("clientRowId") == clientRowId) }
-
-    /// Events whose subject or action mention `text`, case-insensitively.
-    public func mentioning(_ text: String) -> Self {
-        let pattern = "%\(text)%"
-        return filter(Column("subject").like(pattern) || Column("action").like(pattern) || Column("actor").like(pattern)
-            || Column("details").like(pattern))
+    var storedValues: [StoreValue] {
+        [at.storeValue, .text(actor), .text(action), .text(subject), .text(details), .text(previousHash), .text(hash),
+         clientRowId.storeValue]
     }
 }

@@ -14,34 +14,56 @@ public enum AuditTrail {
     /// Appends one event about a client: the subject names it for people, the row id ties it to this one client
     /// (display names are not unique).
     @discardableResult
-    public static func append(
-        _ db: Database, at: Date, actor: String, action: String, client: Client, details: [String: String] = [:]
+    static func append(
+        _ transaction: StoreTransaction, at: Date, actor: String, action: String, client: Client,
+        details: [String: String] = [:]
     ) throws -> AuditEvent {
-        try append(db, at: at, actor: actor, action: action, subject: "client \(client.displayName)",
+        try append(transaction, at: at, actor: actor, action: action, subject: "client \(client.displayName)",
                    clientRowId: client.id, details: details)
     }
 
     /// Appends one event to the chain, inside the caller's write transaction.
     @discardableResult
-    public static func append(
-        _ db: Database, at: Date, actor: String, action: String, subject: String, clientRowId: Int64? = nil,
-        details: [String: String] = [:]
+    static func append(
+        _ transaction: StoreTransaction, at: Date, actor: String, action: String, subject: String,
+        clientRowId: Int64? = nil, details: [String: String] = [:]
     ) throws -> AuditEvent {
-        let head = try RegistryInfo.value(db, key: headKey).flatMap(AuditHead.init(text:))
+        let head = try RegistryInfo.value(transaction, key: headKey).flatMap(AuditHead.init(text:))
         let id = (head?.id ?? 0) + 1
         let previousHash = head?.hash ?? genesisHash
         let detailText = canonicalJSON(details)
         let at = at.wholeSeconds
-        var event = AuditEvent(
+        let event = AuditEvent(
             id: id, at: at, actor: actor, action: action, subject: subject, details: detailText,
             previousHash: previousHash,
             hash: hash(id: id, at: at, actor: actor, action: action, subject: subject, details: detailText,
                        previousHash: previousHash, clientRowId: clientRowId),
             clientRowId: clientRowId)
-        try event.insert(db)
+        // The id is Clientele's, not the engine's: a sequence leaves gaps on rollback, which `verify` would
+        // report as removed events.
+        try transaction.execute(
+            "INSERT INTO auditEvent(id, \(AuditEvent.columns.dropFirst().joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [.integer(id)] + (try event.storedValues))
         // The head lets `verify` notice events cut from the end, which the chain alone cannot show.
-        try RegistryInfo.set(db, key: headKey, value: AuditHead(id: id, hash: event.hash).text)
+        try RegistryInfo.set(transaction, key: headKey, value: AuditHead(id: id, hash: event.hash).text)
         return event
+    }
+
+    /// For the operations still written against GRDB's handle; goes once they all take a `StoreTransaction`.
+    @discardableResult
+    static func append(
+        _ db: Database, at: Date, actor: String, action: String, client: Client, details: [String: String] = [:]
+    ) throws -> AuditEvent {
+        try append(SQLiteTransaction(db), at: at, actor: actor, action: action, client: client, details: details)
+    }
+
+    @discardableResult
+    static func append(
+        _ db: Database, at: Date, actor: String, action: String, subject: String, clientRowId: Int64? = nil,
+        details: [String: String] = [:]
+    ) throws -> AuditEvent {
+        try append(SQLiteTransaction(db), at: at, actor: actor, action: action, subject: subject,
+                   clientRowId: clientRowId, details: details)
     }
 
     /// `coversClient` is false only for events from before the client row id existed (see
@@ -66,40 +88,46 @@ public enum AuditTrail {
 
     /// From here on every event's hash covers its client row id: called once, by the migration that added it.
     static func startHashingClientRowIds(_ db: Database) throws {
-        let head = try RegistryInfo.value(db, key: headKey).flatMap(AuditHead.init(text:))?.id ?? 0
-        let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM auditEvent") ?? 0
-        try RegistryInfo.set(db, key: clientRowIdsHashedFromKey, value: String(max(head, last) + 1))
+        let transaction = SQLiteTransaction(db)
+        let head = try RegistryInfo.value(transaction, key: headKey).flatMap(AuditHead.init(text:))?.id ?? 0
+        let last = try transaction.int64("SELECT max(id) FROM auditEvent") ?? 0
+        try RegistryInfo.set(transaction, key: clientRowIdsHashedFromKey, value: String(max(head, last) + 1))
     }
 
     /// Walks the chain from the first event and reports the first one that was altered or removed.
-    public static func verify(_ db: Database) throws -> AuditVerification {
+    static func verify(_ transaction: StoreTransaction) throws -> AuditVerification {
         // Missing, the mark makes every event's hash look as if it left the row id out, which no new event's does.
-        let hashedFrom = try RegistryInfo.value(db, key: clientRowIdsHashedFromKey).flatMap { Int64($0) } ?? .max
+        let hashedFrom = try RegistryInfo.value(transaction, key: clientRowIdsHashedFromKey).flatMap { Int64($0) } ?? .max
         var expectedPrevious = genesisHash
         var expectedId: Int64 = 1
         var count = 0
-        let cursor = try AuditEvent.order(Column("id")).fetchCursor(db)
-        while let event = try cursor.next() {
-            guard let id = event.id else { continue }
+        var broken: AuditVerification?
+        try transaction.scanRows("SELECT \(AuditEvent.selection()) FROM auditEvent ORDER BY id", []) { row in
+            let event = try AuditEvent(row: row)
+            guard let id = event.id else { return true }
             if id != expectedId || event.previousHash != expectedPrevious {
-                return .broken(
+                broken = .broken(
                     eventId: id, checked: count,
                     reason: id != expectedId
                         ? "audit event #\(expectedId)\(id - expectedId > 1 ? "–#\(id - 1)" : "") was removed (the trail jumps to #\(id))"
                         : "audit event #\(id) does not follow #\(id - 1): an event before it was altered or removed")
+                return false
             }
             let recomputed = hash(
                 id: id, at: event.at, actor: event.actor, action: event.action, subject: event.subject,
                 details: event.details, previousHash: event.previousHash, clientRowId: event.clientRowId,
                 coversClient: id >= hashedFrom)
             if recomputed != event.hash {
-                return .broken(eventId: id, checked: count, reason: "audit event #\(id) was altered (its hash does not match its contents)")
+                broken = .broken(eventId: id, checked: count, reason: "audit event #\(id) was altered (its hash does not match its contents)")
+                return false
             }
             expectedPrevious = event.hash
             expectedId = id + 1
             count += 1
+            return true
         }
-        let head = try RegistryInfo.value(db, key: headKey).flatMap(AuditHead.init(text:))
+        if let broken { return broken }
+        let head = try RegistryInfo.value(transaction, key: headKey).flatMap(AuditHead.init(text:))
         if let head, head.id != expectedId - 1 || head.hash != expectedPrevious {
             return .broken(
                 eventId: expectedId, checked: count,

@@ -62,3 +62,27 @@ struct GatewayAppEnvironment: Codable, Sendable, Hashable, FetchableRecord, Pers
     var gatewayAppId: Int64
     var environmentId: Int64
 }
+
+extension GatewayApp: StoredRecord {
+    static let table = "gatewayApp"
+    static let columns = ["id", "gatewayId", "remoteId", "kind", "name", "app", "findings", "linkedClientId",
+                          "checkedAt", "syncedAt"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), gatewayId: try row.int64(1), app: try row.json(5, as: RemoteGatewayApp.self),
+            findings: try row.json(6, as: [GatewayAppFinding].self), linkedClientId: try row.optionalString(7),
+            checkedAt: try row.optionalDate(8), syncedAt: try row.date(9))
+        // The columns, not the document, are what queries matched on: keep them as stored.
+        remoteId = try row.string(2)
+        kind = try row.value(3, as: GatewayAppKind.self)
+        name = try row.string(4)
+    }
+
+    var storedValues: [StoreValue] {
+        get throws {
+            [.integer(gatewayId), .text(remoteId), .text(kind.rawValue), .text(name), try StoredJSON.value(app),
+             try StoredJSON.value(findings), linkedClientId.storeValue, checkedAt.storeValue, .date(syncedAt)]
+        }
+    }
+}

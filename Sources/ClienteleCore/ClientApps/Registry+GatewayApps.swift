@@ -12,7 +12,7 @@ extension Registry {
 
     /// The registry's side of a gateway's client apps, for the apps' client ids (one read).
     func gatewayAppContext(_ gateway: Gateway, clientIds: Set<String>) throws -> GatewayAppContext {
-        try read { db in try GatewayAppContext.read(db, gateway: gateway, clientIds: clientIds) }
+        try sqliteRead { db in try GatewayAppContext.read(db, gateway: gateway, clientIds: clientIds) }
     }
 
     /// Replaces a gateway's recorded apps with these (links, environments and findings with them), and says which
@@ -26,7 +26,7 @@ extension Registry {
         let now = clock.now
         let appEncoder = GatewayApp.databaseJSONEncoder(for: "app")
         let findingsEncoder = GatewayApp.databaseJSONEncoder(for: "findings")
-        return try write { db in
+        return try sqliteWrite { db in
             var existing: [String: (id: Int64, name: String, kind: String, app: String, findings: String, linked: String?)] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT id, remoteId, name, kind, app, findings, linkedClientId FROM gatewayApp WHERE gatewayId = ?",
@@ -104,7 +104,7 @@ extension Registry {
     /// The client side of drift as last recorded (by `gateway sync` or `gateway drift`), for every gateway or one:
     /// no network.
     public func recordedGatewayAppDifferences(gateway only: Gateway? = nil) throws -> [GatewayAppDifference] {
-        try read { db in
+        try sqliteRead { db in
             var differences: [GatewayAppDifference] = []
             for gateway in try Gateway.order(Column("name").collating(.nocase)).fetchAll(db)
             where only == nil || only?.id == gateway.id {
@@ -135,7 +135,7 @@ extension Registry {
 
     /// A client's gateway apps (linked to it by client id, or holding its secrets), for its page.
     public func gatewayApps(ofClient clientRowId: Int64) throws -> [ClientGatewayApp] {
-        try read { db in try Self.gatewayApps(db, ofClient: clientRowId) }
+        try sqliteRead { db in try Self.gatewayApps(db, ofClient: clientRowId) }
     }
 
     static func gatewayApps(_ db: Database, ofClient clientRowId: Int64) throws -> [ClientGatewayApp] {
@@ -172,7 +172,7 @@ extension Registry {
 extension Registry {
     /// The APIs a client may call, by environment name.
     public func access(ofClient clientRowId: Int64) throws -> [ClientAPIAccess] {
-        try read { db in try Self.access(db, ofClient: clientRowId) }
+        try sqliteRead { db in try Self.access(db, ofClient: clientRowId) }
     }
 
     static func access(_ db: Database, ofClient clientRowId: Int64) throws -> [ClientAPIAccess] {
@@ -186,7 +186,7 @@ extension Registry {
     /// Gives a client an API of an environment (idempotent); the API must be one the environment's gateway has.
     public func grantAccess(client reference: String, environment name: String, api: String, actor: String) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             let client = try Self.resolveClient(db, reference)
             let environment = try Self.environment(db, named: name)
             let known = try String.fetchAll(
@@ -202,7 +202,7 @@ extension Registry {
 
     public func revokeAccess(client reference: String, environment name: String, api: String, actor: String) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             let client = try Self.resolveClient(db, reference)
             let environment = try Self.environment(db, named: name)
             guard try Self.revoke(db, client: client, environmentId: environment.id!, api: api, at: now, actor: actor, from: nil) else {
@@ -214,7 +214,7 @@ extension Registry {
     /// Takes the gateway's contracts into the registry: what an app may call is granted, what it may not is revoked.
     func adoptContracts(_ apps: [LinkedGatewayApp], at gateway: Gateway, actor: String) throws -> [String] {
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             var adopted: [String] = []
             for app in apps {
                 guard let grantee = app.grantee else { continue }
@@ -284,7 +284,7 @@ public struct GatewayAppListing: Codable, Sendable, Hashable {
 extension Registry {
     public func gatewayAppListings(gateway only: String? = nil) throws -> [GatewayAppListing] {
         let wanted = try only.map { try gateway(named: $0) }
-        return try read { db in
+        return try sqliteRead { db in
             var listings: [GatewayAppListing] = []
             for gateway in try Gateway.order(Column("name").collating(.nocase)).fetchAll(db)
             where wanted == nil || wanted?.id == gateway.id {

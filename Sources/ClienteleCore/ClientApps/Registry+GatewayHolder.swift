@@ -7,7 +7,7 @@ extension Registry {
     /// The gateway's holder, made on first use (a registry from before client apps has gateways without one).
     public func gatewayHolder(of gateway: Gateway) throws -> IdentityProvider {
         let now = clock.now
-        return try write { db in try Self.gatewayHolder(db, of: gateway, at: now) }
+        return try sqliteWrite { db in try Self.gatewayHolder(db, of: gateway, at: now) }
     }
 
     static func gatewayHolder(_ db: Database, of gateway: Gateway, at now: Date) throws -> IdentityProvider {

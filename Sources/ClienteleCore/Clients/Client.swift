@@ -59,3 +59,22 @@ extension ClientMembership: FetchableRecord, PersistableRecord {
     public static let environment = belongsTo(Environment.self)
     public static let client = belongsTo(Client.self, using: ForeignKey(["clientRowId"]))
 }
+
+extension Client: StoredRecord {
+    static let table = "client"
+    static let columns = ["id", "identityProviderId", "displayName", "clientId", "objectId", "ownerTeam", "contact",
+                          "notes", "createdAt", "updatedAt"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), identityProviderId: try row.int64(1), displayName: try row.string(2),
+            clientId: try row.string(3), objectId: try row.optionalString(4), ownerTeam: try row.optionalString(5),
+            contact: try row.optionalString(6), notes: try row.optionalString(7), createdAt: try row.date(8),
+            updatedAt: try row.date(9))
+    }
+
+    var storedValues: [StoreValue] {
+        [.integer(identityProviderId), .text(displayName), .text(clientId), objectId.storeValue, ownerTeam.storeValue,
+         contact.storeValue, notes.storeValue, .date(createdAt), .date(updatedAt)]
+    }
+}

@@ -50,7 +50,7 @@ extension Registry {
     public func forEachClientListRow(
         matching filter: ClientFilter = ClientFilter(), limit: Int? = nil, _ body: (ClientListRow) throws -> Void
     ) throws {
-        try read { db in
+        try sqliteRead { db in
             let (sql, arguments) = try Self.clientSummaryQuery(db, matching: filter, limit: limit)
             let statement = try db.makeStatement(sql: sql)
             try statement.setArguments(arguments)

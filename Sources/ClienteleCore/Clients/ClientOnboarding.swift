@@ -61,7 +61,7 @@ public struct ClientOnboarding: Sendable {
                       registration: RegistrationAccess? = nil, actor: String) async throws -> Client
     {
         for environment in environments { _ = try registry.environment(named: environment) }
-        let existing = try registry.read { db in
+        let existing = try registry.sqliteRead { db in
             try Client.filter(Column("identityProviderId") == idp.id! && Column("clientId") == clientId).fetchOne(db)
         }
         if let existing {
@@ -81,13 +81,13 @@ public struct ClientOnboarding: Sendable {
     public func delete(_ reference: String, actor: String) async throws -> Client {
         let client = try registry.resolveClient(reference)
         let idp = try registry.identityProvider(id: client.identityProviderId)
-        let open = try registry.read { db in try Rotation.filter(Column("clientRowId") == client.id!).open().fetchCount(db) }
+        let open = try registry.sqliteRead { db in try Rotation.filter(Column("clientRowId") == client.id!).open().fetchCount(db) }
         guard open == 0 else {
             throw ClienteleError.conflict("client \(client.displayName) has a rotation in progress; finish it first (`clientele rotations list`)")
         }
         try await adapters.adapter(for: idp).deleteClient(RemoteClientReference(client))
         let now = registry.clock.now
-        try registry.write { db in
+        try registry.sqliteWrite { db in
             _ = try Client.deleteOne(db, key: client.id!)
             try AuditTrail.append(
                 db, at: now, actor: actor, action: "client.deleted", client: client,

@@ -14,7 +14,7 @@ extension Registry {
 
     /// Clients matching `filter` (substring of name, client id or owner; environment; IdP), by name.
     public func clients(matching filter: ClientFilter = ClientFilter(), limit: Int? = nil) throws -> [ClientSummary] {
-        try read { db in
+        try sqliteRead { db in
             let (sql, arguments) = try Self.clientSummaryQuery(db, matching: filter, limit: limit)
             // A cursor and column positions (the order of clientSummarySQL): at 100k clients, copying every row and
             // looking columns up by name cost as much as the query.
@@ -66,11 +66,11 @@ extension Registry {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 
-    public func clientCount() throws -> Int { try read { db in try Client.fetchCount(db) } }
+    public func clientCount() throws -> Int { try sqliteRead { db in try Client.fetchCount(db) } }
 
     /// The client with this registry row id.
     func client(rowId: Int64) throws -> Client {
-        guard let client = try read({ db in try Client.fetchOne(db, key: rowId) }) else {
+        guard let client = try sqliteRead({ db in try Client.fetchOne(db, key: rowId) }) else {
             throw ClienteleError.notFound("no client #\(rowId)")
         }
         return client
@@ -79,7 +79,7 @@ extension Registry {
     /// Resolves what an operator typed: a registry id (`12` or `#12`), a client id, or a display name. An
     /// ambiguous name lists its matches; an unknown one suggests near names.
     public func resolveClient(_ reference: String) throws -> Client {
-        try read { db in try Self.resolveClient(db, reference) }
+        try sqliteRead { db in try Self.resolveClient(db, reference) }
     }
 
     static func resolveClient(_ db: Database, _ reference: String) throws -> Client {
@@ -105,7 +105,7 @@ extension Registry {
     }
 
     public func clientDetail(_ clientRowId: Int64, recentEventLimit: Int = 10) throws -> ClientDetail {
-        try read { db in
+        try sqliteRead { db in
             guard let client = try Client.fetchOne(db, key: clientRowId) else {
                 throw ClienteleError.notFound("no client #\(clientRowId)")
             }
@@ -120,8 +120,7 @@ extension Registry {
             let rotations = try Rotation.filter(Column("clientRowId") == clientRowId).order(Column("id").desc)
                 .limit(5).fetchAll(db)
             // By row id, not by name: display names are not unique, and twins must not see each other's history.
-            let events = try AuditEvent.all().about(clientRowId: clientRowId).newestFirst().limit(recentEventLimit)
-                .fetchAll(db)
+            let events = try auditEvents(SQLiteTransaction(db), aboutClient: clientRowId, limit: recentEventLimit)
             return ClientDetail(client: client, identityProvider: idp, secrets: secrets, environments: environments,
                                 policies: policies, rotations: rotations, recentEvents: events,
                                 gatewayApps: try Self.gatewayApps(db, ofClient: clientRowId),
@@ -136,7 +135,7 @@ extension Registry {
         contact: String? = nil, origin: SecretOrigin, actor: String
     ) throws -> Client {
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             let environmentIds = try environments.map { try Self.environment(db, named: $0).id! }
             var client = Client(
                 identityProviderId: identityProvider.id!, displayName: remote.displayName, clientId: remote.clientId,
@@ -162,7 +161,7 @@ extension Registry {
     /// Puts a client into an environment, or takes it out.
     public func setMembership(client reference: String, environment name: String, member: Bool, actor: String) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             let client = try Self.resolveClient(db, reference)
             let environment = try Self.environment(db, named: name)
             let membership = ClientMembership(clientRowId: client.id!, environmentId: environment.id!)

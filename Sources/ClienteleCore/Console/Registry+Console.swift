@@ -37,7 +37,7 @@ extension Registry {
     public func consoleClientRows(limit: Int? = nil, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws
         -> [ConsoleClientRow]
     {
-        try read { db in
+        try sqliteRead { db in
             // Sized up front: growing a 100k-row array by doubling briefly holds two copies of it.
             let expected = try limit ?? (Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0)
             // Three passes (clients, secrets, environments), each about one row per client.
@@ -98,7 +98,7 @@ extension Registry {
 
     /// Counts for the console's header.
     public func consoleCounts() throws -> (clients: Int, secretsInService: Int, openRotations: Int) {
-        try read { db in
+        try sqliteRead { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM secret WHERE state IN ('active', 'pending')") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM rotation WHERE step NOT IN ('done', 'failed')") ?? 0)

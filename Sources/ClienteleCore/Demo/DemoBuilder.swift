@@ -145,7 +145,7 @@ public struct DemoBuilder: Sendable {
         try oidcIdP.seed(oidcClients)
         let secretCount = try insertEstate(registry, rows: rows, now: now)
 
-        _ = try registry.write { db in
+        _ = try registry.sqliteWrite { db in
             try AuditTrail.append(
                 db, at: now, actor: Self.actor, action: "demo.built", subject: "registry",
                 details: ["clients": String(clients), "secrets": String(secretCount), "seed": String(seed)])
@@ -167,7 +167,7 @@ public struct DemoBuilder: Sendable {
         var secretCount = 0
         for chunk in stride(from: 0, to: rows.count, by: 20_000) {
             let slice = Array(rows[chunk..<min(chunk + 20_000, rows.count)])
-            secretCount += try registry.write { db in
+            secretCount += try registry.sqliteWrite { db in
                 let writer = try BulkWriter(db)
                 let created = Timestamp.databaseText(now)
                 var count = 0
@@ -197,7 +197,7 @@ public struct DemoBuilder: Sendable {
     /// row id), the rest with no sign-in recorded; gateways keep no such record. One UPDATE, so the 100k-client
     /// build stays as fast as before.
     private func recordUses(_ registry: Registry, now: Date) throws {
-        try registry.write { db in
+        try registry.sqliteWrite { db in
             try db.execute(sql: """
                 UPDATE secret SET usageCheckedAt = :now,
                   lastUsedAt = CASE WHEN id % 4 = 0 THEN NULL
@@ -246,7 +246,7 @@ public struct DemoBuilder: Sendable {
         let service = RotationService(registry: registry,
                                       adapters: StandardAdapters(registryPath: registryPath, clock: clock))
         let discard = SecretDeliverer(showOnce: { _, _ in })
-        let candidates = try registry.read { db in
+        let candidates = try registry.sqliteRead { db in
             try Int64.fetchAll(db, sql: """
                 SELECT c.id FROM client c JOIN identityProvider i ON i.id = c.identityProviderId
                 WHERE i.name = 'entra-sandbox' ORDER BY c.id LIMIT ?

@@ -45,3 +45,21 @@ extension Environment: FetchableRecord, MutablePersistableRecord {
 extension DerivableRequest<Environment> {
     public func orderedForDisplay() -> Self { order(Column("position"), Column("name").collating(.nocase)) }
 }
+
+extension Environment: StoredRecord {
+    static let table = "environment"
+    static let columns = ["id", "name", "businessGroup", "gateway", "position", "createdAt", "gatewayId",
+                          "gatewayEnvironment"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), name: try row.string(1), businessGroup: try row.optionalString(2),
+            gateway: try row.value(3, as: GatewayKind.self), position: try row.int(4), createdAt: try row.date(5),
+            gatewayId: try row.optionalInt64(6), gatewayEnvironment: try row.optionalString(7))
+    }
+
+    var storedValues: [StoreValue] {
+        [.text(name), businessGroup.storeValue, .text(gateway.rawValue), .integer(Int64(position)), .date(createdAt),
+         gatewayId.storeValue, gatewayEnvironment.storeValue]
+    }
+}

@@ -3,12 +3,12 @@ import GRDB
 
 extension Registry {
     public func environments() throws -> [Environment] {
-        try read { db in try Environment.all().orderedForDisplay().fetchAll(db) }
+        try sqliteRead { db in try Environment.all().orderedForDisplay().fetchAll(db) }
     }
 
     /// Finds an environment by name, case-insensitively, or names the ones that exist.
     public func environment(named name: String) throws -> Environment {
-        try read { db in try Self.environment(db, named: name) }
+        try sqliteRead { db in try Self.environment(db, named: name) }
     }
 
     static func environment(_ db: Database, named name: String) throws -> Environment {
@@ -29,7 +29,7 @@ extension Registry {
             throw ClienteleError.invalidInput("environment name '\(name)' must be one line of printable text")
         }
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             if let existing = try Environment.filter(Column("name").collating(.nocase) == trimmed).fetchOne(db) {
                 throw ClienteleError.conflict("environment '\(existing.name)' already exists")
             }
@@ -58,7 +58,7 @@ extension Registry {
     /// those memberships and assignments too.
     public func removeEnvironment(named name: String, force: Bool, actor: String) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             let environment = try Self.environment(db, named: name)
             let members = try ClientMembership.filter(Column("environmentId") == environment.id).fetchCount(db)
             let policies = try PolicyAssignment.filter(Column("environmentId") == environment.id).fetchCount(db)

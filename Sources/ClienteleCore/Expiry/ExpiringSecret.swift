@@ -30,7 +30,7 @@ extension Registry {
     /// first, with Clientele's own admin credentials among them.
     public func expiringSecrets(within window: DurationText, limit: Int? = nil) throws -> [ExpiringSecret] {
         let cutoff = clock.now + window.timeInterval
-        return try read { db in
+        return try sqliteRead { db in
             var result: [ExpiringSecret] = []
             // Plain SQL over the partial index `secret_in_service_by_expiry`: this query runs against 300k rows in
             // the benchmark, where record decoding would dominate.

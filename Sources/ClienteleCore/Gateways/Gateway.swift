@@ -86,3 +86,22 @@ extension Gateway: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+extension Gateway: StoredRecord {
+    static let table = "gateway"
+    static let columns = ["id", "name", "kind", "settings", "credentialSource", "createdAt"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), name: try row.string(1), kind: try row.value(2, as: GatewayKind.self),
+            settings: try row.json(3, as: GatewaySettings.self),
+            credentialSource: try row.json(4, as: CredentialSource.self), createdAt: try row.date(5))
+    }
+
+    var storedValues: [StoreValue] {
+        get throws {
+            [.text(name), .text(kind.rawValue), try StoredJSON.value(settings), try StoredJSON.value(credentialSource),
+             .date(createdAt)]
+        }
+    }
+}

@@ -3,12 +3,12 @@ import GRDB
 
 extension Registry {
     public func gateways() throws -> [Gateway] {
-        try read { db in try Gateway.order(Column("name").collating(.nocase)).fetchAll(db) }
+        try sqliteRead { db in try Gateway.order(Column("name").collating(.nocase)).fetchAll(db) }
     }
 
     /// Finds a gateway by name, case-insensitively, or names the ones that exist.
     public func gateway(named name: String) throws -> Gateway {
-        try read { db in try Self.gateway(db, named: name) }
+        try sqliteRead { db in try Self.gateway(db, named: name) }
     }
 
     static func gateway(_ db: Database, named name: String) throws -> Gateway {
@@ -19,7 +19,7 @@ extension Registry {
     }
 
     public func gateway(id: Int64) throws -> Gateway {
-        guard let gateway = try read({ db in try Gateway.fetchOne(db, key: id) }) else {
+        guard let gateway = try sqliteRead({ db in try Gateway.fetchOne(db, key: id) }) else {
             throw ClienteleError.notFound("no gateway with id \(id)")
         }
         return gateway
@@ -30,7 +30,7 @@ extension Registry {
         try Self.requirePrintableName(gateway.name, of: "gateway")
         guard gateway.kind != .none else { throw ClienteleError.invalidInput("a gateway needs a kind: kong, tyk or anypoint") }
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             if let existing = try Gateway.filter(Column("name").collating(.nocase) == gateway.name).fetchOne(db) {
                 throw ClienteleError.conflict("a gateway named '\(existing.name)' already exists")
             }
@@ -49,7 +49,7 @@ extension Registry {
     /// leave their policies governing nothing.
     public func removeGateway(named name: String, actor: String) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             let gateway = try Self.gateway(db, named: name)
             let bound = try String.fetchAll(
                 db, sql: "SELECT name FROM environment WHERE gatewayId = ? ORDER BY position, name",
@@ -72,7 +72,7 @@ extension Registry {
         named name: String, to gatewayName: String?, gatewayEnvironment: String?, actor: String
     ) throws -> Environment {
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             var environment = try Self.environment(db, named: name)
             let old = environment
             if let gatewayName {
@@ -168,7 +168,7 @@ extension Registry {
 extension Registry {
     /// The APIs imported for an environment (all environments when nil), by name.
     public func apis(in environmentName: String? = nil) throws -> [(Environment, GatewayAPIRecord)] {
-        try read { db in
+        try sqliteRead { db in
             let environments = try Environment.all().orderedForDisplay().fetchAll(db)
             let wanted = try environmentName.map { try Self.environment(db, named: $0) }
             var rows: [(Environment, GatewayAPIRecord)] = []
@@ -189,7 +189,7 @@ extension Registry {
         throws -> (added: [String], removed: [String])
     {
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             let existing = try GatewayAPIRecord.filter(Column("environmentId") == environment.id!).fetchAll(db)
             let byRemoteId = Dictionary(existing.map { ($0.remoteId, $0) }, uniquingKeysWith: { first, _ in first })
             let incoming = Set(apis.map(\.remoteId))
@@ -224,7 +224,7 @@ extension Registry {
 
     /// Records what an environment's gateway ran when it was last read, for the console's matrix.
     public func recordObservation(_ observation: GatewayObservation) throws {
-        try write { db in
+        try sqliteWrite { db in
             var record = observation
             try record.save(db)
         }
@@ -232,7 +232,7 @@ extension Registry {
 
     /// What each environment's gateway ran when last read, by environment id.
     public func observations() throws -> [Int64: GatewayObservation] {
-        try read { db in
+        try sqliteRead { db in
             Dictionary(try GatewayObservation.fetchAll(db).map { ($0.environmentId, $0) }, uniquingKeysWith: { $1 })
         }
     }

@@ -50,3 +50,19 @@ public struct GatewayScope: Sendable, Hashable {
         self.gatewayEnvironment = gatewayEnvironment
     }
 }
+
+extension GatewayAPIRecord: StoredRecord {
+    static let table = "gatewayApi"
+    static let columns = ["id", "gatewayId", "environmentId", "remoteId", "name", "detail", "syncedAt"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), gatewayId: try row.int64(1), environmentId: try row.int64(2),
+            remoteId: try row.string(3), name: try row.string(4), detail: try row.string(5),
+            syncedAt: try row.date(6))
+    }
+
+    var storedValues: [StoreValue] {
+        [.integer(gatewayId), .integer(environmentId), .text(remoteId), .text(name), .text(detail), .date(syncedAt)]
+    }
+}

@@ -122,3 +122,25 @@ extension IdentityProvider: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+extension IdentityProvider: StoredRecord {
+    static let table = "identityProvider"
+    static let columns = ["id", "name", "kind", "settings", "credentialSource", "adminCredentialExpiresAt",
+                          "createdAt", "usageUnavailable"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), name: try row.string(1), kind: try row.value(2, as: IdentityProviderKind.self),
+            settings: try row.json(3, as: IdentityProviderSettings.self),
+            credentialSource: try row.json(4, as: CredentialSource.self),
+            adminCredentialExpiresAt: try row.optionalDate(5), createdAt: try row.date(6))
+        usageUnavailable = try row.optionalString(7)
+    }
+
+    var storedValues: [StoreValue] {
+        get throws {
+            [.text(name), .text(kind.rawValue), try StoredJSON.value(settings), try StoredJSON.value(credentialSource),
+             adminCredentialExpiresAt.storeValue, .date(createdAt), usageUnavailable.storeValue]
+        }
+    }
+}

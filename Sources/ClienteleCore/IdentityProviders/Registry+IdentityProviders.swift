@@ -3,11 +3,11 @@ import GRDB
 
 extension Registry {
     public func identityProviders() throws -> [IdentityProvider] {
-        try read { db in try IdentityProvider.order(Column("name").collating(.nocase)).fetchAll(db) }
+        try sqliteRead { db in try IdentityProvider.order(Column("name").collating(.nocase)).fetchAll(db) }
     }
 
     public func identityProvider(id: Int64) throws -> IdentityProvider {
-        guard let idp = try read({ db in try IdentityProvider.fetchOne(db, key: id) }) else {
+        guard let idp = try sqliteRead({ db in try IdentityProvider.fetchOne(db, key: id) }) else {
             throw ClienteleError.notFound("no identity provider with id \(id)")
         }
         return idp
@@ -23,7 +23,7 @@ extension Registry {
     @discardableResult
     public func addIdentityProvider(_ idp: IdentityProvider, actor: String) throws -> IdentityProvider {
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             if try IdentityProvider.filter(Column("name").collating(.nocase) == idp.name).fetchCount(db) > 0 {
                 throw ClienteleError.conflict("an identity provider named '\(idp.name)' already exists")
             }
@@ -47,7 +47,7 @@ extension Registry {
                 "'\(idp.name)' lists the secrets gateway \(idp.name) holds itself; it goes with the gateway (`clientele gateway remove \(idp.name)`)")
         }
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             let clients = try Client.filter(Column("identityProviderId") == idp.id!).fetchCount(db)
             if clients > 0 && !force {
                 throw ClienteleError.confirmationRequired(
@@ -65,7 +65,7 @@ extension Registry {
         let idp = try identityProvider(named: idpName)
         guard idp.adminCredentialExpiresAt != expiresAt else { return }
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             try db.execute(sql: "UPDATE identityProvider SET adminCredentialExpiresAt = ? WHERE id = ?",
                            arguments: [expiresAt, idp.id])
             try AuditTrail.append(
@@ -80,7 +80,7 @@ extension Registry {
         changed.settings.clientManagement = support
         let idp = changed
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             try idp.update(db)
             try AuditTrail.append(
                 db, at: now, actor: actor, action: "idp.client-management-checked", subject: "idp \(idp.name)",

@@ -30,7 +30,7 @@ extension Registry {
 
     /// Extends `owner`'s lease; false when another process holds it now.
     func renewLease(_ record: LeasedRecord, owner: String, until: Date) throws -> Bool {
-        try write(bumpingRevision: false) { db in try Self.renewLease(db, record, owner: owner, until: until) }
+        try sqliteWrite(bumpingRevision: false) { db in try Self.renewLease(db, record, owner: owner, until: until) }
     }
 
     /// The fence under every write of a leased operation: extends `owner`'s lease inside the caller's transaction,
@@ -42,7 +42,7 @@ extension Registry {
     }
 
     func releaseLease(_ record: LeasedRecord, owner: String) throws {
-        try write(bumpingRevision: false) { db in
+        try sqliteWrite(bumpingRevision: false) { db in
             try db.execute(
                 sql: """
                     UPDATE \(record.table) SET leaseOwner = NULL, leaseUntil = NULL, leaseHolder = NULL
@@ -52,7 +52,7 @@ extension Registry {
     }
 
     func leaseHolder(_ record: LeasedRecord) throws -> LeaseHolder? {
-        try read { db in
+        try sqliteRead { db in
             guard let text = try String.fetchOne(
                 db, sql: "SELECT leaseHolder FROM \(record.table) WHERE id = ?", arguments: [record.id])
             else { return nil }

@@ -29,3 +29,16 @@ extension NotifyWebhook: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+extension NotifyWebhook: StoredRecord {
+    static let table = "notifyWebhook"
+    static let columns = ["id", "team", "url", "format", "createdAt"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), team: try row.string(1), url: try row.string(2),
+            format: try row.value(3, as: NoticeFormat.self), createdAt: try row.date(4))
+    }
+
+    var storedValues: [StoreValue] { [.text(team), .text(url), .text(format.rawValue), .date(createdAt)] }
+}

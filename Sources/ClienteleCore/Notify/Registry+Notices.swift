@@ -11,7 +11,7 @@ extension Registry {
     ///   history).
     public func pendingNotices(thresholds: ExpiryThresholds) throws -> [(NotifyWebhook, [Notice])] {
         let now = clock.now
-        return try read { db in
+        return try sqliteRead { db in
             let webhooks = try NotifyWebhook.order(Column("id")).fetchAll(db)
             guard !webhooks.isEmpty else { return [] }
             let teamFilter = "EXISTS (SELECT 1 FROM notifyWebhook w WHERE w.team = c.ownerTeam)"

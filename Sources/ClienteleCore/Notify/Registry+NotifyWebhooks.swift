@@ -3,7 +3,7 @@ import GRDB
 
 extension Registry {
     public func notifyWebhooks() throws -> [NotifyWebhook] {
-        try read { db in try NotifyWebhook.order(Column("team").collating(.nocase), Column("id")).fetchAll(db) }
+        try sqliteRead { db in try NotifyWebhook.order(Column("team").collating(.nocase), Column("id")).fetchAll(db) }
     }
 
     /// Adds a webhook for `team`. The audit trail names its host and format, never its URL.
@@ -20,7 +20,7 @@ extension Registry {
             throw ClienteleError.invalidInput("--url must be an http or https URL with a host")
         }
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             if let existing = try NotifyWebhook.filter(Column("team") == team && Column("url") == url).fetchOne(db) {
                 throw ClienteleError.conflict("\(existing.label) already has this webhook")
             }
@@ -35,7 +35,7 @@ extension Registry {
 
     public func removeNotifyWebhook(id: Int64, actor: String) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             guard let webhook = try NotifyWebhook.fetchOne(db, key: id) else {
                 throw ClienteleError.notFound("no webhook #\(id); see `clientele notify webhook list`")
             }
@@ -49,7 +49,7 @@ extension Registry {
     /// Remembers that `webhook` was told `notice`, with an audit event, so no later run tells it again.
     public func recordNoticeSent(_ notice: Notice, webhook: NotifyWebhook, actor: String) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO noticeSent (webhookId, subject, sentAt) VALUES (?, ?, ?)",
                 arguments: [webhook.id!, notice.subject, now])

@@ -38,3 +38,23 @@ extension PolicyAssignment: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+extension PolicyAssignment: StoredRecord {
+    static let table = "policyAssignment"
+    static let columns = ["id", "environmentId", "policy", "api", "configuration", "position", "createdAt",
+                          "updatedAt"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), environmentId: try row.int64(1), policy: try row.value(2, as: PolicyKind.self),
+            api: try row.string(3), configuration: try row.json(4, as: PolicyConfiguration.self),
+            position: try row.int(5), createdAt: try row.date(6), updatedAt: try row.date(7))
+    }
+
+    var storedValues: [StoreValue] {
+        get throws {
+            [.integer(environmentId), .text(policy.rawValue), .text(api), try StoredJSON.value(configuration),
+             .integer(Int64(position)), .date(createdAt), .date(updatedAt)]
+        }
+    }
+}

@@ -27,7 +27,7 @@ public struct PolicyChangeRequest: Sendable {
 extension Registry {
     /// Policies assigned in an environment, in chain order.
     public func assignments(in environmentName: String) throws -> [PolicyAssignment] {
-        try read { db in
+        try sqliteRead { db in
             let environment = try Self.environment(db, named: environmentName)
             return try Self.assignments(db, environmentId: environment.id!)
         }
@@ -35,7 +35,7 @@ extension Registry {
 
     /// Every assignment in every environment, for the console's matrix.
     public func allAssignments() throws -> [PolicyAssignment] {
-        try read { db in try PolicyAssignment.order(Column("environmentId"), Column("position")).fetchAll(db) }
+        try sqliteRead { db in try PolicyAssignment.order(Column("environmentId"), Column("position")).fetchAll(db) }
     }
 
     static func assignments(_ db: Database, environmentId: Int64) throws -> [PolicyAssignment] {
@@ -52,7 +52,7 @@ extension Registry {
 
     /// The policies in force for a client, through each environment it is in.
     public func effectivePolicies(forClient reference: String) throws -> (Client, [EffectivePolicy]) {
-        try read { db in
+        try sqliteRead { db in
             let client = try Self.resolveClient(db, reference)
             let environments = try Environment
                 .filter(sql: "id IN (SELECT environmentId FROM clientEnvironment WHERE clientRowId = ?)",
@@ -66,14 +66,14 @@ extension Registry {
     /// `--config` is reported before any write.
     public func planPolicyChange(_ request: PolicyChangeRequest) throws -> PolicyPlan {
         let now = clock.now
-        return try read { db in try Self.plan(db, request, now: now) }
+        return try sqliteRead { db in try Self.plan(db, request, now: now) }
     }
 
     /// Applies `request` in one transaction with its audit event, and returns the plan it carried out.
     @discardableResult
     public func applyPolicyChange(_ request: PolicyChangeRequest, actor: String) throws -> PolicyPlan {
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             let plan = try Self.plan(db, request, now: now)
             let subject = "environment \(plan.environment.name)"
             switch plan.change {

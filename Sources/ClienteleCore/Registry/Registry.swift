@@ -130,24 +130,39 @@ public final class Registry: Sendable {
     ///
     /// `bumpingRevision: false` is for bookkeeping nobody displays (a lease's heartbeat): a revision bump makes
     /// every open console reload, and a heartbeat every few seconds would keep them reloading.
-    func write<T: Sendable>(bumpingRevision: Bool = true, _ body: @Sendable (Database) throws -> T) throws -> T {
-        do {
-            return try writer.write { db in
-                let result = try body(db)
-                if bumpingRevision { try RegistryInfo.bumpRevision(db) }
+    func write<T>(bumpingRevision: Bool = true, _ body: (StoreTransaction) throws -> T) throws -> T {
+        try translatingErrors {
+            try writer.write { db in
+                let transaction = SQLiteTransaction(db)
+                let result = try body(transaction)
+                if bumpingRevision { try RegistryInfo.bumpRevision(transaction) }
                 return result
             }
-        } catch let error as ClienteleError {
-            throw error
-        } catch {
-            throw ClienteleError.registry("registry \(path): \(Registry.describe(error))")
         }
     }
 
+    /// Runs `body` in one read-only transaction, so every statement in it sees the same committed state.
     /// Synchronous, so `body` need not be Sendable: a caller can stream rows into its own state.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try translatingErrors { try writer.read { db in try body(SQLiteTransaction(db)) } }
+    }
+
+    /// The GRDB handle itself, for the operations not yet moved onto `StoreTransaction`.
+    func sqliteWrite<T: Sendable>(bumpingRevision: Bool = true, _ body: @Sendable (Database) throws -> T) throws -> T {
+        try write(bumpingRevision: bumpingRevision) { transaction in try body(Self.database(of: transaction)) }
+    }
+
+    func sqliteRead<T>(_ body: (Database) throws -> T) throws -> T {
+        try read { transaction in try body(Self.database(of: transaction)) }
+    }
+
+    private static func database(of transaction: StoreTransaction) -> Database {
+        transaction.legacyDatabase
+    }
+
+    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try writer.read(body)
+            return try body()
         } catch let error as ClienteleError {
             throw error
         } catch let cancelled as CancellationError {
@@ -161,7 +176,7 @@ public final class Registry: Sendable {
     /// A number that grows with every committed change, from this process or any other (a CLI rotation, cron's
     /// `rotations advance`), so the console can poll one cheap row to know when to reload.
     public func revision() throws -> Int64 {
-        try read { db in try RegistryInfo.value(db, key: RegistryInfo.revisionKey).flatMap { Int64($0) } ?? 0 }
+        try read { transaction in try RegistryInfo.value(transaction, key: RegistryInfo.revisionKey).flatMap { Int64($0) } ?? 0 }
     }
 
     /// Folds the WAL into the main file, so a copy of `path` alone is complete.

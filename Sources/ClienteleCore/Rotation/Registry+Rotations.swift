@@ -39,7 +39,7 @@ enum RotationLeaseClaimResult: Sendable {
 extension Registry {
     /// Rotations for lists: open ones first, then the most recent finished ones.
     public func rotations(includeFinished: Bool = false, limit: Int = 200) throws -> [RotationListing] {
-        try read { db in
+        try sqliteRead { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -60,7 +60,7 @@ extension Registry {
     /// The latest recorded use of a secret rotation `rotationId` retires, when it came after the new secret was
     /// delivered (a rotation held for it, or a use recorded since).
     func retiringSecretInUse(_ rotationId: Int64) throws -> SecretUse? {
-        try read { db in
+        try sqliteRead { db in
             guard let rotation = try Rotation.fetchOne(db, key: rotationId) else { return nil }
             return try Self.retiringSecretInUse(db, rotation)
         }
@@ -78,7 +78,7 @@ extension Registry {
     }
 
     func rotation(_ rotationId: Int64) throws -> Rotation {
-        guard let rotation = try read({ db in try Rotation.fetchOne(db, key: rotationId) }) else {
+        guard let rotation = try sqliteRead({ db in try Rotation.fetchOne(db, key: rotationId) }) else {
             throw ClienteleError.notFound("no rotation #\(rotationId)")
         }
         return rotation
@@ -90,7 +90,7 @@ extension Registry {
         _ rotationId: Int64, owner: String, holder: LeaseHolder, now: Date, until: Date,
         mayTakeOver: @Sendable (LeaseHolder?) -> Bool
     ) throws -> RotationLeaseClaimResult {
-        try write(bumpingRevision: false) { db in
+        try sqliteWrite(bumpingRevision: false) { db in
             guard let rotation = try Rotation.fetchOne(db, key: rotationId) else {
                 throw ClienteleError.notFound("no rotation #\(rotationId)")
             }

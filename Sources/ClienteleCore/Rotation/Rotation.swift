@@ -105,3 +105,42 @@ extension Rotation: FetchableRecord, MutablePersistableRecord {
 extension DerivableRequest<Rotation> {
     public func open() -> Self { filter(![RotationStep.done.rawValue, RotationStep.failed.rawValue].contains(Column("step"))) }
 }
+
+extension Rotation: StoredRecord {
+    static let table = "rotation"
+    static let columns = [
+        "id", "clientRowId", "step", "runningStep", "retiringKeyIds", "newKeyId", "newSecretDisplayName", "overlap",
+        "graceSeconds", "graceUntil", "lifetimeSeconds", "delivery", "verification", "actor", "failureReason",
+        "lastError", "leaseOwner", "leaseUntil", "leaseHolder", "createdAt", "updatedAt", "deliveredAt",
+        "graceExtendedSeconds", "heldKeyId", "heldLastUsedAt", "graceEndedByOperator", "rotationPolicyId",
+    ]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), clientRowId: try row.int64(1), step: try row.value(2, as: RotationStep.self),
+            runningStep: try row.optionalValue(3, as: RotationStep.self),
+            retiringKeyIds: try row.json(4, as: [String].self), newKeyId: try row.optionalString(5),
+            newSecretDisplayName: try row.string(6), overlap: try row.bool(7), graceSeconds: try row.int64(8),
+            graceUntil: try row.optionalDate(9), lifetimeSeconds: try row.optionalInt64(10),
+            delivery: try row.json(11, as: SecretDelivery.self), verification: try row.optionalString(12),
+            actor: try row.string(13), failureReason: try row.optionalString(14), lastError: try row.optionalString(15),
+            leaseOwner: try row.optionalString(16), leaseUntil: try row.optionalDate(17),
+            leaseHolder: try row.optionalJSON(18, as: LeaseHolder.self), createdAt: try row.date(19),
+            updatedAt: try row.date(20), deliveredAt: try row.optionalDate(21),
+            graceExtendedSeconds: try row.int64(22), heldKeyId: try row.optionalString(23),
+            heldLastUsedAt: try row.optionalDate(24), graceEndedByOperator: try row.bool(25),
+            rotationPolicyId: try row.optionalInt64(26))
+    }
+
+    var storedValues: [StoreValue] {
+        get throws {
+            [.integer(clientRowId), .text(step.rawValue), runningStep.map { .text($0.rawValue) } ?? .null,
+             try StoredJSON.value(retiringKeyIds), newKeyId.storeValue, .text(newSecretDisplayName), .boolean(overlap),
+             .integer(graceSeconds), graceUntil.storeValue, lifetimeSeconds.storeValue, try StoredJSON.value(delivery),
+             verification.storeValue, .text(actor), failureReason.storeValue, lastError.storeValue,
+             leaseOwner.storeValue, leaseUntil.storeValue, try StoredJSON.value(leaseHolder), .date(createdAt),
+             .date(updatedAt), deliveredAt.storeValue, .integer(graceExtendedSeconds), heldKeyId.storeValue,
+             heldLastUsedAt.storeValue, .boolean(graceEndedByOperator), rotationPolicyId.storeValue]
+        }
+    }
+}

@@ -22,7 +22,7 @@ struct RotationJournal: Sendable {
         let rotationId = self.rotationId
         let owner = lease.owner
         let leaseUntil = lease.renewedUntil
-        let written: Rotation? = try registry.write { db in
+        let written: Rotation? = try registry.sqliteWrite { db in
             // The compare-and-set that fences the write: extending our own lease succeeds only while we hold it.
             guard try Registry.renewLease(db, .rotation(rotationId), owner: owner, until: leaseUntil) else { return nil }
             guard var rotation = try Rotation.fetchOne(db, key: rotationId) else {

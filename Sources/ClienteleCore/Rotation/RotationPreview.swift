@@ -28,7 +28,7 @@ extension RotationService {
         let adapter = try adapters.adapter(for: idp)
         let capabilities = adapter.capabilities
         let now = registry.clock.now
-        let (retiring, open) = try registry.read { db in
+        let (retiring, open) = try registry.sqliteRead { db in
             (try SecretMetadata.filter(Column("clientRowId") == client.id!).inService().orderedByExpiry().fetchAll(db),
              try Rotation.filter(Column("clientRowId") == client.id!).open().fetchOne(db))
         }

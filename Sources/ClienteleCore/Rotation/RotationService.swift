@@ -113,7 +113,7 @@ public final class RotationService: Sendable {
         let client = preview.client
         let owner = leaseOwner
         let leaseUntil = leaseTerm.clock.now + leaseTerm.duration
-        return try registry.write { db in
+        return try registry.sqliteWrite { db in
             var rotation = Rotation(
                 clientRowId: client.id!, step: .planned, runningStep: nil,
                 retiringKeyIds: preview.retiring.map(\.keyId), newKeyId: nil, newSecretDisplayName: "",
@@ -227,7 +227,7 @@ public final class RotationService: Sendable {
     {
         let open: [Rotation]
         do {
-            open = try registry.read { db in try Rotation.all().open().order(Column("id")).fetchAll(db) }
+            open = try registry.sqliteRead { db in try Rotation.all().open().order(Column("id")).fetchAll(db) }
         } catch {
             return [.failure(error as? ClienteleError ?? .registry(String(describing: error)))]
         }

@@ -50,7 +50,7 @@ extension RotationService {
                                     policy: (policy.policy.id!, details))
             } catch {
                 // The unique open-rotation index refused a second plan: a parallel run got there first.
-                if try registry.read({ db in try Rotation.filter(Column("clientRowId") == clientRowId).open().fetchCount(db) }) > 0 {
+                if try registry.sqliteRead({ db in try Rotation.filter(Column("clientRowId") == clientRowId).open().fetchCount(db) }) > 0 {
                     return nil
                 }
                 throw error

@@ -23,17 +23,17 @@ public struct RotationPolicyRequest: Sendable {
 extension Registry {
     /// Every policy, environments (in display order) before IdPs.
     public func rotationPolicies() throws -> [RotationPolicyListing] {
-        try read { db in try Self.rotationPolicies(db).map(\.listing) }
+        try sqliteRead { db in try Self.rotationPolicies(db).map(\.listing) }
     }
 
     /// The policy for `scope`, or one line saying there is none.
     public func rotationPolicy(_ scope: RotationPolicyScope) throws -> RotationPolicyListing {
-        try read { db in try Self.rotationPolicy(db, scope) }
+        try sqliteRead { db in try Self.rotationPolicy(db, scope) }
     }
 
     /// The IdPs whose clients `scope` covers: the IdP itself, or those of the environment's clients.
     public func identityProviders(coveredBy scope: RotationPolicyScope) throws -> [IdentityProvider] {
-        try read { db in
+        try sqliteRead { db in
             switch scope {
             case .identityProvider(let name): return [try Self.policyIdentityProvider(db, named: name)]
             case .environment(let name):
@@ -54,7 +54,7 @@ extension Registry {
     @discardableResult
     public func setRotationPolicy(_ request: RotationPolicyRequest, actor: String) throws -> RotationPolicyListing {
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             var policy: RotationPolicy
             let previous = try? Self.rotationPolicy(db, request.scope)
             if let previous {
@@ -91,7 +91,7 @@ extension Registry {
 
     public func removeRotationPolicy(_ scope: RotationPolicyScope, actor: String) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             let listing = try Self.rotationPolicy(db, scope)
             _ = try RotationPolicy.deleteOne(db, key: listing.policy.id!)
             try AuditTrail.append(
@@ -106,7 +106,7 @@ extension Registry {
     public func policyForecasts(clientRowIds: Set<Int64>? = nil, oneSecretIdPs: Set<Int64> = []) throws
         -> [Int64: PolicyForecast]
     {
-        try read { db in
+        try sqliteRead { db in
             let policies = try Self.rotationPolicies(db)
             guard !policies.isEmpty else { return [:] }
             var byEnvironment: [Int64: PolicyCandidate] = [:]

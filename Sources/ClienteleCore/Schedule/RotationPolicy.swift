@@ -69,3 +69,22 @@ public struct RotationPolicyListing: Sendable, Hashable {
     /// Only the program's name: the rest of a command line may carry tokens.
     public var commandName: String { ShellCommand.name(policy.secretCommand) }
 }
+
+extension RotationPolicy: StoredRecord {
+    static let table = "rotationPolicy"
+    static let columns = ["id", "environmentId", "identityProviderId", "rotateBeforeSeconds", "maxAgeSeconds",
+                          "graceSeconds", "secretCommand", "createdAt", "updatedAt"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), environmentId: try row.optionalInt64(1), identityProviderId: try row.optionalInt64(2),
+            rotateBeforeSeconds: try row.int64(3), maxAgeSeconds: try row.optionalInt64(4),
+            graceSeconds: try row.optionalInt64(5), secretCommand: try row.string(6), createdAt: try row.date(7),
+            updatedAt: try row.date(8))
+    }
+
+    var storedValues: [StoreValue] {
+        [environmentId.storeValue, identityProviderId.storeValue, .integer(rotateBeforeSeconds),
+         maxAgeSeconds.storeValue, graceSeconds.storeValue, .text(secretCommand), .date(createdAt), .date(updatedAt)]
+    }
+}

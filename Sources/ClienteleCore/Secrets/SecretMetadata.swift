@@ -110,3 +110,24 @@ extension DerivableRequest<SecretMetadata> {
 
     public func orderedByExpiry() -> Self { order(Column("expiresAt"), Column("id")) }
 }
+
+extension SecretMetadata: StoredRecord {
+    static let table = "secret"
+    static let columns = ["id", "clientRowId", "keyId", "hint", "displayName", "createdAt", "expiresAt", "state",
+                          "graceUntil", "origin", "removedAt", "lastUsedAt", "usageCheckedAt"]
+
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), clientRowId: try row.int64(1), keyId: try row.string(2), hint: try row.string(3),
+            displayName: try row.string(4), createdAt: try row.date(5), expiresAt: try row.optionalDate(6),
+            state: try row.value(7, as: SecretState.self), graceUntil: try row.optionalDate(8),
+            origin: try row.value(9, as: SecretOrigin.self), removedAt: try row.optionalDate(10),
+            lastUsedAt: try row.optionalDate(11), usageCheckedAt: try row.optionalDate(12))
+    }
+
+    var storedValues: [StoreValue] {
+        [.integer(clientRowId), .text(keyId), .text(hint), .text(displayName), .date(createdAt), expiresAt.storeValue,
+         .text(state.rawValue), graceUntil.storeValue, .text(origin.rawValue), removedAt.storeValue,
+         lastUsedAt.storeValue, usageCheckedAt.storeValue]
+    }
+}

@@ -31,7 +31,7 @@ public struct SecretRemoval: Sendable {
         let client = try registry.resolveClient(reference)
         let idp = try registry.identityProvider(id: client.identityProviderId)
         let now = registry.clock.now
-        let (secrets, open) = try registry.read { db in
+        let (secrets, open) = try registry.sqliteRead { db in
             (try SecretMetadata.filter(Column("clientRowId") == client.id!).notRemoved().orderedByExpiry().fetchAll(db),
              try Rotation.filter(Column("clientRowId") == client.id!).open().fetchOne(db))
         }
@@ -72,7 +72,7 @@ public struct SecretRemoval: Sendable {
         let adapter = try adapters.adapter(for: preview.identityProvider)
         try await adapter.removeSecret(preview.secret.keyId, from: RemoteClientReference(preview.client))
         let now = registry.clock.now
-        try registry.write { db in
+        try registry.sqliteWrite { db in
             try SecretMetadata.markRemoved(db, clientRowId: preview.client.id!, keyIds: [preview.secret.keyId], at: now)
             try AuditTrail.append(
                 db, at: now, actor: actor, action: "secret.removed", client: preview.client,

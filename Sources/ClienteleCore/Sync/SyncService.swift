@@ -25,7 +25,7 @@ public struct SyncService: Sendable {
         if idp.kind == .gateway {
             // An app whose client id is an IdP's client carries a copy of the IdP's secret, not one of the
             // gateway's own: `gateway drift` checks that copy, and the IdP's sync tracks the secret.
-            let copies = try registry.read { db in
+            let copies = try registry.sqliteRead { db in
                 // Apps once linked whose client has gone since are orphans holding a stale copy, not the gateway's.
                 try Self.clientIdsOfIdentityProviders(db)
                     .union(Registry.linkedClientIds(db, gatewayId: idp.settings.gatewayId ?? -1).values)
@@ -35,14 +35,14 @@ public struct SyncService: Sendable {
         let remote = discovered
         progress("\(idp.name) lists \(remote.count) clients; comparing with the registry…")
 
-        let plan = try registry.read { db in try Self.compare(db, idpId: idpId, remote: remote) }
+        let plan = try registry.sqliteRead { db in try Self.compare(db, idpId: idpId, remote: remote) }
         var report = SyncReport(
             identityProvider: idp.name, clientsAtIdP: remote.count, importedClients: plan.newClients.map(\.displayName),
             secretsUnknownToRegistry: plan.unknownSecrets, secretsGoneAtIdP: plan.goneSecrets,
             clientsGoneAtIdP: plan.goneClients, expiriesUpdated: plan.changedExpiries.map(\.drift), dryRun: dryRun,
             seconds: 0)
         if !dryRun {
-            try registry.write { db in
+            try registry.sqliteWrite { db in
                 let writer = try BulkWriter(db)
                 let created = Timestamp.databaseText(now)
                 for client in plan.newClients {

@@ -9,7 +9,7 @@ extension Registry {
         _ report: SecretUsageReport, identityProviderId: Int64, clientRowIds: [Int64]? = nil
     ) throws {
         let now = clock.now
-        try write { db in
+        try sqliteWrite { db in
             switch report {
             case .unavailable(let reason):
                 try db.execute(sql: "UPDATE identityProvider SET usageUnavailable = ? WHERE id = ?",

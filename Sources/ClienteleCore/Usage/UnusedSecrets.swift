@@ -38,7 +38,7 @@ extension Registry {
         let since = now - window.timeInterval
         let idps = try identityProviders().filter { idp in idpIds.map { $0.contains(idp.id!) } ?? true }
         // Plain tuples out of the read: rows are not Sendable.
-        let rows = try read { db in
+        let rows = try sqliteRead { db in
             try Row.fetchAll(db, sql: """
                 SELECT c.displayName, c.clientId, c.identityProviderId, s.keyId, s.hint, s.createdAt, s.expiresAt,
                        s.lastUsedAt, s.usageCheckedAt

@@ -114,7 +114,7 @@ import Testing
         #expect(adopted[0].adopted.count == 2)
         #expect(f.kinds(adopted) == [])
         #expect(try f.test.registry.access(ofClient: client.id!).map(\.api) == ["payments-api"])
-        let actions = try f.test.registry.read { db in
+        let actions = try f.test.registry.sqliteRead { db in
             try String.fetchAll(db, sql: "SELECT action FROM auditEvent WHERE action LIKE 'client.access-%' ORDER BY id")
         }
         #expect(actions == ["client.access-granted", "client.access-granted", "client.access-revoked"])

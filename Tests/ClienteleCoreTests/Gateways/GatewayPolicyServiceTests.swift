@@ -119,7 +119,7 @@ import Testing
         // Another holder (a process that is alive: this one) claims it and keeps it.
         let open = try #require(try fixture.registry.openPolicyApply(environmentId: 1))
         let otherOwner = UUID().uuidString
-        _ = try fixture.registry.write(bumpingRevision: false) { db in
+        _ = try fixture.registry.sqliteWrite(bumpingRevision: false) { db in
             try Registry.claimLease(db, .policyApply(open.id!), expectedOwner: nil, owner: otherOwner, holder: .current,
                                     until: Date() + 600)
         }

@@ -73,7 +73,7 @@ import Testing
         let policies = try f.test.registry.rotationPolicies()
         #expect(policies.count == 1)
         #expect(policies[0].policy.rotateBeforeSeconds == 20 * 86_400)
-        let actions = try f.test.registry.read { db in
+        let actions = try f.test.registry.sqliteRead { db in
             try String.fetchAll(db, sql: "SELECT action FROM auditEvent WHERE action LIKE 'rotation-policy.%' ORDER BY id")
         }
         #expect(actions == ["rotation-policy.set", "rotation-policy.replaced"])
@@ -108,7 +108,7 @@ import Testing
         #expect(try results.map { try $0.get().rotation.step } == [.grace])
         let secret = try String(contentsOfFile: delivered, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try await f.sandbox.verify(SecretText(secret), for: RemoteClientReference(f.client)) == .accepted)
-        let (actor, details) = try f.test.registry.read { db in
+        let (actor, details) = try f.test.registry.sqliteRead { db in
             let row = try Row.fetchOne(db, sql: "SELECT actor, details FROM auditEvent WHERE action = 'rotation.planned'")!
             return (row["actor"] as String, row["details"] as String)
         }
@@ -132,7 +132,7 @@ import Testing
             return try await group.reduce(0, +)
         }
         #expect(counts == 1)
-        let open = try f.test.registry.read { db in try Rotation.all().open().fetchCount(db) }
+        let open = try f.test.registry.sqliteRead { db in try Rotation.all().open().fetchCount(db) }
         #expect(open == 1)
     }
 

@@ -73,3 +73,27 @@ struct PolicyApplyStepRecord: Codable, FetchableRecord, PersistableRecord {
 
     var recorded: RecordedStep { RecordedStep(step: step, state: state, remoteId: remoteId) }
 }
+
+extension PolicyApply: StoredRecord {
+    static let table = "policyApply"
+    static let columns = ["id", "environmentId", "gatewayId", "state", "actor", "lastError", "appliedElements",
+                          "leaseOwner", "leaseUntil", "leaseHolder", "createdAt", "updatedAt"]
+
+    /// Its steps live in `policyApplyStep` and are loaded by the queries that need them.
+    init(row: StoreRow) throws {
+        self.init(
+            id: try row.int64(0), environmentId: try row.int64(1), gatewayId: try row.int64(2),
+            state: try row.value(3, as: State.self), actor: try row.string(4), lastError: try row.optionalString(5),
+            appliedElements: try row.optionalJSON(6, as: [GatewayPolicy].self), leaseOwner: try row.optionalString(7),
+            leaseUntil: try row.optionalDate(8), leaseHolder: try row.optionalJSON(9, as: LeaseHolder.self),
+            createdAt: try row.date(10), updatedAt: try row.date(11))
+    }
+
+    var storedValues: [StoreValue] {
+        get throws {
+            [.integer(environmentId), .integer(gatewayId), .text(state.rawValue), .text(actor), lastError.storeValue,
+             try StoredJSON.value(appliedElements), leaseOwner.storeValue, leaseUntil.storeValue,
+             try StoredJSON.value(leaseHolder), .date(createdAt), .date(updatedAt)]
+        }
+    }
+}

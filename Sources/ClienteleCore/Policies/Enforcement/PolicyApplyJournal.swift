@@ -59,7 +59,7 @@ struct PolicyApplyJournal: Sendable {
         let until = lease.renewedUntil
         let environmentName = environment.name
         let gatewayName = gateway.name
-        let written: T? = try registry.write { db in
+        let written: T? = try registry.sqliteWrite { db in
             // The compare-and-set that fences the write: extending our own lease succeeds only while we hold it.
             guard try Registry.renewLease(db, record, owner: owner, until: until) else { return nil }
             let result = try body(db)

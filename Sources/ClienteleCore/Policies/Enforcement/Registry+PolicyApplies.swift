@@ -10,7 +10,7 @@ enum PolicyApplyClaim: Sendable {
 extension Registry {
     /// The environment's apply in progress, if one is, with its steps.
     public func openPolicyApply(environmentId: Int64) throws -> PolicyApply? {
-        try read { db in
+        try sqliteRead { db in
             guard var apply = try PolicyApply.filter(
                 Column("environmentId") == environmentId && Column("state") == PolicyApply.State.running.rawValue
             ).fetchOne(db) else { return nil }
@@ -21,7 +21,7 @@ extension Registry {
 
     /// Applies most recent first, without their steps.
     public func policyApplies(limit: Int = 50) throws -> [PolicyApply] {
-        try read { db in try PolicyApply.order(Column("id").desc).limit(limit).fetchAll(db) }
+        try sqliteRead { db in try PolicyApply.order(Column("id").desc).limit(limit).fetchAll(db) }
     }
 
     static func steps(_ db: Database, of applyId: Int64) throws -> [RecordedStep] {
@@ -45,7 +45,7 @@ extension Registry {
         holder: LeaseHolder, until: Date, mayTakeOver: @Sendable (LeaseHolder?) -> Bool
     ) throws -> (PolicyApplyClaim, resumed: Bool) {
         let now = clock.now
-        return try write { db in
+        return try sqliteWrite { db in
             if let open = try PolicyApply.filter(
                 Column("environmentId") == environment.id! && Column("state") == PolicyApply.State.running.rawValue
             ).fetchOne(db) {

@@ -109,7 +109,7 @@ public struct BulkRotation: Sendable {
             return .of(try await Task { try await service.rotate(request, actor: actor, deliverer: deliverer) }.value)
         } catch {
             let reason = (error as? ClienteleError)?.description ?? String(describing: error)
-            let open = try? registry.read { db in
+            let open = try? registry.sqliteRead { db in
                 try Rotation.filter(Column("clientRowId") == client.id!).order(Column("id").desc).fetchOne(db)
             }
             return BulkRotationResult(client: client, rotationId: open?.id, status: .failed(reason))
@@ -119,7 +119,7 @@ public struct BulkRotation: Sendable {
     /// The delivery for one client. A client whose open rotation already delivers to a file or command resumes
     /// as it started (nil), so running the same wave again after an interruption never asks it for another.
     private func secretDelivery(for client: Client, _ delivery: Delivery) throws -> SecretDelivery? {
-        let open = try registry.read { db in
+        let open = try registry.sqliteRead { db in
             try Rotation.filter(Column("clientRowId") == client.id!).open().fetchOne(db)
         }
         if let open, open.delivery != .terminal { return nil }

@@ -24,7 +24,7 @@ extension Registry {
     /// team) is an error rather than an empty wave: a typo must not read as "nothing to do".
     public func clientsDueForRotation(_ selection: BulkRotationSelection) throws -> [Client] {
         let cutoff = clock.now + selection.within.timeInterval
-        return try read { db in
+        return try sqliteRead { db in
             var conditions = [
                 "EXISTS (SELECT 1 FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending') AND s.expiresAt <= ?)",
             ]
@@ -72,7 +72,7 @@ extension Registry {
 
     /// Whether another client shares `client`'s display name, ignoring case (as some file systems do).
     func displayNameIsShared(_ client: Client) throws -> Bool {
-        try read { db in
+        try sqliteRead { db in
             try Client.filter(Column("displayName").collating(.nocase) == client.displayName && Column("id") != client.id!)
                 .fetchCount(db) > 0
         }

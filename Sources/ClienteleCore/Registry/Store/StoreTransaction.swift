@@ -1,0 +1,71 @@
+import Foundation
+
+/// One open transaction on the registry's engine, SQLite or PostgreSQL: every store operation is written against
+/// it, so the two engines share one set of operations. Only the registry holds one; services call the registry's
+/// named operations instead.
+protocol StoreTransaction: AnyObject {
+    var dialect: StoreDialect { get }
+
+    /// Runs one statement and answers how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [StoreValue]) throws -> Int
+
+    /// Runs one query and hands each row to `body` in order, until `body` answers false.
+    func scanRows(_ sql: String, _ arguments: [StoreValue], while body: (StoreRow) throws -> Bool) throws
+}
+
+extension StoreTransaction {
+    @discardableResult
+    func execute(_ sql: String, _ arguments: StoreValueConvertible...) throws -> Int {
+        try execute(sql, arguments.map(\.storeValue))
+    }
+
+    /// Runs one query and hands each row to `body` in order.
+    func forEachRow(_ sql: String, _ arguments: [StoreValue], _ body: (StoreRow) throws -> Void) throws {
+        try scanRows(sql, arguments) { row in
+            try body(row)
+            return true
+        }
+    }
+
+    func fetchAll<T>(_ sql: String, _ arguments: [StoreValue] = [], _ decode: (StoreRow) throws -> T) throws -> [T] {
+        var values: [T] = []
+        try forEachRow(sql, arguments) { values.append(try decode($0)) }
+        return values
+    }
+
+    /// The first row's value, or nil when the query answers no row.
+    func fetchOne<T>(_ sql: String, _ arguments: [StoreValue] = [], _ decode: (StoreRow) throws -> T) throws -> T? {
+        var value: T?
+        try scanRows(sql, arguments) { row in
+            value = try decode(row)
+            return false
+        }
+        return value
+    }
+
+    /// The first column of the first row as an integer (a count, a max, a returned id); nil for no row or NULL.
+    func int64(_ sql: String, _ arguments: StoreValueConvertible...) throws -> Int64? {
+        try fetchOne(sql, arguments.map(\.storeValue)) { try $0.optionalInt64(0) } ?? nil
+    }
+
+    func string(_ sql: String, _ arguments: StoreValueConvertible...) throws -> String? {
+        try fetchOne(sql, arguments.map(\.storeValue)) { try $0.optionalString(0) } ?? nil
+    }
+
+    func strings(_ sql: String, _ arguments: StoreValueConvertible...) throws -> [String] {
+        try fetchAll(sql, arguments.map(\.storeValue)) { try $0.string(0) }
+    }
+
+    func int64s(_ sql: String, _ arguments: StoreValueConvertible...) throws -> [Int64] {
+        try fetchAll(sql, arguments.map(\.storeValue)) { try $0.int64(0) }
+    }
+
+    /// Runs an `INSERT … RETURNING id` and answers the new row's id.
+    func insertReturningId(_ sql: String, _ arguments: [StoreValue]) throws -> Int64 {
+        guard let id = try fetchOne(sql, arguments, { try $0.int64(0) }) else {
+            throw StoreRowError.null(column: 0)
+        }
+        return id
+    }
+}
