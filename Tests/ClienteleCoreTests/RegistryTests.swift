@@ -24,7 +24,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: base) }
         let path = base.appendingPathComponent("registry.sqlite").path
         func settings(_ mapping: Registry.ReadMapping) throws -> [Int] {
-            try Registry.open(at: path, create: true, mapping: mapping).writer.read { db in
+            try #require(try Registry.open(at: path, create: true, mapping: mapping).sqliteQueue).read { db in
                 try ["mmap_size", "cache_size", "temp_store"].map { try Int.fetchOne(db, sql: "PRAGMA \($0)") ?? -1 }
             }
         }

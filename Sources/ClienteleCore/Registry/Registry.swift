@@ -2,26 +2,47 @@ import Foundation
 import GRDB
 import Logging
 
-/// The registry: one SQLite file that records identity providers, environments, clients, secret metadata, policy
-/// assignments, rotations and the audit trail. Several processes (the console, CLI runs, cron) may share it: WAL
-/// mode lets readers proceed during a write, and writers wait for each other for up to `busyTimeout`.
+/// The registry: one SQLite file, or one PostgreSQL database for a team, that records identity providers,
+/// environments, clients, secret metadata, policy assignments, rotations and the audit trail. It is the only code
+/// that knows storage: its operations run on either engine through `StoreTransaction`.
+///
+/// Several processes (the console, CLI runs, cron) may share it. On SQLite, WAL mode lets readers proceed during a
+/// write, and writers wait for each other for up to `busyTimeout`; on PostgreSQL see `PostgresRegistryConnection`.
 ///
 /// One `DatabaseQueue` per process, not a pool: a pool's set-up writes to the file on every open (GRDB creates
 /// and drops a table to materialise the WAL), and a command that only reads, or that refuses bad input, must leave
 /// the registry's bytes as they were. WAL mode is switched on once, when the file is created, and SQLite keeps it.
 public final class Registry: Sendable {
+    /// The SQLite file's path, or the PostgreSQL URL without its password: what messages name it by.
     public let path: String
     public let clock: ClienteleClock
-    let writer: DatabaseQueue
+    let engine: Engine
     let logger: Logger
+
+    enum Engine: Sendable {
+        case sqlite(DatabaseQueue)
+        case postgres(PostgresRegistryConnection)
+    }
 
     static let busyTimeout: TimeInterval = 10
 
-    private init(path: String, writer: DatabaseQueue, clock: ClienteleClock, logger: Logger) {
+    private init(path: String, engine: Engine, clock: ClienteleClock, logger: Logger) {
         self.path = path
-        self.writer = writer
+        self.engine = engine
         self.clock = clock
         self.logger = logger
+    }
+
+    /// Which engine holds the registry, for messages and the checks that differ (a SQLite file's bytes).
+    public var isPostgres: Bool {
+        if case .postgres = engine { return true }
+        return false
+    }
+
+    /// The SQLite queue, for the file-level work only SQLite has (its migrator, a checkpoint); nil on PostgreSQL.
+    var sqliteQueue: DatabaseQueue? {
+        if case .sqlite(let queue) = engine { return queue }
+        return nil
     }
 
     /// How SQLite may use memory for this process: for batch commands, map the file for reads (skipping a pread()
@@ -50,6 +71,9 @@ public final class Registry: Sendable {
         at path: String, create: Bool = false, clock: ClienteleClock = .wall, mapping: ReadMapping = .batch,
         logger: Logger = Logger(label: "clientele.registry")
     ) throws -> Registry {
+        if PostgresLocation.isPostgres(path) {
+            return try openPostgres(try PostgresLocation.parse(path), create: create, clock: clock, logger: logger)
+        }
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists {
             guard create else {
@@ -77,9 +101,24 @@ public final class Registry: Sendable {
         } catch {
             throw ClienteleError.registry("cannot open registry \(path): \(describe(error))")
         }
-        let registry = Registry(path: path, writer: queue, clock: clock, logger: logger)
-        try registry.migrateIfNeeded()
+        let registry = Registry(path: path, engine: .sqlite(queue), clock: clock, logger: logger)
+        try registry.migrateIfNeeded(queue)
         return registry
+    }
+
+    private static func openPostgres(
+        _ location: PostgresLocation, create: Bool, clock: ClienteleClock, logger: Logger
+    ) throws -> Registry {
+        let connection: PostgresRegistryConnection
+        do {
+            connection = try PostgresRegistryConnection(location: location, logger: logger)
+            try PostgresMigrator.migrate(connection, create: create)
+        } catch let error as ClienteleError {
+            throw error
+        } catch {
+            throw ClienteleError.registry("cannot open registry \(location): \(PostgresErrorText.describe(error))")
+        }
+        return Registry(path: location.description, engine: .postgres(connection), clock: clock, logger: logger)
     }
 
     private static func checkIsSQLite(_ path: String) throws {
@@ -94,7 +133,7 @@ public final class Registry: Sendable {
         }
     }
 
-    private func migrateIfNeeded() throws {
+    private func migrateIfNeeded(_ writer: DatabaseQueue) throws {
         let migrator = RegistrySchema.migrator
         do {
             let state = try writer.read { db -> (superseded: Bool, complete: Bool, foreign: Bool) in
@@ -120,10 +159,10 @@ public final class Registry: Sendable {
         }
     }
 
-    /// SQLite's own words, without GRDB's statement dump (which could quote values).
+    /// The engine's own words, without GRDB's statement dump or PostgresNIO's query (either could quote values).
     static func describe(_ error: Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode.rawValue)" }
-        return String(describing: error)
+        return PostgresErrorText.describe(error)
     }
 
     /// Runs `body` in one write transaction, turning store errors into one-line registry errors.
@@ -132,19 +171,36 @@ public final class Registry: Sendable {
     /// every open console reload, and a heartbeat every few seconds would keep them reloading.
     func write<T>(bumpingRevision: Bool = true, _ body: (StoreTransaction) throws -> T) throws -> T {
         try translatingErrors {
-            try writer.write { db in
-                let transaction = SQLiteTransaction(db)
-                let result = try body(transaction)
-                if bumpingRevision { try RegistryInfo.bumpRevision(transaction) }
-                return result
+            switch engine {
+            case .sqlite(let queue):
+                return try queue.write { db in
+                    try Self.run(body, in: SQLiteTransaction(db), bumpingRevision: bumpingRevision)
+                }
+            case .postgres(let connection):
+                return try connection.write { transaction in
+                    try Self.run(body, in: transaction, bumpingRevision: bumpingRevision)
+                }
             }
         }
+    }
+
+    private static func run<T>(
+        _ body: (StoreTransaction) throws -> T, in transaction: StoreTransaction, bumpingRevision: Bool
+    ) throws -> T {
+        let result = try body(transaction)
+        if bumpingRevision { try RegistryInfo.bumpRevision(transaction) }
+        return result
     }
 
     /// Runs `body` in one read-only transaction, so every statement in it sees the same committed state.
     /// Synchronous, so `body` need not be Sendable: a caller can stream rows into its own state.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try translatingErrors { try writer.read { db in try body(SQLiteTransaction(db)) } }
+        try translatingErrors {
+            switch engine {
+            case .sqlite(let queue): return try queue.read { db in try body(SQLiteTransaction(db)) }
+            case .postgres(let connection): return try connection.read { transaction in try body(transaction) }
+            }
+        }
     }
 
     /// The GRDB handle itself, for the operations not yet moved onto `StoreTransaction`.
@@ -181,6 +237,7 @@ public final class Registry: Sendable {
 
     /// Folds the WAL into the main file, so a copy of `path` alone is complete.
     public func checkpoint() throws {
+        guard let writer = sqliteQueue else { return }
         do {
             _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         } catch {

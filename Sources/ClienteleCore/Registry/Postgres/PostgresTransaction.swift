@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A store transaction on a PostgreSQL connection. Statements go through the extended protocol with bound
+/// parameters, never text spliced into SQL. The registry's operations are synchronous, so each statement waits
+/// for its answer on the calling thread; the connection's own I/O runs on NIO's event loop.
+final class PostgresTransaction: StoreTransaction {
+    let connection: PostgresConnection
+    let logger: Logger
+    var dialect: StoreDialect { .postgres }
+
+    init(_ connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    func execute(_ sql: String, _ arguments: [StoreValue]) throws -> Int {
+        try connection.query(try Self.query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
+    }
+
+    func scanRows(_ sql: String, _ arguments: [StoreValue], while body: (StoreRow) throws -> Bool) throws {
+        let result = try connection.query(try Self.query(sql, arguments), logger: logger).wait()
+        for row in result.rows {
+            if try !body(StoreRow(postgres: row)) { break }
+        }
+    }
+
+    /// Several statements without parameters, each ending with `;` at the end of a line (a migration's DDL):
+    /// the extended protocol takes one statement at a time.
+    func executeScript(_ sql: String) throws {
+        for statement in sql.components(separatedBy: ";\n") + [] {
+            let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+            let withoutComments = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+            if withoutComments.isEmpty { continue }
+            _ = try execute(text.hasSuffix(";") ? String(text.dropLast()) : text, [])
+        }
+    }
+
+    private static func query(_ sql: String, _ arguments: [StoreValue]) throws -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument {
+            case .null: bindings.appendNull()
+            case .integer(let number): bindings.append(number)
+            case .real(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            case .boolean(let flag): bindings.append(flag)
+            case .date(let date): bindings.append(date)
+            case .blob(let data): bindings.append(ByteBuffer(bytes: data))
+            }
+        }
+        return PostgresQuery(unsafeSQL: StoreDialect.postgres.prepared(sql), binds: bindings)
+    }
+}
