@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Registry {
     /// For each webhook, the notices it has not been told yet, oldest concern first.
@@ -11,62 +10,64 @@ extension Registry {
     ///   history).
     public func pendingNotices(thresholds: ExpiryThresholds) throws -> [(NotifyWebhook, [Notice])] {
         let now = clock.now
-        return try sqliteRead { db in
-            let webhooks = try NotifyWebhook.order(Column("id")).fetchAll(db)
+        return try read { transaction in
+            let webhooks = try transaction.records(NotifyWebhook.self, "ORDER BY id")
             guard !webhooks.isEmpty else { return [] }
-            let teamFilter = "EXISTS (SELECT 1 FROM notifyWebhook w WHERE w.team = c.ownerTeam)"
+            let d = transaction.dialect
+            // Teams match without regard to case, as the webhook's team column's collation has it.
+            let teamFilter = "EXISTS (SELECT 1 FROM notifyWebhook w WHERE \(d.caseInsensitive("w.team")) = \(d.caseInsensitive("c.ownerTeam")))"
             var notices: [Notice] = []
-            let secrets = try Row.fetchCursor(
-                db,
-                sql: """
+            try transaction.forEachRow(
+                """
                     SELECT s.id, s.keyId, s.expiresAt, c.id, c.displayName, c.clientId, c.ownerTeam, i.name
                     FROM secret s JOIN client c ON c.id = s.clientRowId JOIN identityProvider i ON i.id = c.identityProviderId
                     WHERE s.state IN ('active', 'pending') AND s.expiresAt <= ? AND \(teamFilter)
                     ORDER BY s.expiresAt, s.id
                     """,
-                arguments: [now + thresholds.notice.timeInterval])
-            while let row = try secrets.next() {
-                let expiresAt: Date = row[2]
+                [.date(now + thresholds.notice.timeInterval)]
+            ) { row in
+                let expiresAt = try row.date(2)
                 let threshold = thresholds.classify(expiresAt, now: now)
-                guard threshold != .ok else { continue }
+                guard threshold != .ok else { return }
                 let days = daysLeft(until: expiresAt, from: now)
-                let client: String = row[4]
-                let keyId: String = row[1]
+                let client = try row.string(4)
+                let keyId = try row.string(1)
                 let text = threshold == .expired
                     ? "The secret \(keyId.prefix(8)) of \(client) expired on \(Timestamp.iso8601(expiresAt))."
                     : "The secret \(keyId.prefix(8)) of \(client) expires in \(days) day\(days == 1 ? "" : "s") (\(Timestamp.iso8601(expiresAt))): \(threshold.rawValue)."
                 notices.append(
-                    Notice(kind: .secretExpiry, subject: "secret \(row[0] as Int64) \(threshold.rawValue)", team: row[6],
-                           clientRowId: row[3], client: client, clientId: row[5], identityProvider: row[7], keyId: keyId,
+                    Notice(kind: .secretExpiry, subject: "secret \(try row.int64(0)) \(threshold.rawValue)",
+                           team: try row.string(6), clientRowId: try row.int64(3), client: client,
+                           clientId: try row.string(5), identityProvider: try row.string(7), keyId: keyId,
                            threshold: threshold, expiresAt: expiresAt, daysLeft: days, text: text))
             }
-            let rotations = try Row.fetchCursor(
-                db,
-                sql: """
+            try transaction.forEachRow(
+                """
                     SELECT r.id, r.step, r.heldKeyId, r.heldLastUsedAt, r.graceUntil, r.failureReason, r.updatedAt,
                            c.id, c.displayName, c.clientId, c.ownerTeam, i.name
                     FROM rotation r JOIN client c ON c.id = r.clientRowId JOIN identityProvider i ON i.id = c.identityProviderId
-                    WHERE ((r.heldKeyId IS NOT NULL AND r.step NOT IN ('done', 'failed')) OR r.step = 'failed')
+                    WHERE ((r.heldKeyId IS NOT NULL AND r.\(Self.openRotationCondition)) OR r.step = 'failed')
                       AND \(teamFilter)
                     ORDER BY r.id
-                    """)
-            while let row = try rotations.next() {
-                let id: Int64 = row[0]
-                let client: String = row[8]
+                    """, []
+            ) { row in
+                let id = try row.int64(0)
+                let client = try row.string(8)
                 var notice = Notice(
-                    kind: .rotationFailed, subject: "rotation \(id) failed", team: row[10], clientRowId: row[7],
-                    client: client, clientId: row[9], identityProvider: row[11], rotationId: id, text: "")
-                if (row[1] as String) == RotationStep.failed.rawValue {
-                    notice.failureReason = row[5]
+                    kind: .rotationFailed, subject: "rotation \(id) failed", team: try row.string(10),
+                    clientRowId: try row.int64(7), client: client, clientId: try row.string(9),
+                    identityProvider: try row.string(11), rotationId: id, text: "")
+                if try row.string(1) == RotationStep.failed.rawValue {
+                    notice.failureReason = try row.optionalString(5)
                     notice.text = "Rotation #\(id) of \(client) failed" + (notice.failureReason.map { ": \($0)" } ?? ".")
-                    notice.failedAt = row[6]
+                    notice.failedAt = try row.date(6)
                 } else {
-                    let keyId: String = row[2]
+                    let keyId = try row.string(2)
                     notice.kind = .rotationHeld
                     notice.subject = "rotation \(id) held \(keyId)"
                     notice.keyId = keyId
-                    notice.lastUsedAt = row[3]
-                    notice.holdingUntil = row[4]
+                    notice.lastUsedAt = try row.optionalDate(3)
+                    notice.holdingUntil = try row.optionalDate(4)
                     let used = notice.lastUsedAt.map { " (last used \(Timestamp.iso8601($0)))" } ?? ""
                     let until = notice.holdingUntil.map { " until \(Timestamp.iso8601($0))" } ?? ""
                     notice.text = "Rotation #\(id) of \(client) is held: a caller still uses the old secret \(keyId.prefix(8))\(used); holding\(until). Switch callers to the new secret."
@@ -74,8 +75,8 @@ extension Registry {
                 notices.append(notice)
             }
             var sent: Set<String> = []
-            for row in try Row.fetchAll(db, sql: "SELECT webhookId, subject FROM noticeSent") {
-                sent.insert("\(row[0] as Int64) \(row[1] as String)")
+            try transaction.forEachRow("SELECT webhookId, subject FROM noticeSent", []) { row in
+                sent.insert("\(try row.int64(0)) \(try row.string(1))")
             }
             return webhooks.compactMap { webhook in
                 let team = webhook.team.lowercased()

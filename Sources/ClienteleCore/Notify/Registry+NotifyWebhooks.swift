@@ -1,9 +1,10 @@
 import Foundation
-import GRDB
 
 extension Registry {
     public func notifyWebhooks() throws -> [NotifyWebhook] {
-        try sqliteRead { db in try NotifyWebhook.order(Column("team").collating(.nocase), Column("id")).fetchAll(db) }
+        try read { transaction in
+            try transaction.records(NotifyWebhook.self, "ORDER BY \(transaction.dialect.caseInsensitive("team")), id")
+        }
     }
 
     /// Adds a webhook for `team`. The audit trail names its host and format, never its URL.
@@ -20,14 +21,19 @@ extension Registry {
             throw ClienteleError.invalidInput("--url must be an http or https URL with a host")
         }
         let now = clock.now
-        return try sqliteWrite { db in
-            if let existing = try NotifyWebhook.filter(Column("team") == team && Column("url") == url).fetchOne(db) {
+        return try write { transaction in
+            let d = transaction.dialect
+            // Teams match without regard to case, as the column's collation has it.
+            if let existing = try transaction.record(
+                NotifyWebhook.self, "WHERE \(d.caseInsensitive("team")) = \(d.caseInsensitive("?")) AND url = ?",
+                [.text(team), .text(url)])
+            {
                 throw ClienteleError.conflict("\(existing.label) already has this webhook")
             }
             var webhook = NotifyWebhook(team: team, url: url, format: format, createdAt: now)
-            try webhook.insert(db)
+            try transaction.insert(&webhook)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "notify.webhook-added", subject: "team \(team)",
+                transaction, at: now, actor: actor, action: "notify.webhook-added", subject: "team \(team)",
                 details: ["webhook": String(webhook.id!), "host": host, "format": format.rawValue])
             return webhook
         }
@@ -35,13 +41,13 @@ extension Registry {
 
     public func removeNotifyWebhook(id: Int64, actor: String) throws {
         let now = clock.now
-        try sqliteWrite { db in
-            guard let webhook = try NotifyWebhook.fetchOne(db, key: id) else {
+        try write { transaction in
+            guard let webhook = try transaction.record(NotifyWebhook.self, id: id) else {
                 throw ClienteleError.notFound("no webhook #\(id); see `clientele notify webhook list`")
             }
-            _ = try webhook.delete(db)
+            try transaction.delete(NotifyWebhook.self, id: id)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "notify.webhook-removed", subject: "team \(webhook.team)",
+                transaction, at: now, actor: actor, action: "notify.webhook-removed", subject: "team \(webhook.team)",
                 details: ["webhook": String(id), "host": webhook.host])
         }
     }
@@ -49,12 +55,12 @@ extension Registry {
     /// Remembers that `webhook` was told `notice`, with an audit event, so no later run tells it again.
     public func recordNoticeSent(_ notice: Notice, webhook: NotifyWebhook, actor: String) throws {
         let now = clock.now
-        try sqliteWrite { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO noticeSent (webhookId, subject, sentAt) VALUES (?, ?, ?)",
-                arguments: [webhook.id!, notice.subject, now])
+        try write { transaction in
+            try transaction.execute(
+                "INSERT INTO noticeSent (webhookId, subject, sentAt) VALUES (?, ?, ?) ON CONFLICT(webhookId, subject) DO NOTHING",
+                webhook.id!, notice.subject, now)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "notify.sent", subject: "client \(notice.client)",
+                transaction, at: now, actor: actor, action: "notify.sent", subject: "client \(notice.client)",
                 clientRowId: notice.clientRowId,
                 details: ["webhook": String(webhook.id!), "host": webhook.host, "team": webhook.team,
                           "notice": notice.subject])

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// An open rotation with its client, for lists.
 public struct RotationListing: Sendable {
@@ -37,22 +36,25 @@ enum RotationLeaseClaimResult: Sendable {
 }
 
 extension Registry {
+    /// The rotations not yet done or failed, as a WHERE condition on `rotation`.
+    static let openRotationCondition = "step NOT IN ('done', 'failed')"
+
     /// Rotations for lists: open ones first, then the most recent finished ones.
     public func rotations(includeFinished: Bool = false, limit: Int = 200) throws -> [RotationListing] {
-        try sqliteRead { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.*, c.displayName AS clientName, i.name AS idpName FROM rotation r
-                    JOIN client c ON c.id = r.clientRowId JOIN identityProvider i ON i.id = c.identityProviderId
-                    \(includeFinished ? "" : "WHERE r.step NOT IN ('done', 'failed')")
-                    ORDER BY r.step IN ('done', 'failed'), r.id DESC LIMIT ?
-                    """, arguments: [limit])
-            return try rows.map { row in
+        try read { transaction in
+            try transaction.fetchAll(
+                """
+                SELECT \(Rotation.selection(as: "r")), c.displayName, i.name FROM rotation r
+                JOIN client c ON c.id = r.clientRowId JOIN identityProvider i ON i.id = c.identityProviderId
+                \(includeFinished ? "" : "WHERE r.\(Self.openRotationCondition)")
+                ORDER BY CASE WHEN r.\(Self.openRotationCondition) THEN 0 ELSE 1 END, r.id DESC LIMIT ?
+                """, [.integer(Int64(limit))]
+            ) { row in
                 let rotation = try Rotation(row: row)
+                let columns = Rotation.columns.count
                 return RotationListing(
-                    rotation: rotation, clientName: row["clientName"], identityProvider: row["idpName"],
-                    retiringUse: rotation.step == .grace ? try Self.retiringSecretInUse(db, rotation) : nil)
+                    rotation: rotation, clientName: try row.string(columns), identityProvider: try row.string(columns + 1),
+                    retiringUse: rotation.step == .grace ? try Self.retiringSecretInUse(transaction, rotation) : nil)
             }
         }
     }
@@ -60,28 +62,80 @@ extension Registry {
     /// The latest recorded use of a secret rotation `rotationId` retires, when it came after the new secret was
     /// delivered (a rotation held for it, or a use recorded since).
     func retiringSecretInUse(_ rotationId: Int64) throws -> SecretUse? {
-        try sqliteRead { db in
-            guard let rotation = try Rotation.fetchOne(db, key: rotationId) else { return nil }
-            return try Self.retiringSecretInUse(db, rotation)
+        try read { transaction in
+            guard let rotation = try transaction.record(Rotation.self, id: rotationId) else { return nil }
+            return try Self.retiringSecretInUse(transaction, rotation)
         }
     }
 
-    private static func retiringSecretInUse(_ db: Database, _ rotation: Rotation) throws -> SecretUse? {
+    private static func retiringSecretInUse(_ transaction: StoreTransaction, _ rotation: Rotation) throws -> SecretUse? {
         guard rotation.step == .grace, !rotation.retiringKeyIds.isEmpty else { return nil }
-        let delivered = rotation.callersHadNewSecretAt
-        let uses = try Row.fetchAll(
-            db, sql: "SELECT keyId, lastUsedAt FROM secret WHERE clientRowId = ? AND lastUsedAt > ?",
-            arguments: [rotation.clientRowId, delivered])
-            .map { SecretUse(keyId: $0[0], at: $0[1]) }
-            .filter { rotation.retiringKeyIds.contains($0.keyId) }
-        return uses.max { $0.at < $1.at }
+        let uses = try transaction.fetchAll(
+            "SELECT keyId, lastUsedAt FROM secret WHERE clientRowId = ? AND lastUsedAt > ?",
+            [.integer(rotation.clientRowId), .date(rotation.callersHadNewSecretAt)]
+        ) { SecretUse(keyId: try $0.string(0), at: try $0.date(1)) }
+        return uses.filter { rotation.retiringKeyIds.contains($0.keyId) }.max { $0.at < $1.at }
     }
 
     func rotation(_ rotationId: Int64) throws -> Rotation {
-        guard let rotation = try sqliteRead({ db in try Rotation.fetchOne(db, key: rotationId) }) else {
+        guard let rotation = try read({ transaction in try transaction.record(Rotation.self, id: rotationId) }) else {
             throw ClienteleError.notFound("no rotation #\(rotationId)")
         }
         return rotation
+    }
+
+    /// Every open rotation, oldest first.
+    func openRotations() throws -> [Rotation] {
+        try read { transaction in try transaction.records(Rotation.self, "WHERE \(Self.openRotationCondition) ORDER BY id") }
+    }
+
+    /// The client's open rotation (the registry keeps at most one).
+    func openRotation(ofClient clientRowId: Int64) throws -> Rotation? {
+        try read { transaction in try Self.openRotation(transaction, ofClient: clientRowId) }
+    }
+
+    private static func openRotation(_ transaction: StoreTransaction, ofClient clientRowId: Int64) throws -> Rotation? {
+        try transaction.record(Rotation.self, "WHERE clientRowId = ? AND \(openRotationCondition)", [.integer(clientRowId)])
+    }
+
+    /// The client's most recent rotation, open or not.
+    func latestRotation(ofClient clientRowId: Int64) throws -> Rotation? {
+        try read { transaction in
+            try transaction.record(Rotation.self, "WHERE clientRowId = ? ORDER BY id DESC", [.integer(clientRowId)])
+        }
+    }
+
+    /// What a rotation of the client starts from: its secrets in service (soonest expiry first, as they are
+    /// retired) and its open rotation, read together.
+    func rotationStart(ofClient clientRowId: Int64) throws -> (inService: [SecretMetadata], open: Rotation?) {
+        try read { transaction in
+            // NULLS FIRST: where SQLite always put never-expiring secrets, and PostgreSQL would not.
+            (try transaction.records(
+                SecretMetadata.self,
+                "WHERE clientRowId = ? AND state IN ('active', 'pending') ORDER BY expiresAt NULLS FIRST, id",
+                [.integer(clientRowId)]),
+             try Self.openRotation(transaction, ofClient: clientRowId))
+        }
+    }
+
+    /// Records `planned` (a rotation at `planned`, its lease already its planner's), names its new secret after
+    /// it, and audits it with `details`. The registry's one-open-rotation-per-client index refuses a second.
+    func recordPlannedRotation(_ planned: Rotation, client: Client, at now: Date, details: [String: String]) throws
+        -> Rotation
+    {
+        try write { transaction in
+            var rotation = planned
+            try transaction.insert(&rotation)
+            // Unique per rotation, so an unrecorded secret left by a crashed run can be recognised at the IdP.
+            rotation.newSecretDisplayName = "clientele rotation #\(rotation.id!)"
+            try transaction.update(rotation)
+            var allDetails = details
+            allDetails["rotation"] = String(rotation.id!)
+            try AuditTrail.append(
+                transaction, at: now, actor: rotation.actor, action: "rotation.planned", client: client,
+                details: allDetails)
+            return rotation
+        }
     }
 
     /// Claims an open rotation's lease for `owner` when it is free, expired, already `owner`'s, or held by a
@@ -90,8 +144,8 @@ extension Registry {
         _ rotationId: Int64, owner: String, holder: LeaseHolder, now: Date, until: Date,
         mayTakeOver: @Sendable (LeaseHolder?) -> Bool
     ) throws -> RotationLeaseClaimResult {
-        try sqliteWrite(bumpingRevision: false) { db in
-            guard let rotation = try Rotation.fetchOne(db, key: rotationId) else {
+        try write(bumpingRevision: false) { transaction in
+            guard let rotation = try transaction.record(Rotation.self, id: rotationId) else {
                 throw ClienteleError.notFound("no rotation #\(rotationId)")
             }
             guard rotation.isOpen else { return .finished(rotation) }
@@ -102,9 +156,9 @@ extension Registry {
                 return .held(rotation.leaseHolder, rotation)
             }
             guard try Self.claimLease(
-                db, .rotation(rotationId), expectedOwner: rotation.leaseOwner, owner: owner, holder: holder,
+                transaction, .rotation(rotationId), expectedOwner: rotation.leaseOwner, owner: owner, holder: holder,
                 until: until),
-                let claimed = try Rotation.fetchOne(db, key: rotationId)
+                let claimed = try transaction.record(Rotation.self, id: rotationId)
             else {
                 return .held(rotation.leaseHolder, rotation)
             }

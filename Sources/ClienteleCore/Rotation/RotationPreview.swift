@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What a rotation will do, shown before it starts (and by the console's dialog).
 public struct RotationPreview: Sendable {
@@ -28,10 +27,7 @@ extension RotationService {
         let adapter = try adapters.adapter(for: idp)
         let capabilities = adapter.capabilities
         let now = registry.clock.now
-        let (retiring, open) = try registry.sqliteRead { db in
-            (try SecretMetadata.filter(Column("clientRowId") == client.id!).inService().orderedByExpiry().fetchAll(db),
-             try Rotation.filter(Column("clientRowId") == client.id!).open().fetchOne(db))
-        }
+        let (retiring, open) = try registry.rotationStart(ofClient: client.id!)
         // A rotation still at `planned` has nothing at the IdP yet (an undelivered secret was withdrawn), so it may
         // take a new delivery, grace or lifetime: "fix the delivery and resume" is what its failure said to do.
         if let open, open.step != .planned {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 /// Rotates client secrets at the IdP through the persisted state machine of `Rotation`, and drives it step by
@@ -111,30 +110,20 @@ public final class RotationService: Sendable {
     {
         let now = registry.clock.now
         let client = preview.client
-        let owner = leaseOwner
-        let leaseUntil = leaseTerm.clock.now + leaseTerm.duration
-        return try registry.sqliteWrite { db in
-            var rotation = Rotation(
-                clientRowId: client.id!, step: .planned, runningStep: nil,
-                retiringKeyIds: preview.retiring.map(\.keyId), newKeyId: nil, newSecretDisplayName: "",
-                overlap: preview.overlap, graceSeconds: preview.grace.seconds, graceUntil: nil,
-                lifetimeSeconds: Int64(preview.newSecretExpiresAt.timeIntervalSince(now)),
-                delivery: delivery, verification: nil, actor: actor, failureReason: nil, lastError: nil,
-                leaseOwner: owner, leaseUntil: leaseUntil, leaseHolder: .current, createdAt: now, updatedAt: now)
-            rotation.rotationPolicyId = policy?.id
-            try rotation.insert(db)
-            rotation.newSecretDisplayName = "clientele rotation #\(rotation.id!)"
-            try rotation.update(db)
-            try AuditTrail.append(
-                db, at: now, actor: actor, action: "rotation.planned", client: client,
-                details: [
-                    "rotation": String(rotation.id!), "idp": preview.identityProvider.name,
-                    "retiring": rotation.retiringKeyIds.joined(separator: ","),
-                    "overlap": String(rotation.overlap), "grace": preview.grace.description,
-                    "delivery": delivery.description,
-                ].merging(policy?.details ?? [:]) { planned, _ in planned })
-            return rotation
-        }
+        var rotation = Rotation(
+            clientRowId: client.id!, step: .planned, runningStep: nil,
+            retiringKeyIds: preview.retiring.map(\.keyId), newKeyId: nil, newSecretDisplayName: "",
+            overlap: preview.overlap, graceSeconds: preview.grace.seconds, graceUntil: nil,
+            lifetimeSeconds: Int64(preview.newSecretExpiresAt.timeIntervalSince(now)),
+            delivery: delivery, verification: nil, actor: actor, failureReason: nil, lastError: nil,
+            leaseOwner: leaseOwner, leaseUntil: leaseTerm.clock.now + leaseTerm.duration, leaseHolder: .current,
+            createdAt: now, updatedAt: now)
+        rotation.rotationPolicyId = policy?.id
+        let details = [
+            "idp": preview.identityProvider.name, "retiring": rotation.retiringKeyIds.joined(separator: ","),
+            "overlap": String(rotation.overlap), "grace": preview.grace.description, "delivery": delivery.description,
+        ].merging(policy?.details ?? [:]) { planned, _ in planned }
+        return try registry.recordPlannedRotation(rotation, client: client, at: now, details: details)
     }
 
     /// Runs a rotation from its recorded step as far as it can go now: to `done`, to the grace period, or to a
@@ -227,7 +216,7 @@ public final class RotationService: Sendable {
     {
         let open: [Rotation]
         do {
-            open = try registry.sqliteRead { db in try Rotation.all().open().order(Column("id")).fetchAll(db) }
+            open = try registry.openRotations()
         } catch {
             return [.failure(error as? ClienteleError ?? .registry(String(describing: error)))]
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 /// The steps of one rotation run, each from one recorded step to the next. Every call to the IdP and every
@@ -51,15 +50,12 @@ struct RotationSteps: Sendable {
             return ["keyId": secret.metadata.keyId, "hint": secret.metadata.hint,
                     "expires": secret.metadata.expiresAt.map(Timestamp.iso8601) ?? "never",
                     "replaced": secret.replacedKeyIds.joined(separator: ",")]
-        } also: { db, now in
-            var metadata = SecretMetadata(
+        } secrets: { now in
+            [.recordNew(SecretMetadata(
                 clientRowId: clientRowId, keyId: secret.metadata.keyId, hint: secret.metadata.hint,
                 displayName: secret.metadata.displayName, createdAt: secret.metadata.createdAt,
-                expiresAt: secret.metadata.expiresAt, state: .pending, origin: .rotated)
-            try metadata.insert(db, onConflict: .replace)
-            if !secret.replacedKeyIds.isEmpty {
-                try SecretMetadata.markRemoved(db, clientRowId: clientRowId, keyIds: secret.replacedKeyIds, at: now)
-            }
+                expiresAt: secret.metadata.expiresAt, state: .pending, origin: .rotated)),
+             .markRemoved(keyIds: secret.replacedKeyIds, at: now)]
         }
         FaultPoint.hit(.afterCreated)
         return updated
@@ -130,15 +126,14 @@ struct RotationSteps: Sendable {
         }
         try lease.confirm()
         try await adapter.removeSecret(keyId, from: reference)
-        let clientRowId = self.clientRowId
         let updated = try journal.record(action: "rotation.secret-withdrawn", actor: rotation.actor) { rotation, _ in
             rotation.step = .planned
             rotation.runningStep = nil
             rotation.newKeyId = nil
             rotation.lastError = reason
             return ["keyId": keyId, "reason": reason]
-        } also: { db, now in
-            try SecretMetadata.markRemoved(db, clientRowId: clientRowId, keyIds: [keyId], at: now)
+        } secrets: { now in
+            [.markRemoved(keyIds: [keyId], at: now)]
         }
         if stop {
             throw ClienteleError.delivery(
@@ -177,15 +172,13 @@ struct RotationSteps: Sendable {
             }
             verification = "the IdP lists the new key (its text was delivered before an interruption and is not held)"
         }
-        let clientRowId = self.clientRowId
         let updated = try journal.record(action: "rotation.secret-verified", actor: rotation.actor) { rotation, _ in
             rotation.step = .verified
             rotation.verification = verification
             rotation.lastError = nil
             return ["keyId": rotation.newKeyId ?? "", "verification": verification]
-        } also: { db, _ in
-            try db.execute(sql: "UPDATE secret SET state = 'active' WHERE clientRowId = ? AND keyId = ?",
-                           arguments: [clientRowId, rotation.newKeyId])
+        } secrets: { _ in
+            [.activate(keyId: rotation.newKeyId)]
         }
         FaultPoint.hit(.afterVerified)
         return updated
@@ -221,34 +214,26 @@ struct RotationSteps: Sendable {
         }
         let reason = "the IdP rejected the new secret (\(why))"
             + (rotation.overlap ? "; it was withdrawn and the old secret is untouched" : "")
-        let clientRowId = self.clientRowId
         return try journal.record(action: "rotation.failed", actor: rotation.actor) { rotation, _ in
             rotation.step = .failed
             rotation.failureReason = reason
             return ["reason": reason]
-        } also: { db, now in
-            if rotation.overlap, let keyId = rotation.newKeyId {
-                try SecretMetadata.markRemoved(db, clientRowId: clientRowId, keyIds: [keyId], at: now)
-            }
+        } secrets: { now in
+            guard rotation.overlap, let keyId = rotation.newKeyId else { return [] }
+            return [.markRemoved(keyIds: [keyId], at: now)]
         }
     }
 
     // MARK: verified → grace → done
 
     func startGrace(_ rotation: Rotation) throws -> Rotation {
-        let clientRowId = self.clientRowId
         let updated = try journal.record(action: "rotation.grace-started", actor: rotation.actor) { rotation, now in
             let until = now + TimeInterval(rotation.graceSeconds)
             rotation.step = .grace
             rotation.graceUntil = until
             return ["until": Timestamp.iso8601(until), "retiring": rotation.retiringKeyIds.joined(separator: ",")]
-        } also: { db, now in
-            let until = now + TimeInterval(rotation.graceSeconds)
-            for keyId in rotation.retiringKeyIds {
-                try db.execute(
-                    sql: "UPDATE secret SET state = 'grace', graceUntil = ? WHERE clientRowId = ? AND keyId = ? AND state <> 'removed'",
-                    arguments: [until, clientRowId, keyId])
-            }
+        } secrets: { now in
+            [.startGrace(keyIds: rotation.retiringKeyIds, until: now + TimeInterval(rotation.graceSeconds))]
         }
         FaultPoint.hit(.afterGraceStarted)
         return updated
@@ -268,14 +253,13 @@ struct RotationSteps: Sendable {
             try await adapter.removeSecret(keyId, from: reference)
         }
         FaultPoint.hit(.afterIdPRemove)
-        let clientRowId = self.clientRowId
         return try journal.record(action: "rotation.completed", actor: rotation.actor) { rotation, _ in
             rotation.step = .done
             rotation.runningStep = nil
             rotation.lastError = nil
             return ["removed": rotation.retiringKeyIds.joined(separator: ","), "keyId": rotation.newKeyId ?? ""]
-        } also: { db, now in
-            try SecretMetadata.markRemoved(db, clientRowId: clientRowId, keyIds: rotation.retiringKeyIds, at: now)
+        } secrets: { now in
+            [.markRemoved(keyIds: rotation.retiringKeyIds, at: now)]
         }
     }
 }
@@ -296,7 +280,6 @@ extension RotationSteps {
         case .awaitOperator(let key, let last): (keyId, lastUsedAt, until) = (key, last, nil)
         }
         let step = hold.step.seconds
-        let clientRowId = self.clientRowId
         let retiring = rotation.retiringKeyIds
         let held = try journal.record(action: "rotation.held-in-use", actor: rotation.actor) { rotation, _ in
             if until != nil { rotation.graceExtendedSeconds += step }
@@ -306,12 +289,8 @@ extension RotationSteps {
             return ["keyId": keyId, "lastUsedAt": Timestamp.iso8601(lastUsedAt),
                     "holdingUntil": until.map(Timestamp.iso8601) ?? "operator",
                     "extendedBy": DurationText(seconds: rotation.graceExtendedSeconds).description]
-        } also: { db, _ in
-            for retiringKeyId in retiring {
-                try db.execute(
-                    sql: "UPDATE secret SET graceUntil = ? WHERE clientRowId = ? AND keyId = ? AND state = 'grace'",
-                    arguments: [until, clientRowId, retiringKeyId])
-            }
+        } secrets: { _ in
+            [.holdGrace(keyIds: retiring, until: until)]
         }
         logger.info("rotation #\(rotation.id!) of \(client.displayName) held: old secret \(keyId) used at \(Timestamp.iso8601(lastUsedAt))")
         return held

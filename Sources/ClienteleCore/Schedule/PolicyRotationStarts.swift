@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What `rotations advance` did about one client a policy made due.
 public enum PolicyRotationStart: Sendable {
@@ -50,7 +49,7 @@ extension RotationService {
                                     policy: (policy.policy.id!, details))
             } catch {
                 // The unique open-rotation index refused a second plan: a parallel run got there first.
-                if try registry.sqliteRead({ db in try Rotation.filter(Column("clientRowId") == clientRowId).open().fetchCount(db) }) > 0 {
+                if try registry.openRotation(ofClient: clientRowId) != nil {
                     return nil
                 }
                 throw error

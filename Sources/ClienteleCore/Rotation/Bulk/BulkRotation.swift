@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Rotates many clients at once: one ordinary `RotationService.rotate` each (so each is resumable on its own,
 /// and a client's open rotation resumes), at most `parallel` at a time. How fast it may go is the peer's to say:
@@ -109,19 +108,15 @@ public struct BulkRotation: Sendable {
             return .of(try await Task { try await service.rotate(request, actor: actor, deliverer: deliverer) }.value)
         } catch {
             let reason = (error as? ClienteleError)?.description ?? String(describing: error)
-            let open = try? registry.sqliteRead { db in
-                try Rotation.filter(Column("clientRowId") == client.id!).order(Column("id").desc).fetchOne(db)
-            }
-            return BulkRotationResult(client: client, rotationId: open?.id, status: .failed(reason))
+            let latest = try? registry.latestRotation(ofClient: client.id!)
+            return BulkRotationResult(client: client, rotationId: latest?.id, status: .failed(reason))
         }
     }
 
     /// The delivery for one client. A client whose open rotation already delivers to a file or command resumes
     /// as it started (nil), so running the same wave again after an interruption never asks it for another.
     private func secretDelivery(for client: Client, _ delivery: Delivery) throws -> SecretDelivery? {
-        let open = try registry.sqliteRead { db in
-            try Rotation.filter(Column("clientRowId") == client.id!).open().fetchOne(db)
-        }
+        let open = try registry.openRotation(ofClient: client.id!)
         if let open, open.delivery != .terminal { return nil }
         switch delivery {
         case .directory(let folder):
