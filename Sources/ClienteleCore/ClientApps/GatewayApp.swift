@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A gateway's client app as the registry last saw it (`gateway sync`), with what the last check found.
 public struct GatewayApp: Codable, Sendable, Hashable, Identifiable {
@@ -34,33 +33,14 @@ public struct GatewayApp: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-extension GatewayApp: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "gatewayApp"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
-
-/// Which registry client an app stands for, and how.
-struct GatewayAppClient: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "gatewayAppClient"
-
+/// Which registry client an app stands for, and how (a `gatewayAppClient` row).
+enum GatewayAppClient {
     enum Role: String, Codable, Sendable {
         /// The IdP's client with the app's client id: the secret that counts is the IdP's.
         case linked
         /// A client under the gateway's holder, carrying secrets the gateway validates itself.
         case holder
     }
-
-    var gatewayAppId: Int64
-    var clientRowId: Int64
-    var role: Role
-}
-
-struct GatewayAppEnvironment: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "gatewayAppEnvironment"
-
-    var gatewayAppId: Int64
-    var environmentId: Int64
 }
 
 extension GatewayApp: StoredRecord {

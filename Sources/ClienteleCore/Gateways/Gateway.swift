@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// An API gateway that environments are bound to: a Kong Admin API, a Tyk Gateway, or an Anypoint organization
 /// (or the embedded sandbox, which imitates one of them). Only non-secret settings live here; Clientele's admin
@@ -78,13 +77,6 @@ public enum GatewayKind: String, Codable, Sendable, CaseIterable {
         case .none: return "nothing"
         }
     }
-}
-
-extension Gateway: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "gateway"
-    public static let environments = hasMany(Environment.self)
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 extension Gateway: StoredRecord {

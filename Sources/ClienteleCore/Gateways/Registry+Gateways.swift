@@ -1,25 +1,35 @@
 import Foundation
-import GRDB
 
 extension Registry {
     public func gateways() throws -> [Gateway] {
-        try sqliteRead { db in try Gateway.order(Column("name").collating(.nocase)).fetchAll(db) }
+        try read { transaction in try Self.gateways(transaction) }
+    }
+
+    static func gateways(_ transaction: StoreTransaction) throws -> [Gateway] {
+        try transaction.records(Gateway.self, "ORDER BY \(transaction.dialect.caseInsensitive("name")), id")
     }
 
     /// Finds a gateway by name, case-insensitively, or names the ones that exist.
     public func gateway(named name: String) throws -> Gateway {
-        try sqliteRead { db in try Self.gateway(db, named: name) }
+        try read { transaction in try Self.gateway(transaction, named: name) }
     }
 
-    static func gateway(_ db: Database, named name: String) throws -> Gateway {
-        if let match = try Gateway.filter(Column("name").collating(.nocase) == name).fetchOne(db) { return match }
-        let known = try String.fetchAll(db, sql: "SELECT name FROM gateway ORDER BY name")
+    static func gateway(_ transaction: StoreTransaction, named name: String) throws -> Gateway {
+        if let match = try gatewayMatching(transaction, name) { return match }
+        let known = try gateways(transaction).map(\.name)
         throw ClienteleError.notFound(
             "no gateway '\(name)'; known: \(known.isEmpty ? "none (add one with `clientele gateway add`)" : known.joined(separator: ", "))")
     }
 
+    /// The gateway whose name is `name` but for case (names are unique that way), if there is one.
+    private static func gatewayMatching(_ transaction: StoreTransaction, _ name: String) throws -> Gateway? {
+        let d = transaction.dialect
+        return try transaction.record(
+            Gateway.self, "WHERE \(d.caseInsensitive("name")) = \(d.caseInsensitive("?"))", [.text(name)])
+    }
+
     public func gateway(id: Int64) throws -> Gateway {
-        guard let gateway = try sqliteRead({ db in try Gateway.fetchOne(db, key: id) }) else {
+        guard let gateway = try read({ transaction in try transaction.record(Gateway.self, id: id) }) else {
             throw ClienteleError.notFound("no gateway with id \(id)")
         }
         return gateway
@@ -30,15 +40,15 @@ extension Registry {
         try Self.requirePrintableName(gateway.name, of: "gateway")
         guard gateway.kind != .none else { throw ClienteleError.invalidInput("a gateway needs a kind: kong, tyk or anypoint") }
         let now = clock.now
-        return try sqliteWrite { db in
-            if let existing = try Gateway.filter(Column("name").collating(.nocase) == gateway.name).fetchOne(db) {
+        return try write { transaction in
+            if let existing = try Self.gatewayMatching(transaction, gateway.name) {
                 throw ClienteleError.conflict("a gateway named '\(existing.name)' already exists")
             }
             var record = gateway
-            try record.insert(db)
-            _ = try Self.gatewayHolder(db, of: record, at: now)
+            try transaction.insert(&record)
+            _ = try Self.gatewayHolder(transaction, of: record, at: now)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "gateway.added", subject: "gateway \(gateway.name)",
+                transaction, at: now, actor: actor, action: "gateway.added", subject: "gateway \(gateway.name)",
                 details: ["kind": gateway.kindLabel, "url": gateway.endpoint,
                           "credential": gateway.credentialSource.description])
             return record
@@ -49,18 +59,18 @@ extension Registry {
     /// leave their policies governing nothing.
     public func removeGateway(named name: String, actor: String) throws {
         let now = clock.now
-        try sqliteWrite { db in
-            let gateway = try Self.gateway(db, named: name)
-            let bound = try String.fetchAll(
-                db, sql: "SELECT name FROM environment WHERE gatewayId = ? ORDER BY position, name",
-                arguments: [gateway.id])
+        try write { transaction in
+            let gateway = try Self.gateway(transaction, named: name)
+            let bound = try transaction.strings(
+                "SELECT name FROM environment WHERE gatewayId = ? ORDER BY \(Environment.displayOrder(transaction.dialect))",
+                gateway.id)
             if !bound.isEmpty {
                 throw ClienteleError.conflict(
                     "gateway '\(gateway.name)' is bound to \(bound.joined(separator: ", ")); bind \(bound.count == 1 ? "it" : "them") elsewhere first (`clientele env set \(bound[0]) --gateway OTHER` or `--gateway none`)")
             }
-            let heldSecrets = try Self.removeGatewayHolder(db, of: gateway)
-            _ = try gateway.delete(db)
-            try AuditTrail.append(db, at: now, actor: actor, action: "gateway.removed", subject: "gateway \(gateway.name)",
+            let heldSecrets = try Self.removeGatewayHolder(transaction, of: gateway)
+            try transaction.delete(Gateway.self, id: gateway.id!)
+            try AuditTrail.append(transaction, at: now, actor: actor, action: "gateway.removed", subject: "gateway \(gateway.name)",
                                   details: ["kind": gateway.kindLabel, "heldClientsForgotten": String(heldSecrets)])
         }
     }
@@ -72,14 +82,14 @@ extension Registry {
         named name: String, to gatewayName: String?, gatewayEnvironment: String?, actor: String
     ) throws -> Environment {
         let now = clock.now
-        return try sqliteWrite { db in
-            var environment = try Self.environment(db, named: name)
+        return try write { transaction in
+            var environment = try Self.environment(transaction.legacyDatabase, named: name)  // legacy: environment
             let old = environment
             if let gatewayName {
-                let gateway = try Self.gateway(db, named: gatewayName)
+                let gateway = try Self.gateway(transaction, named: gatewayName)
                 try Self.checkGatewayEnvironment(gatewayEnvironment, for: gateway, environment: environment.name)
                 let mapping = GatewayMappings.mapping(for: gateway.kind)
-                let assignments = try Self.assignments(db, environmentId: environment.id!)
+                let assignments = try Self.assignments(transaction, environmentId: environment.id!)
                 let scope = GatewayScope(gatewayName: gateway.name, environmentName: environment.name,
                                          gatewayEnvironment: gatewayEnvironment)
                 let refused = assignments.compactMap { assignment -> String? in
@@ -112,15 +122,15 @@ extension Registry {
                 environment.gateway = .none
             }
             if environment == old { return environment }
-            try environment.update(db)
+            try transaction.update(environment)
             if old.gatewayId != environment.gatewayId {
                 // APIs and observations belong to the gateway the environment was bound to.
-                try GatewayAPIRecord.filter(Column("environmentId") == environment.id!).deleteAll(db)
-                try db.execute(sql: "DELETE FROM gatewayObservation WHERE environmentId = ?", arguments: [environment.id])
+                try transaction.execute("DELETE FROM gatewayApi WHERE environmentId = ?", environment.id!)
+                try transaction.execute("DELETE FROM gatewayObservation WHERE environmentId = ?", environment.id!)
             }
-            let gatewayName = try environment.gatewayId.flatMap { try Gateway.fetchOne(db, key: $0) }?.name
+            let gatewayName = try environment.gatewayId.flatMap { try transaction.record(Gateway.self, id: $0) }?.name
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "environment.bound", subject: "environment \(environment.name)",
+                transaction, at: now, actor: actor, action: "environment.bound", subject: "environment \(environment.name)",
                 details: ["gateway": gatewayName ?? "none", "gatewayEnvironment": environment.gatewayEnvironment ?? ""])
             return environment
         }
@@ -168,13 +178,17 @@ extension Registry {
 extension Registry {
     /// The APIs imported for an environment (all environments when nil), by name.
     public func apis(in environmentName: String? = nil) throws -> [(Environment, GatewayAPIRecord)] {
-        try sqliteRead { db in
-            let environments = try Environment.all().orderedForDisplay().fetchAll(db)
-            let wanted = try environmentName.map { try Self.environment(db, named: $0) }
+        try read { transaction in
+            let d = transaction.dialect
+            let environments = try transaction.records(Environment.self, "ORDER BY \(Environment.displayOrder(d))")
+            let wanted = try environmentName.map {
+                try Self.environment(transaction.legacyDatabase, named: $0)  // legacy: environment
+            }
             var rows: [(Environment, GatewayAPIRecord)] = []
             for environment in environments where wanted == nil || wanted?.id == environment.id {
-                for api in try GatewayAPIRecord.filter(Column("environmentId") == environment.id!)
-                    .order(Column("name").collating(.nocase)).fetchAll(db)
+                for api in try transaction.records(
+                    GatewayAPIRecord.self, "WHERE environmentId = ? ORDER BY \(d.caseInsensitive("name")), id",
+                    [.integer(environment.id!)])
                 {
                     rows.append((environment, api))
                 }
@@ -183,38 +197,44 @@ extension Registry {
         }
     }
 
+    /// The names of an environment's imported APIs: what a policy's or a grant's `--api` must be one of.
+    static func apiNames(_ transaction: StoreTransaction, environmentId: Int64) throws -> [String] {
+        try transaction.strings(
+            "SELECT name FROM gatewayApi WHERE environmentId = ? ORDER BY \(transaction.dialect.caseInsensitive("name")), id",
+            environmentId)
+    }
+
     /// Replaces an environment's imported APIs with what its gateway has now, and says what changed.
     @discardableResult
     public func recordAPIs(_ apis: [RemoteAPI], for environment: Environment, at gateway: Gateway, actor: String)
         throws -> (added: [String], removed: [String])
     {
         let now = clock.now
-        return try sqliteWrite { db in
-            let existing = try GatewayAPIRecord.filter(Column("environmentId") == environment.id!).fetchAll(db)
+        return try write { transaction in
+            let existing = try transaction.records(
+                GatewayAPIRecord.self, "WHERE environmentId = ? ORDER BY id", [.integer(environment.id!)])
             let byRemoteId = Dictionary(existing.map { ($0.remoteId, $0) }, uniquingKeysWith: { first, _ in first })
             let incoming = Set(apis.map(\.remoteId))
             let removed = existing.filter { !incoming.contains($0.remoteId) }
-            for record in removed { _ = try record.delete(db) }
+            for record in removed { try transaction.delete(GatewayAPIRecord.self, id: record.id!) }
             var added: [String] = []
             for api in apis {
                 if var record = byRemoteId[api.remoteId] {
-                    if record.name != api.name || record.detail != api.detail {
-                        record.name = api.name
-                        record.detail = api.detail
-                    }
+                    record.name = api.name
+                    record.detail = api.detail
                     record.syncedAt = now
-                    try record.update(db)
+                    try transaction.update(record)
                 } else {
                     var record = GatewayAPIRecord(
                         gatewayId: gateway.id!, environmentId: environment.id!, remoteId: api.remoteId, name: api.name,
                         detail: api.detail, syncedAt: now)
-                    try record.insert(db)
+                    try transaction.insert(&record)
                     added.append(api.name)
                 }
             }
             if !added.isEmpty || !removed.isEmpty {
                 try AuditTrail.append(
-                    db, at: now, actor: actor, action: "gateway.apis-synced", subject: "environment \(environment.name)",
+                    transaction, at: now, actor: actor, action: "gateway.apis-synced", subject: "environment \(environment.name)",
                     details: ["gateway": gateway.name, "added": String(added.count), "removed": String(removed.count),
                               "apis": String(apis.count)])
             }
@@ -224,42 +244,13 @@ extension Registry {
 
     /// Records what an environment's gateway ran when it was last read, for the console's matrix.
     public func recordObservation(_ observation: GatewayObservation) throws {
-        try sqliteWrite { db in
-            var record = observation
-            try record.save(db)
-        }
+        try write { transaction in try GatewayObservation.save(observation, transaction) }
     }
 
     /// What each environment's gateway ran when last read, by environment id.
     public func observations() throws -> [Int64: GatewayObservation] {
-        try sqliteRead { db in
-            Dictionary(try GatewayObservation.fetchAll(db).map { ($0.environmentId, $0) }, uniquingKeysWith: { $1 })
+        try read { transaction in
+            Dictionary(try GatewayObservation.all(transaction).map { ($0.environmentId, $0) }, uniquingKeysWith: { $1 })
         }
     }
-}
-
-/// What an environment's gateway ran when Clientele last read it (`gateway sync`, `gateway drift`, an apply).
-public struct GatewayObservation: Codable, Sendable, Hashable {
-    public var environmentId: Int64
-    public var gatewayId: Int64
-    public var observedAt: Date
-    public var elements: [GatewayPolicy]
-    public var apiCount: Int
-    /// Why the gateway could not be read, when it could not.
-    public var error: String?
-
-    public init(environmentId: Int64, gatewayId: Int64, observedAt: Date, elements: [GatewayPolicy], apiCount: Int,
-                error: String? = nil)
-    {
-        self.environmentId = environmentId
-        self.gatewayId = gatewayId
-        self.observedAt = observedAt
-        self.elements = elements
-        self.apiCount = apiCount
-        self.error = error
-    }
-}
-
-extension GatewayObservation: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "gatewayObservation"
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// An API as its gateway knows it: a Kong service (with its routes), a Tyk API definition, an Anypoint API
 /// instance. Imported by `gateway sync`; a policy assigned `--api NAME` is narrowed to the API of that name.
@@ -29,12 +28,6 @@ public struct GatewayAPIRecord: Codable, Sendable, Hashable, Identifiable {
     public var syncedAt: Date
 
     public var api: RemoteAPI { RemoteAPI(remoteId: remoteId, name: name, detail: detail) }
-}
-
-extension GatewayAPIRecord: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "gatewayApi"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// Where at its gateway an environment lives: what every adapter call is scoped to.

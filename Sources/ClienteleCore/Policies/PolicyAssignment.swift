@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A policy in force in an environment, for every API or narrowed to one, at a position in the chain.
 public struct PolicyAssignment: Codable, Sendable, Hashable, Identifiable {
@@ -30,13 +29,6 @@ public struct PolicyAssignment: Codable, Sendable, Hashable, Identifiable {
 
     /// `rate-limiting` or `rate-limiting@orders-api`.
     public var label: String { api.isEmpty ? policy.rawValue : "\(policy.rawValue)@\(api)" }
-}
-
-extension PolicyAssignment: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "policyAssignment"
-    public static let environment = belongsTo(Environment.self)
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 extension PolicyAssignment: StoredRecord {

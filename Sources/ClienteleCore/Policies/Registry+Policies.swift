@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A request to change one policy assignment.
 public struct PolicyChangeRequest: Sendable {
@@ -27,24 +26,25 @@ public struct PolicyChangeRequest: Sendable {
 extension Registry {
     /// Policies assigned in an environment, in chain order.
     public func assignments(in environmentName: String) throws -> [PolicyAssignment] {
-        try sqliteRead { db in
-            let environment = try Self.environment(db, named: environmentName)
-            return try Self.assignments(db, environmentId: environment.id!)
+        try read { transaction in
+            let environment = try Self.environment(transaction.legacyDatabase, named: environmentName)  // legacy: environment
+            return try Self.assignments(transaction, environmentId: environment.id!)
         }
     }
 
     /// Every assignment in every environment, for the console's matrix.
     public func allAssignments() throws -> [PolicyAssignment] {
-        try sqliteRead { db in try PolicyAssignment.order(Column("environmentId"), Column("position")).fetchAll(db) }
+        try read { transaction in try transaction.records(PolicyAssignment.self, "ORDER BY environmentId, position, id") }
     }
 
-    static func assignments(_ db: Database, environmentId: Int64) throws -> [PolicyAssignment] {
-        try PolicyAssignment.filter(Column("environmentId") == environmentId).order(Column("position")).fetchAll(db)
+    static func assignments(_ transaction: StoreTransaction, environmentId: Int64) throws -> [PolicyAssignment] {
+        try transaction.records(
+            PolicyAssignment.self, "WHERE environmentId = ? ORDER BY position, id", [.integer(environmentId)])
     }
 
-    static func effectivePolicies(_ db: Database, environments: [Environment]) throws -> [EffectivePolicy] {
+    static func effectivePolicies(_ transaction: StoreTransaction, environments: [Environment]) throws -> [EffectivePolicy] {
         try environments.flatMap { environment in
-            try assignments(db, environmentId: environment.id!).map {
+            try assignments(transaction, environmentId: environment.id!).map {
                 EffectivePolicy(environment: environment, assignment: $0)
             }
         }
@@ -52,13 +52,14 @@ extension Registry {
 
     /// The policies in force for a client, through each environment it is in.
     public func effectivePolicies(forClient reference: String) throws -> (Client, [EffectivePolicy]) {
-        try sqliteRead { db in
-            let client = try Self.resolveClient(db, reference)
-            let environments = try Environment
-                .filter(sql: "id IN (SELECT environmentId FROM clientEnvironment WHERE clientRowId = ?)",
-                        arguments: [client.id!])
-                .orderedForDisplay().fetchAll(db)
-            return (client, try Self.effectivePolicies(db, environments: environments))
+        try read { transaction in
+            let client = try Self.resolveClient(transaction.legacyDatabase, reference)  // legacy: resolveClient
+            let environments = try transaction.records(
+                Environment.self, """
+                    WHERE id IN (SELECT environmentId FROM clientEnvironment WHERE clientRowId = ?)
+                    ORDER BY \(Environment.displayOrder(transaction.dialect))
+                    """, [.integer(client.id!)])
+            return (client, try Self.effectivePolicies(transaction, environments: environments))
         }
     }
 
@@ -66,54 +67,54 @@ extension Registry {
     /// `--config` is reported before any write.
     public func planPolicyChange(_ request: PolicyChangeRequest) throws -> PolicyPlan {
         let now = clock.now
-        return try sqliteRead { db in try Self.plan(db, request, now: now) }
+        return try read { transaction in try Self.plan(transaction, request, now: now) }
     }
 
     /// Applies `request` in one transaction with its audit event, and returns the plan it carried out.
     @discardableResult
     public func applyPolicyChange(_ request: PolicyChangeRequest, actor: String) throws -> PolicyPlan {
         let now = clock.now
-        return try sqliteWrite { db in
-            let plan = try Self.plan(db, request, now: now)
+        return try write { transaction in
+            let plan = try Self.plan(transaction, request, now: now)
             let subject = "environment \(plan.environment.name)"
             switch plan.change {
             case .nothing:
                 return plan
             case .add(var assignment):
-                try Self.shiftPositions(db, environmentId: assignment.environmentId, from: assignment.position, by: 1)
-                try assignment.insert(db)
+                try Self.shiftPositions(transaction, environmentId: assignment.environmentId, from: assignment.position, by: 1)
+                try transaction.insert(&assignment)
                 try AuditTrail.append(
-                    db, at: now, actor: actor, action: "policy.assigned", subject: subject,
+                    transaction, at: now, actor: actor, action: "policy.assigned", subject: subject,
                     details: Self.auditDetails(assignment))
             case .update(_, let new, let changes):
-                try new.update(db)
+                try transaction.update(new)
                 var details = Self.auditDetails(new)
                 details["changed"] = changes.map(\.key).joined(separator: ",")
-                try AuditTrail.append(db, at: now, actor: actor, action: "policy.reconfigured", subject: subject,
+                try AuditTrail.append(transaction, at: now, actor: actor, action: "policy.reconfigured", subject: subject,
                                       details: details)
             case .move(var assignment, let from, let to):
-                try Self.shiftPositions(db, environmentId: assignment.environmentId, from: from + 1, by: -1)
-                try Self.shiftPositions(db, environmentId: assignment.environmentId, from: to, by: 1, excluding: assignment.id)
+                try Self.shiftPositions(transaction, environmentId: assignment.environmentId, from: from + 1, by: -1)
+                try Self.shiftPositions(transaction, environmentId: assignment.environmentId, from: to, by: 1, excluding: assignment.id)
                 assignment.position = to
                 assignment.updatedAt = now
-                try assignment.update(db)
+                try transaction.update(assignment)
                 try AuditTrail.append(
-                    db, at: now, actor: actor, action: "policy.moved", subject: subject,
+                    transaction, at: now, actor: actor, action: "policy.moved", subject: subject,
                     details: ["policy": assignment.label, "from": String(from), "to": String(to)])
             case .remove(let assignment):
-                _ = try assignment.delete(db)
-                try Self.shiftPositions(db, environmentId: assignment.environmentId, from: assignment.position + 1, by: -1)
+                try transaction.delete(PolicyAssignment.self, id: assignment.id!)
+                try Self.shiftPositions(transaction, environmentId: assignment.environmentId, from: assignment.position + 1, by: -1)
                 try AuditTrail.append(
-                    db, at: now, actor: actor, action: "policy.unassigned", subject: subject,
+                    transaction, at: now, actor: actor, action: "policy.unassigned", subject: subject,
                     details: Self.auditDetails(assignment))
             }
             return plan
         }
     }
 
-    private static func plan(_ db: Database, _ request: PolicyChangeRequest, now: Date) throws -> PolicyPlan {
-        let environment = try environment(db, named: request.environment)
-        let current = try assignments(db, environmentId: environment.id!)
+    private static func plan(_ transaction: StoreTransaction, _ request: PolicyChangeRequest, now: Date) throws -> PolicyPlan {
+        let environment = try environment(transaction.legacyDatabase, named: request.environment)  // legacy: environment
+        let current = try assignments(transaction, environmentId: environment.id!)
         let existing = current.first { $0.policy == request.policy && $0.api == request.api }
         let schema = PolicyCatalog.schema(for: request.policy)
         let label = request.api.isEmpty ? request.policy.rawValue : "\(request.policy.rawValue)@\(request.api)"
@@ -121,7 +122,7 @@ extension Registry {
         switch request.intent {
         case .assign(let pairs, let position):
             let configuration = try schema.validate(pairs: pairs)
-            try checkExpressible(db, request, configuration: configuration, in: environment, beside: current, now: now)
+            try checkExpressible(transaction, request, configuration: configuration, in: environment, beside: current, now: now)
             if let existing {
                 if let position, position != existing.position {
                     throw ClienteleError.invalidInput(
@@ -168,19 +169,18 @@ extension Registry {
     /// that would share one gateway element, or an API it does not have are refused here, before anything is
     /// written anywhere.
     private static func checkExpressible(
-        _ db: Database, _ request: PolicyChangeRequest, configuration: PolicyConfiguration, in environment: Environment,
+        _ transaction: StoreTransaction, _ request: PolicyChangeRequest, configuration: PolicyConfiguration, in environment: Environment,
         beside current: [PolicyAssignment], now: Date
     ) throws {
         guard environment.gateway != .none else { return }
         let mapping = GatewayMappings.mapping(for: environment.gateway)
-        let gatewayName = try environment.gatewayId.flatMap { try Gateway.fetchOne(db, key: $0) }?.name
+        let gatewayName = try environment.gatewayId.flatMap { try transaction.record(Gateway.self, id: $0) }?.name
         let at = gatewayName.map { "gateway \($0) (\(environment.gateway.rawValue))" } ?? environment.gateway.rawValue
         if let refusal = mapping.refusal(for: request.policy) {
             throw ClienteleError.invalidInput("\(request.policy.rawValue) in \(environment.name) on \(at): \(refusal)")
         }
         if !request.api.isEmpty {
-            let known = try String.fetchAll(
-                db, sql: "SELECT name FROM gatewayApi WHERE environmentId = ? ORDER BY name", arguments: [environment.id])
+            let known = try apiNames(transaction, environmentId: environment.id!)
             if !known.isEmpty, !known.contains(where: { $0.caseInsensitiveCompare(request.api) == .orderedSame }) {
                 throw ClienteleError.notFound(
                     "no API '\(request.api)' in \(environment.name) at \(at); known: \(known.prefix(12).joined(separator: ", "))\(known.count > 12 ? ", …" : "") (`clientele api list --env \(environment.name)`)")
@@ -212,11 +212,15 @@ extension Registry {
     }
 
     private static func shiftPositions(
-        _ db: Database, environmentId: Int64, from position: Int, by delta: Int, excluding excluded: Int64? = nil
+        _ transaction: StoreTransaction, environmentId: Int64, from position: Int, by delta: Int,
+        excluding excluded: Int64? = nil
     ) throws {
-        try db.execute(
-            sql: "UPDATE policyAssignment SET position = position + ? WHERE environmentId = ? AND position >= ? AND id IS NOT ?",
-            arguments: [delta, environmentId, position, excluded])
+        let shift = "UPDATE policyAssignment SET position = position + ? WHERE environmentId = ? AND position >= ?"
+        if let excluded {
+            try transaction.execute(shift + " AND id <> ?", delta, environmentId, position, excluded)
+        } else {
+            try transaction.execute(shift, delta, environmentId, position)
+        }
     }
 
     private static func auditDetails(_ assignment: PolicyAssignment) -> [String: String] {

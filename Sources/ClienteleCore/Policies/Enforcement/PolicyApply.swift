@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// An apply of an environment's policies at its gateway, recorded step by step so a process killed halfway
 /// resumes where it stopped: each step is marked running before it is sent and done (with its audit event) after.
@@ -54,24 +53,6 @@ public struct RecordedStep: Codable, Sendable, Hashable {
         self.state = state
         self.remoteId = remoteId
     }
-}
-
-extension PolicyApply: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "policyApply"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
-
-/// One step's row.
-struct PolicyApplyStepRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "policyApplyStep"
-    var applyId: Int64
-    var position: Int
-    var step: GatewayStep
-    var state: RecordedStep.State
-    var remoteId: String?
-
-    var recorded: RecordedStep { RecordedStep(step: step, state: state, remoteId: remoteId) }
 }
 
 extension PolicyApply: StoredRecord {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What claiming an environment's apply found.
 enum PolicyApplyClaim: Sendable {
@@ -10,30 +9,40 @@ enum PolicyApplyClaim: Sendable {
 extension Registry {
     /// The environment's apply in progress, if one is, with its steps.
     public func openPolicyApply(environmentId: Int64) throws -> PolicyApply? {
-        try sqliteRead { db in
-            guard var apply = try PolicyApply.filter(
-                Column("environmentId") == environmentId && Column("state") == PolicyApply.State.running.rawValue
-            ).fetchOne(db) else { return nil }
-            apply.steps = try Self.steps(db, of: apply.id!)
+        try read { transaction in
+            guard var apply = try Self.openPolicyApply(transaction, environmentId: environmentId) else { return nil }
+            apply.steps = try Self.steps(transaction, of: apply.id!)
             return apply
         }
     }
 
     /// Applies most recent first, without their steps.
     public func policyApplies(limit: Int = 50) throws -> [PolicyApply] {
-        try sqliteRead { db in try PolicyApply.order(Column("id").desc).limit(limit).fetchAll(db) }
+        try read { transaction in try transaction.records(PolicyApply.self, "ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))]) }
     }
 
-    static func steps(_ db: Database, of applyId: Int64) throws -> [RecordedStep] {
-        try PolicyApplyStepRecord.filter(Column("applyId") == applyId).order(Column("position")).fetchAll(db)
-            .map(\.recorded)
+    private static func openPolicyApply(_ transaction: StoreTransaction, environmentId: Int64) throws -> PolicyApply? {
+        try transaction.record(
+            PolicyApply.self, "WHERE environmentId = ? AND state = ?",
+            [.integer(environmentId), PolicyApply.State.running.storeValue])
     }
 
-    static func replaceSteps(_ db: Database, of applyId: Int64, with steps: [RecordedStep]) throws {
-        try PolicyApplyStepRecord.filter(Column("applyId") == applyId).deleteAll(db)
+    static func steps(_ transaction: StoreTransaction, of applyId: Int64) throws -> [RecordedStep] {
+        try transaction.fetchAll(
+            "SELECT step, state, remoteId FROM policyApplyStep WHERE applyId = ? ORDER BY position", [.integer(applyId)]
+        ) { row in
+            RecordedStep(step: try row.json(0, as: GatewayStep.self), state: try row.value(1, as: RecordedStep.State.self),
+                         remoteId: try row.optionalString(2))
+        }
+    }
+
+    static func replaceSteps(_ transaction: StoreTransaction, of applyId: Int64, with steps: [RecordedStep]) throws {
+        try transaction.execute("DELETE FROM policyApplyStep WHERE applyId = ?", applyId)
         for (position, recorded) in steps.enumerated() {
-            try PolicyApplyStepRecord(applyId: applyId, position: position, step: recorded.step, state: recorded.state,
-                                      remoteId: recorded.remoteId).insert(db)
+            try transaction.execute(
+                "INSERT INTO policyApplyStep(applyId, position, step, state, remoteId) VALUES (?, ?, ?, ?, ?)",
+                [.integer(applyId), .integer(Int64(position)), try StoredJSON.value(recorded.step),
+                 recorded.state.storeValue, recorded.remoteId.storeValue])
         }
     }
 
@@ -45,14 +54,12 @@ extension Registry {
         holder: LeaseHolder, until: Date, mayTakeOver: @Sendable (LeaseHolder?) -> Bool
     ) throws -> (PolicyApplyClaim, resumed: Bool) {
         let now = clock.now
-        return try sqliteWrite { db in
-            if let open = try PolicyApply.filter(
-                Column("environmentId") == environment.id! && Column("state") == PolicyApply.State.running.rawValue
-            ).fetchOne(db) {
+        return try write { transaction in
+            if let open = try Self.openPolicyApply(transaction, environmentId: environment.id!) {
                 var claim = try Self.claimPolicyApply(
-                    db, open, owner: owner, holder: holder, now: now, until: until, mayTakeOver: mayTakeOver)
+                    transaction, open, owner: owner, holder: holder, now: now, until: until, mayTakeOver: mayTakeOver)
                 if case .claimed(var claimed) = claim {
-                    claimed.steps = try Self.steps(db, of: claimed.id!)
+                    claimed.steps = try Self.steps(transaction, of: claimed.id!)
                     claim = .claimed(claimed)
                 }
                 return (claim, true)
@@ -60,28 +67,29 @@ extension Registry {
             var apply = PolicyApply(
                 environmentId: environment.id!, gatewayId: gateway.id!, state: .running, actor: actor,
                 leaseOwner: owner, leaseUntil: until, leaseHolder: holder, createdAt: now, updatedAt: now)
-            try apply.insert(db)
+            try transaction.insert(&apply)
             apply.steps = steps.map { RecordedStep(step: $0) }
-            try Self.replaceSteps(db, of: apply.id!, with: apply.steps)
+            try Self.replaceSteps(transaction, of: apply.id!, with: apply.steps)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "policy.apply-started", subject: "environment \(environment.name)",
+                transaction, at: now, actor: actor, action: "policy.apply-started", subject: "environment \(environment.name)",
                 details: ["gateway": gateway.name, "apply": String(apply.id!), "steps": String(steps.count)])
             return (.claimed(apply), false)
         }
     }
 
     private static func claimPolicyApply(
-        _ db: Database, _ apply: PolicyApply, owner: String, holder: LeaseHolder, now: Date, until: Date,
-        mayTakeOver: (LeaseHolder?) -> Bool
+        _ transaction: StoreTransaction, _ apply: PolicyApply, owner: String, holder: LeaseHolder, now: Date,
+        until: Date, mayTakeOver: (LeaseHolder?) -> Bool
     ) throws -> PolicyApplyClaim {
         if leaseKeepsOut(claimer: owner, owner: apply.leaseOwner, until: apply.leaseUntil, holder: apply.leaseHolder,
                          now: now, mayTakeOver: mayTakeOver)
         {
             return .held(apply.leaseHolder, apply)
         }
-        guard try claimLease(db, .policyApply(apply.id!), expectedOwner: apply.leaseOwner, owner: owner,
+        guard try claimLease(transaction.legacyDatabase,  // legacy: claimLease
+                             .policyApply(apply.id!), expectedOwner: apply.leaseOwner, owner: owner,
                              holder: holder, until: until),
-            let claimed = try PolicyApply.fetchOne(db, key: apply.id!)
+            let claimed = try transaction.record(PolicyApply.self, id: apply.id!)
         else {
             return .held(apply.leaseHolder, apply)
         }
