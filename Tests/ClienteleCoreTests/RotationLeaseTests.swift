@@ -35,7 +35,7 @@ import Testing
 
         func service(term: LeaseTerm) throws -> RotationService {
             // Each service opens the registry as its own process would.
-            RotationService(registry: try Registry.open(at: test.path, clock: test.clock.clock),
+            RotationService(registry: try Registry.open(at: test.location, clock: test.clock.clock),
                             adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock),
                             leaseTerm: term)
         }

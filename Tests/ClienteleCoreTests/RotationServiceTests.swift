@@ -165,7 +165,7 @@ import Testing
             deliverer: Shown().deliverer)
         f.test.clock.advance(days: 2)
         let other = RotationService(
-            registry: try Registry.open(at: f.test.path, clock: f.test.clock.clock),
+            registry: try Registry.open(at: f.test.location, clock: f.test.clock.clock),
             adapters: StandardAdapters(registryPath: f.test.path, clock: f.test.clock.clock))
         async let first = f.service.advanceAll(actor: "cron-1")
         async let second = other.advanceAll(actor: "cron-2")

@@ -14,17 +14,24 @@ final class MovableClock: Sendable {
     func advance(days: Double) { current.withLock { $0 += days * 86_400 } }
 }
 
-/// A fresh registry in its own temporary folder, removed when the value goes away.
+/// A fresh registry in its own temporary folder, removed when the value goes away. With
+/// `CLIENTELE_TEST_ENGINE=postgres` (scripts/test runs the core suites a second time so) the registry is a fresh
+/// PostgreSQL database instead, and the folder holds only what lives beside it (sandbox state, delivered secrets).
 final class TestRegistry {
     let folder: URL
     let clock = MovableClock()
     let registry: Registry
+    /// What `Registry.open(at:)` takes to open this registry again: the SQLite path or the PostgreSQL URL.
+    let location: String
+
+    static var engineIsPostgres: Bool { ProcessInfo.processInfo.environment["CLIENTELE_TEST_ENGINE"] == "postgres" }
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        registry = try Registry.open(at: folder.appendingPathComponent("registry.sqlite").path, create: true,
-                                     clock: clock.clock)
+        location = Self.engineIsPostgres
+            ? try TestPostgres.freshDatabase("core") : folder.appendingPathComponent("registry.sqlite").path
+        registry = try Registry.open(at: location, create: true, clock: clock.clock)
     }
 
     var path: String { folder.appendingPathComponent("registry.sqlite").path }
