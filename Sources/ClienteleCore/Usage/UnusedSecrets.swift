@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// `secrets unused`: secrets in service with no recorded use in a window, the candidates for removal, and the
 /// IdPs that cannot say (whose secrets are not called unused for want of a record).
@@ -38,17 +37,19 @@ extension Registry {
         let since = now - window.timeInterval
         let idps = try identityProviders().filter { idp in idpIds.map { $0.contains(idp.id!) } ?? true }
         // Plain tuples out of the read: rows are not Sendable.
-        let rows = try sqliteRead { db in
-            try Row.fetchAll(db, sql: """
+        let rows = try read { transaction in
+            try transaction.fetchAll(
+                """
                 SELECT c.displayName, c.clientId, c.identityProviderId, s.keyId, s.hint, s.createdAt, s.expiresAt,
                        s.lastUsedAt, s.usageCheckedAt
                 FROM secret s JOIN client c ON c.id = s.clientRowId
                 WHERE s.state IN ('active', 'pending') AND s.createdAt <= ? AND (s.lastUsedAt IS NULL OR s.lastUsedAt < ?)
-                ORDER BY c.displayName COLLATE NOCASE, s.createdAt, s.id
-                """, arguments: [since, since]).map { row in
-                (client: row[0] as String, clientId: row[1] as String, idpId: row[2] as Int64, keyId: row[3] as String,
-                 hint: row[4] as String, createdAt: row[5] as Date, expiresAt: row[6] as Date?,
-                 lastUsedAt: row[7] as Date?, checkedAt: row[8] as Date?)
+                ORDER BY \(transaction.dialect.caseInsensitive("c.displayName")), s.createdAt, s.id
+                """, [.date(since), .date(since)]
+            ) { row in
+                (client: try row.string(0), clientId: try row.string(1), idpId: try row.int64(2), keyId: try row.string(3),
+                 hint: try row.string(4), createdAt: try row.date(5), expiresAt: try row.optionalDate(6),
+                 lastUsedAt: try row.optionalDate(7), checkedAt: try row.optionalDate(8))
             }
         }
         var unused: [UnusedSecrets.Candidate] = []
