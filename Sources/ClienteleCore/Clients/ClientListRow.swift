@@ -5,7 +5,7 @@ import Foundation
 /// environments list and a `ClientSummary` of every row cost a third of `client list --json`, when a JSON writer
 /// only copies bytes. Text is UTF-8 as the registry stores it; never keep a buffer past the call.
 public struct ClientListRow {
-    fileprivate let row: StoreRow
+    let row: StoreRow
 
     // The id and the count are never NULL (a primary key, a count(*)).
     public var id: Int64 { (try? row.int64(0)) ?? 0 }
@@ -29,19 +29,4 @@ public struct ClientListRow {
     /// The soonest expiry among secrets in service; nil when none expires (or the stored text is no date, as
     /// `clients(matching:)` would refuse it).
     public var nextExpiry: Date? { (try? row.optionalDate(7)) ?? nil }
-}
-
-extension Registry {
-    /// What `clientSummarySQL` joins a client's environment names with (char(31)).
-    static let environmentSeparator = UInt8(0x1F)
-
-    /// The clients `clients(matching:limit:)` would return, in the same order, each lent to `body` as it is read.
-    public func forEachClientListRow(
-        matching filter: ClientFilter = ClientFilter(), limit: Int? = nil, _ body: (ClientListRow) throws -> Void
-    ) throws {
-        try read { transaction in
-            let (sql, arguments) = try Self.clientSummaryQuery(transaction, matching: filter, limit: limit)
-            try transaction.forEachRow(sql, arguments) { row in try body(ClientListRow(row: row)) }
-        }
-    }
 }

@@ -34,6 +34,19 @@ extension Registry {
         }
     }
 
+    /// What `clientSummarySQL` joins a client's environment names with (char(31)).
+    static let environmentSeparator = UInt8(0x1F)
+
+    /// The clients `clients(matching:limit:)` would return, in the same order, each lent to `body` as it is read.
+    public func forEachClientListRow(
+        matching filter: ClientFilter = ClientFilter(), limit: Int? = nil, _ body: (ClientListRow) throws -> Void
+    ) throws {
+        try read { transaction in
+            let (sql, arguments) = try Self.clientSummaryQuery(transaction, matching: filter, limit: limit)
+            try transaction.forEachRow(sql, arguments) { row in try body(ClientListRow(row: row)) }
+        }
+    }
+
     /// `clientSummarySQL` narrowed by `filter`, by name; an unknown environment or IdP throws, naming it.
     static func clientSummaryQuery(
         _ transaction: StoreTransaction, matching filter: ClientFilter, limit: Int?
