@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Creating clients at an IdP, taking over ones created elsewhere, and deleting them: each at the IdP first, then
 /// recorded with its audit event.
@@ -61,10 +60,7 @@ public struct ClientOnboarding: Sendable {
                       registration: RegistrationAccess? = nil, actor: String) async throws -> Client
     {
         for environment in environments { _ = try registry.environment(named: environment) }
-        let existing = try registry.sqliteRead { db in
-            try Client.filter(Column("identityProviderId") == idp.id! && Column("clientId") == clientId).fetchOne(db)
-        }
-        if let existing {
+        if let existing = try registry.client(identityProviderId: idp.id!, clientId: clientId) {
             throw ClienteleError.conflict("client \(clientId) of IdP \(idp.name) is already recorded as \(existing.displayName) (#\(existing.id!))")
         }
         if let registration { try await storeRegistrationAccess(registration, clientId: clientId, idp: idp) }
@@ -81,18 +77,11 @@ public struct ClientOnboarding: Sendable {
     public func delete(_ reference: String, actor: String) async throws -> Client {
         let client = try registry.resolveClient(reference)
         let idp = try registry.identityProvider(id: client.identityProviderId)
-        let open = try registry.sqliteRead { db in try Rotation.filter(Column("clientRowId") == client.id!).open().fetchCount(db) }
-        guard open == 0 else {
+        guard try !registry.hasRotationInProgress(clientRowId: client.id!) else {
             throw ClienteleError.conflict("client \(client.displayName) has a rotation in progress; finish it first (`clientele rotations list`)")
         }
         try await adapters.adapter(for: idp).deleteClient(RemoteClientReference(client))
-        let now = registry.clock.now
-        try registry.sqliteWrite { db in
-            _ = try Client.deleteOne(db, key: client.id!)
-            try AuditTrail.append(
-                db, at: now, actor: actor, action: "client.deleted", client: client,
-                details: ["idp": idp.name, "clientId": client.clientId])
-        }
+        try registry.recordClientDeleted(client, identityProvider: idp, actor: actor)
         return client
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A client with what a list needs to show about it, in one row.
 public struct ClientSummary: Sendable, Hashable, Identifiable, Codable {

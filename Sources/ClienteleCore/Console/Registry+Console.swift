@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One client as the console's list holds it: plain columns only, so 100k of them load in one pass without record
 /// decoding. Expiry is seconds since 1970 (nil when no secret in service expires).
@@ -37,9 +36,10 @@ extension Registry {
     public func consoleClientRows(limit: Int? = nil, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws
         -> [ConsoleClientRow]
     {
-        try sqliteRead { db in
+        try read { transaction in
+            let dialect = transaction.dialect
             // Sized up front: growing a 100k-row array by doubling briefly holds two copies of it.
-            let expected = try limit ?? (Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0)
+            let expected = try limit ?? transaction.count(Client.table)
             // Three passes (clients, secrets, environments), each about one row per client.
             let total = max(1, 3 * expected)
             var done = 0
@@ -55,40 +55,44 @@ extension Registry {
             var position: [Int64: Int] = [:]
             position.reserveCapacity(expected)
             let clientSQL = "SELECT id, displayName, clientId, ownerTeam, identityProviderId FROM client"
-                + (limit.map { " ORDER BY displayName COLLATE NOCASE, id LIMIT \($0)" } ?? "")
-            let clients = try Row.fetchCursor(db, sql: clientSQL)
-            while let row = try clients.next() {
-                let id: Int64 = row[0]
+                + (limit.map { " ORDER BY \(dialect.caseInsensitive("displayName")), id LIMIT \($0)" } ?? "")
+            try transaction.forEachRow(clientSQL, []) { row in
+                let id = try row.int64(0)
                 position[id] = rows.count
                 rows.append(ConsoleClientRow(
-                    id: id, displayName: row[1], clientId: row[2], ownerTeam: row[3], identityProviderId: row[4],
+                    id: id, displayName: try row.string(1), clientId: try row.string(2),
+                    ownerTeam: try row.optionalString(3), identityProviderId: try row.int64(4),
                     environmentIds: [], activeSecrets: 0, nextExpiry: nil))
                 try step()
             }
             done = expected
-            // julianday arithmetic returns a Double, which is far cheaper than decoding 100k dates from text.
-            let restrict = limit == nil ? "" : " AND clientRowId IN (\(rows.map { String($0.id) }.joined(separator: ",")))"
-            let secrets = try Row.fetchCursor(db, sql: """
-                SELECT clientRowId, count(*), (julianday(min(expiresAt)) - 2440587.5) * 86400.0 FROM secret
-                WHERE state IN ('active', 'pending')\(restrict) GROUP BY clientRowId
-                """)
-            while let row = try secrets.next() {
-                try step()
-                guard let index = position[row[0]] else { continue }
-                rows[index].activeSecrets = row[1]
-                rows[index].nextExpiry = row[2]
+            // A first page of no clients has nothing more to read (and `IN ()` is no SQL).
+            guard limit == nil || !rows.isEmpty else {
+                try Task.checkCancellation()
+                progress?(total, total)
+                return rows
             }
-            let memberships = try Row.fetchCursor(db, sql: """
+            let restrict = limit == nil ? "" : " AND clientRowId IN (\(rows.map { String($0.id) }.joined(separator: ",")))"
+            // Expiry as seconds computed by the engine: far cheaper than decoding 100k dates from text.
+            try transaction.forEachRow("""
+                SELECT clientRowId, count(*), \(dialect.epochSeconds("min(expiresAt)")) FROM secret
+                WHERE state IN ('active', 'pending')\(restrict) GROUP BY clientRowId
+                """, []) { row in
+                try step()
+                guard let index = position[try row.int64(0)] else { return }
+                rows[index].activeSecrets = try row.int(1)
+                rows[index].nextExpiry = try row.optionalDouble(2)
+            }
+            done = 2 * expected
+            try transaction.forEachRow("""
                 SELECT ce.clientRowId, ce.environmentId FROM clientEnvironment ce
                 JOIN environment e ON e.id = ce.environmentId
-                WHERE 1\(restrict.replacingOccurrences(of: "clientRowId", with: "ce.clientRowId"))
-                ORDER BY e.position
-                """)
-            done = 2 * expected
-            while let row = try memberships.next() {
+                WHERE TRUE\(restrict.replacingOccurrences(of: "clientRowId", with: "ce.clientRowId"))
+                ORDER BY e.position, e.id
+                """, []) { row in
                 try step()
-                guard let index = position[row[0]] else { continue }
-                rows[index].environmentIds.append(row[1])
+                guard let index = position[try row.int64(0)] else { return }
+                rows[index].environmentIds.append(try row.int64(1))
             }
             try Task.checkCancellation()
             progress?(total, total)
@@ -98,10 +102,10 @@ extension Registry {
 
     /// Counts for the console's header.
     public func consoleCounts() throws -> (clients: Int, secretsInService: Int, openRotations: Int) {
-        try sqliteRead { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM secret WHERE state IN ('active', 'pending')") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM rotation WHERE step NOT IN ('done', 'failed')") ?? 0)
+        try read { transaction in
+            (try transaction.count(Client.table),
+             try transaction.count(SecretMetadata.table, "WHERE state IN ('active', 'pending')"),
+             try transaction.count(Rotation.table, "WHERE " + Self.rotationInProgress))
         }
     }
 }

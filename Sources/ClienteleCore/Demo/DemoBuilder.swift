@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Builds a demo registry and its sandbox IdPs: two IdPs, four environments, clients whose secrets range from
 /// already expired to two years out, the eight policy kinds assigned in varied ways, and some audit history.
@@ -100,7 +99,7 @@ public struct DemoBuilder: Sendable {
         // The estate that existed before Clientele: clients and secrets nobody here knows the text of.
         var entraClients: [RemoteClient] = []
         var oidcClients: [RemoteClient] = []
-        var rows: [(RemoteClient, Int64, [Int64], String)] = []
+        var rows: [EstateClient] = []
         var usedNames: [String: Int] = [:]
         for index in 0..<clients {
             var name = DemoNames.name(index: index, random: &random)
@@ -139,73 +138,32 @@ public struct DemoBuilder: Sendable {
             }
             let team = DemoNames.teams[Int(random.next() % UInt64(DemoNames.teams.count))]
             if isOIDC { oidcClients.append(remote) } else { entraClients.append(remote) }
-            rows.append((remote, isOIDC ? oidc.id! : entra.id!, memberships, team))
+            rows.append(EstateClient(remote: remote, identityProviderId: isOIDC ? oidc.id! : entra.id!,
+                                     environmentIds: memberships, ownerTeam: team, contact: "\(team)@example.com"))
         }
         try entraIdP.seed(entraClients)
         try oidcIdP.seed(oidcClients)
         let secretCount = try insertEstate(registry, rows: rows, now: now)
 
-        _ = try registry.sqliteWrite { db in
-            try AuditTrail.append(
-                db, at: now, actor: Self.actor, action: "demo.built", subject: "registry",
-                details: ["clients": String(clients), "secrets": String(secretCount), "seed": String(seed)])
-        }
+        try registry.recordDemoBuilt(clients: clients, secrets: secretCount, seed: seed, at: now, actor: Self.actor)
         try await rotateAFew(registry, count: min(3, clients / 20))
         try await DemoClientApps(registry: registry, registryPath: registryPath, clock: clock)
             .seed(entra: entraIdP, entraRecord: entra, now: now, actor: Self.actor)
-        try recordUses(registry, now: now)
+        try registry.recordDemoUses(at: now)
         try registry.checkpoint()
         return Summary(registryPath: registryPath, clients: clients, secrets: secretCount,
                        seconds: Date().timeIntervalSince(started))
     }
 
-    /// Inserts clients, memberships and secrets with prepared statements in large transactions: record-by-record
-    /// inserts take minutes at 100k clients.
-    private func insertEstate(_ registry: Registry, rows: [(RemoteClient, Int64, [Int64], String)], now: Date) throws
-        -> Int
-    {
+    /// Inserts clients, memberships and secrets in bulk, 20,000 clients to a transaction: record-by-record inserts
+    /// take minutes at 100k clients.
+    private func insertEstate(_ registry: Registry, rows: [EstateClient], now: Date) throws -> Int {
         var secretCount = 0
         for chunk in stride(from: 0, to: rows.count, by: 20_000) {
-            let slice = Array(rows[chunk..<min(chunk + 20_000, rows.count)])
-            secretCount += try registry.sqliteWrite { db in
-                let writer = try BulkWriter(db)
-                let created = Timestamp.databaseText(now)
-                var count = 0
-                var rowIds: [Int64] = []
-                for (remote, idpId, memberships, team) in slice {
-                    rowIds.append(try writer.insert(
-                        remote, identityProviderId: idpId, origin: .discovered, environmentIds: memberships,
-                        ownerTeam: team, contact: "\(team)@example.com", at: created, db: db))
-                    count += remote.secrets.count
-                }
-                if chunk == 0 {
-                    // A few named records in the trail, so the audit screen has something to show.
-                    for ((remote, _, _, _), rowId) in zip(slice.prefix(12), rowIds) {
-                        try AuditTrail.append(
-                            db, at: now, actor: Self.actor, action: "client.recorded",
-                            subject: "client \(remote.displayName)", clientRowId: rowId,
-                            details: ["clientId": remote.clientId, "secrets": String(remote.secrets.count)])
-                    }
-                }
-                return count
-            }
+            secretCount += try registry.recordEstate(
+                rows[chunk..<min(chunk + 20_000, rows.count)], at: now, actor: Self.actor, audited: chunk == 0 ? 12 : 0)
         }
         return secretCount
-    }
-
-    /// Last use as a sync would have recorded it: three secrets in four used within the last two days (spread by
-    /// row id), the rest with no sign-in recorded; gateways keep no such record. One UPDATE, so the 100k-client
-    /// build stays as fast as before.
-    private func recordUses(_ registry: Registry, now: Date) throws {
-        try registry.sqliteWrite { db in
-            try db.execute(sql: """
-                UPDATE secret SET usageCheckedAt = :now,
-                  lastUsedAt = CASE WHEN id % 4 = 0 THEN NULL
-                    ELSE strftime('%Y-%m-%d %H:%M:%f', :now, '-' || (60 + id * 37 % 2820) || ' minutes') END
-                WHERE state <> 'removed' AND clientRowId IN (SELECT c.id FROM client c
-                  JOIN identityProvider i ON i.id = c.identityProviderId WHERE i.kind <> 'gateway')
-                """, arguments: ["now": now])
-        }
     }
 
     private func assignPolicies(_ registry: Registry) throws {
@@ -246,12 +204,7 @@ public struct DemoBuilder: Sendable {
         let service = RotationService(registry: registry,
                                       adapters: StandardAdapters(registryPath: registryPath, clock: clock))
         let discard = SecretDeliverer(showOnce: { _, _ in })
-        let candidates = try registry.sqliteRead { db in
-            try Int64.fetchAll(db, sql: """
-                SELECT c.id FROM client c JOIN identityProvider i ON i.id = c.identityProviderId
-                WHERE i.name = 'entra-sandbox' ORDER BY c.id LIMIT ?
-                """, arguments: [count])
-        }
+        let candidates = try registry.clientRowIds(ofIdentityProviderNamed: "entra-sandbox", limit: count)
         for (index, clientRowId) in candidates.enumerated() {
             let grace: DurationText = index == 0 ? DurationText(seconds: 0) : .days(Int64(3 + index * 2))
             _ = try await service.rotate(

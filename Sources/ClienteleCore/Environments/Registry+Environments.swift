@@ -1,21 +1,32 @@
 import Foundation
-import GRDB
 
 extension Registry {
+    /// Environments as lists show them: by position (Sandbox before Prod), then name.
+    static func environmentDisplayOrder(_ dialect: StoreDialect) -> String {
+        "ORDER BY position, \(dialect.caseInsensitive("name")), id"
+    }
+
     public func environments() throws -> [Environment] {
-        try sqliteRead { db in try Environment.all().orderedForDisplay().fetchAll(db) }
+        try read { transaction in
+            try transaction.records(Environment.self, Self.environmentDisplayOrder(transaction.dialect))
+        }
     }
 
     /// Finds an environment by name, case-insensitively, or names the ones that exist.
     public func environment(named name: String) throws -> Environment {
-        try sqliteRead { db in try Self.environment(db, named: name) }
+        try read { transaction in try Self.environment(transaction, named: name) }
     }
 
-    static func environment(_ db: Database, named name: String) throws -> Environment {
-        if let match = try Environment.filter(Column("name").collating(.nocase) == name).fetchOne(db) { return match }
-        let known = try String.fetchAll(db, sql: "SELECT name FROM environment ORDER BY position, name")
+    static func environment(_ transaction: StoreTransaction, named name: String) throws -> Environment {
+        if let match = try environment(transaction, namedExactly: name) { return match }
+        let known = try transaction.fetchAll(
+            "SELECT name FROM environment " + environmentDisplayOrder(transaction.dialect)) { try $0.string(0) }
         throw ClienteleError.notFound(
             "no environment '\(name)'; known: \(known.isEmpty ? "none (add one with `clientele env add`)" : known.joined(separator: ", "))")
+    }
+
+    private static func environment(_ transaction: StoreTransaction, namedExactly name: String) throws -> Environment? {
+        try transaction.record(Environment.self, "WHERE \(transaction.dialect.matchingName("name"))", [.text(name)])
     }
 
     @discardableResult
@@ -29,16 +40,16 @@ extension Registry {
             throw ClienteleError.invalidInput("environment name '\(name)' must be one line of printable text")
         }
         let now = clock.now
-        return try sqliteWrite { db in
-            if let existing = try Environment.filter(Column("name").collating(.nocase) == trimmed).fetchOne(db) {
+        return try write { transaction in
+            if let existing = try Self.environment(transaction, namedExactly: trimmed) {
                 throw ClienteleError.conflict("environment '\(existing.name)' already exists")
             }
-            let position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM environment") ?? 0) + 1
+            let position = Int(try transaction.int64("SELECT max(position) FROM environment") ?? 0) + 1
             var environment = Environment(
                 name: trimmed, businessGroup: businessGroup, gateway: gateway, position: position, createdAt: now)
             var details = ["gateway": gateway.rawValue, "businessGroup": businessGroup ?? ""]
             if let gatewayName {
-                let bound = try Self.gateway(db, named: gatewayName)
+                let bound = try Self.gateway(transaction.legacyDatabase, named: gatewayName) // legacy: gateway(_:named:)
                 try Self.checkGatewayEnvironment(gatewayEnvironment, for: bound, environment: trimmed)
                 environment.gatewayId = bound.id
                 environment.gateway = bound.kind
@@ -46,9 +57,9 @@ extension Registry {
                 details["gateway"] = bound.name
                 details["gatewayEnvironment"] = gatewayEnvironment ?? ""
             }
-            try environment.insert(db)
+            try transaction.insert(&environment)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "environment.added", subject: "environment \(trimmed)",
+                transaction, at: now, actor: actor, action: "environment.added", subject: "environment \(trimmed)",
                 details: details)
             return environment
         }
@@ -58,17 +69,18 @@ extension Registry {
     /// those memberships and assignments too.
     public func removeEnvironment(named name: String, force: Bool, actor: String) throws {
         let now = clock.now
-        try sqliteWrite { db in
-            let environment = try Self.environment(db, named: name)
-            let members = try ClientMembership.filter(Column("environmentId") == environment.id).fetchCount(db)
-            let policies = try PolicyAssignment.filter(Column("environmentId") == environment.id).fetchCount(db)
+        try write { transaction in
+            let environment = try Self.environment(transaction, named: name)
+            let arguments: [StoreValue] = [.integer(environment.id!)]
+            let members = try transaction.count("clientEnvironment", "WHERE environmentId = ?", arguments)
+            let policies = try transaction.count(PolicyAssignment.table, "WHERE environmentId = ?", arguments)
             if (members > 0 || policies > 0) && !force {
                 throw ClienteleError.confirmationRequired(
                     "environment '\(environment.name)' has \(members) clients and \(policies) policy assignments; pass --force to remove it with them")
             }
-            _ = try environment.delete(db)
+            try transaction.delete(Environment.self, id: environment.id!)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "environment.removed", subject: "environment \(environment.name)",
+                transaction, at: now, actor: actor, action: "environment.removed", subject: "environment \(environment.name)",
                 details: ["clients": String(members), "policies": String(policies)])
         }
     }

@@ -1,13 +1,14 @@
 import Foundation
-import GRDB
 
 extension Registry {
     public func identityProviders() throws -> [IdentityProvider] {
-        try sqliteRead { db in try IdentityProvider.order(Column("name").collating(.nocase)).fetchAll(db) }
+        try read { transaction in
+            try transaction.records(IdentityProvider.self, "ORDER BY \(transaction.dialect.caseInsensitive("name")), id")
+        }
     }
 
     public func identityProvider(id: Int64) throws -> IdentityProvider {
-        guard let idp = try sqliteRead({ db in try IdentityProvider.fetchOne(db, key: id) }) else {
+        guard let idp = try read({ transaction in try transaction.record(IdentityProvider.self, id: id) }) else {
             throw ClienteleError.notFound("no identity provider with id \(id)")
         }
         return idp
@@ -23,14 +24,16 @@ extension Registry {
     @discardableResult
     public func addIdentityProvider(_ idp: IdentityProvider, actor: String) throws -> IdentityProvider {
         let now = clock.now
-        return try sqliteWrite { db in
-            if try IdentityProvider.filter(Column("name").collating(.nocase) == idp.name).fetchCount(db) > 0 {
+        return try write { transaction in
+            let named = try transaction.count(
+                IdentityProvider.table, "WHERE \(transaction.dialect.matchingName("name"))", [.text(idp.name)])
+            if named > 0 {
                 throw ClienteleError.conflict("an identity provider named '\(idp.name)' already exists")
             }
             var record = idp
-            try record.insert(db)
+            try transaction.insert(&record)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "idp.added", subject: "idp \(idp.name)",
+                transaction, at: now, actor: actor, action: "idp.added", subject: "idp \(idp.name)",
                 details: ["kind": idp.kind.rawValue, "credential": idp.credentialSource.description])
             return record
         }
@@ -47,15 +50,15 @@ extension Registry {
                 "'\(idp.name)' lists the secrets gateway \(idp.name) holds itself; it goes with the gateway (`clientele gateway remove \(idp.name)`)")
         }
         let now = clock.now
-        try sqliteWrite { db in
-            let clients = try Client.filter(Column("identityProviderId") == idp.id!).fetchCount(db)
+        try write { transaction in
+            let clients = try transaction.count(Client.table, "WHERE identityProviderId = ?", [.integer(idp.id!)])
             if clients > 0 && !force {
                 throw ClienteleError.confirmationRequired(
                     "IdP '\(idp.name)' has \(clients) clients in the registry; pass --force to forget them too (nothing changes at the IdP)")
             }
-            try Client.filter(Column("identityProviderId") == idp.id!).deleteAll(db)
-            _ = try idp.delete(db)
-            try AuditTrail.append(db, at: now, actor: actor, action: "idp.removed", subject: "idp \(idp.name)",
+            try transaction.execute("DELETE FROM client WHERE identityProviderId = ?", idp.id!)
+            try transaction.delete(IdentityProvider.self, id: idp.id!)
+            try AuditTrail.append(transaction, at: now, actor: actor, action: "idp.removed", subject: "idp \(idp.name)",
                                   details: ["clients": String(clients)])
         }
     }
@@ -65,11 +68,11 @@ extension Registry {
         let idp = try identityProvider(named: idpName)
         guard idp.adminCredentialExpiresAt != expiresAt else { return }
         let now = clock.now
-        try sqliteWrite { db in
-            try db.execute(sql: "UPDATE identityProvider SET adminCredentialExpiresAt = ? WHERE id = ?",
-                           arguments: [expiresAt, idp.id])
+        try write { transaction in
+            try transaction.execute("UPDATE identityProvider SET adminCredentialExpiresAt = ? WHERE id = ?",
+                                    expiresAt, idp.id!)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "idp.admin-credential-checked", subject: "idp \(idp.name)",
+                transaction, at: now, actor: actor, action: "idp.admin-credential-checked", subject: "idp \(idp.name)",
                 details: ["expires": expiresAt.map(Timestamp.iso8601) ?? "never"])
         }
     }
@@ -80,10 +83,10 @@ extension Registry {
         changed.settings.clientManagement = support
         let idp = changed
         let now = clock.now
-        try sqliteWrite { db in
-            try idp.update(db)
+        try write { transaction in
+            try transaction.update(idp)
             try AuditTrail.append(
-                db, at: now, actor: actor, action: "idp.client-management-checked", subject: "idp \(idp.name)",
+                transaction, at: now, actor: actor, action: "idp.client-management-checked", subject: "idp \(idp.name)",
                 details: Dictionary(uniqueKeysWithValues: support.operations.map {
                     ($0.name, $0.finding.supported.map { $0 ? "supported" : "unsupported" } ?? "unknown")
                 }))

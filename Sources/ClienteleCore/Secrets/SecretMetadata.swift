@@ -87,13 +87,8 @@ extension SecretMetadata: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    /// Marks secrets removed (once: a removal already recorded keeps its date).
-    static func markRemoved(_ db: Database, clientRowId: Int64, keyIds: [String], at now: Date) throws {
-        for keyId in keyIds {
-            try db.execute(
-                sql: "UPDATE secret SET state = 'removed', removedAt = ?, graceUntil = NULL WHERE clientRowId = ? AND keyId = ? AND state <> 'removed'",
-                arguments: [now, clientRowId, keyId])
-        }
+    static func markRemoved(_ db: Database, clientRowId: Int64, keyIds: [String], at now: Date) throws { // legacy shim
+        try markRemoved(SQLiteTransaction(db), clientRowId: clientRowId, keyIds: keyIds, at: now)
     }
 }
 

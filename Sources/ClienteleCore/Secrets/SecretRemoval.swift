@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Removes one secret of a client: at the IdP first (the only place a secret counts), then marked removed in the
 /// registry in the same transaction as its audit event. A run killed between the two leaves the registry saying
@@ -31,10 +30,7 @@ public struct SecretRemoval: Sendable {
         let client = try registry.resolveClient(reference)
         let idp = try registry.identityProvider(id: client.identityProviderId)
         let now = registry.clock.now
-        let (secrets, open) = try registry.sqliteRead { db in
-            (try SecretMetadata.filter(Column("clientRowId") == client.id!).notRemoved().orderedByExpiry().fetchAll(db),
-             try Rotation.filter(Column("clientRowId") == client.id!).open().fetchOne(db))
-        }
+        let (secrets, open) = try registry.secretsNotRemoved(ofClient: client.id!)
         let secret = try Self.find(keyId, in: secrets, client: client)
         if let open, open.newKeyId == secret.keyId || open.retiringKeyIds.contains(secret.keyId) {
             throw ClienteleError.conflict(
@@ -71,14 +67,7 @@ public struct SecretRemoval: Sendable {
         let preview = try preview(client: reference, keyId: keyId)
         let adapter = try adapters.adapter(for: preview.identityProvider)
         try await adapter.removeSecret(preview.secret.keyId, from: RemoteClientReference(preview.client))
-        let now = registry.clock.now
-        try registry.sqliteWrite { db in
-            try SecretMetadata.markRemoved(db, clientRowId: preview.client.id!, keyIds: [preview.secret.keyId], at: now)
-            try AuditTrail.append(
-                db, at: now, actor: actor, action: "secret.removed", client: preview.client,
-                details: ["keyId": preview.secret.keyId, "hint": preview.secret.hint,
-                          "idp": preview.identityProvider.name, "remainingLive": String(preview.remainingLive)])
-        }
+        try registry.recordSecretRemoved(preview, actor: actor)
         return preview
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Registry {
     /// Records what an IdP reported about its secrets' use, for `clientRowIds` (every client of the IdP when nil).
@@ -9,29 +8,31 @@ extension Registry {
         _ report: SecretUsageReport, identityProviderId: Int64, clientRowIds: [Int64]? = nil
     ) throws {
         let now = clock.now
-        try sqliteWrite { db in
+        try write { transaction in
             switch report {
             case .unavailable(let reason):
-                try db.execute(sql: "UPDATE identityProvider SET usageUnavailable = ? WHERE id = ?",
-                               arguments: [reason, identityProviderId])
+                try transaction.execute("UPDATE identityProvider SET usageUnavailable = ? WHERE id = ?",
+                                        reason, identityProviderId)
             case .available(let lastUsed):
-                try db.execute(sql: "UPDATE identityProvider SET usageUnavailable = NULL WHERE id = ?",
-                               arguments: [identityProviderId])
-                let scope = try Self.usageScope(db, identityProviderId: identityProviderId, clientRowIds: clientRowIds)
-                try db.execute(sql: "UPDATE secret SET usageCheckedAt = ? WHERE clientRowId IN \(scope)",
-                               arguments: [now])
-                let update = try db.makeStatement(sql: """
+                try transaction.execute("UPDATE identityProvider SET usageUnavailable = NULL WHERE id = ?",
+                                        identityProviderId)
+                guard let scope = Self.usageScope(identityProviderId: identityProviderId, clientRowIds: clientRowIds)
+                else { return }
+                try transaction.execute("UPDATE secret SET usageCheckedAt = ? WHERE clientRowId IN \(scope)", now)
+                let update = """
                     UPDATE secret SET lastUsedAt = ? WHERE keyId = ? AND clientRowId IN \(scope)
                       AND (lastUsedAt IS NULL OR lastUsedAt < ?)
-                    """)
-                for (keyId, date) in lastUsed { try update.execute(arguments: [date, keyId, date]) }
+                    """
+                for (keyId, date) in lastUsed { try transaction.execute(update, date, keyId, date) }
             }
         }
     }
 
-    /// The SQL set of client rows a report covers (row ids are integers, so they are written inline).
-    private static func usageScope(_ db: Database, identityProviderId: Int64, clientRowIds: [Int64]?) throws -> String {
+    /// The SQL set of client rows a report covers (row ids are integers, so they are written inline); nil for
+    /// none, which no SQL list can say.
+    private static func usageScope(identityProviderId: Int64, clientRowIds: [Int64]?) -> String? {
         guard let clientRowIds else { return "(SELECT id FROM client WHERE identityProviderId = \(identityProviderId))" }
-        return "(" + (clientRowIds.isEmpty ? "NULL" : clientRowIds.map(String.init).joined(separator: ",")) + ")"
+        if clientRowIds.isEmpty { return nil }
+        return "(" + clientRowIds.map(String.init).joined(separator: ",") + ")"
     }
 }

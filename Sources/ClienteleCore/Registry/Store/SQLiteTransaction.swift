@@ -19,7 +19,7 @@ final class SQLiteTransaction: StoreTransaction {
         let statement = try db.cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
         while let row = try cursor.next() {
-            if try !body(StoreRow(sqlite: row)) { break }
+            if try !body(StoreRow(sqlite: row, statement: statement.sqliteStatement)) { break }
         }
     }
 

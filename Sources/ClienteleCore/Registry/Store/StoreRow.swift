@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PostgresNIO
 
 /// One result row, read by column position (the order of the statement's SELECT list) on either engine: reading
@@ -11,9 +12,19 @@ struct StoreRow {
     }
 
     private let source: Source
+    /// The statement `row` steps over, for `lentUTF8`: GRDB lends a column's bytes only wrapped in a Data, which
+    /// allocates per value.
+    private let sqliteStatement: SQLiteStatement?
 
-    init(sqlite row: Row) { source = .sqlite(row) }
-    init(postgres row: PostgresRow) { source = .postgres(row.makeRandomAccess()) }
+    init(sqlite row: Row, statement: SQLiteStatement) {
+        source = .sqlite(row)
+        sqliteStatement = statement
+    }
+
+    init(postgres row: PostgresRow) {
+        source = .postgres(row.makeRandomAccess())
+        sqliteStatement = nil
+    }
 
     var count: Int {
         switch source {
@@ -87,6 +98,23 @@ struct StoreRow {
         case .postgres(let row):
             guard var bytes = row[index].bytes else { return nil }
             return bytes.readData(length: bytes.readableBytes)
+        }
+    }
+
+    /// A text column's UTF-8 bytes as the engine holds them, without a copy; nil for NULL. Lent until the scan
+    /// moves to the next row: for writers that only copy bytes (`client list --json` over 100k clients), where a
+    /// String per column cost a third of the run.
+    func lentUTF8(_ index: Int) -> UnsafeRawBufferPointer? {
+        switch source {
+        case .sqlite:
+            // Text before its length: sqlite3_column_bytes after sqlite3_column_text measures the UTF-8 form.
+            guard let statement = sqliteStatement, let pointer = sqlite3_column_text(statement, Int32(index)) else {
+                return nil
+            }
+            return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, Int32(index))))
+        case .postgres(let row):
+            // The row holds the cell's storage for as long as the scan is on it.
+            return row[index].bytes?.withUnsafeReadableBytes { $0 }
         }
     }
 
