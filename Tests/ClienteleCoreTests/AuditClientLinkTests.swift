@@ -13,7 +13,7 @@ import Testing
 
     /// Two clients named `twin-api`, one at each of two IdPs, and a third client, each recorded with its events.
     func twins() async throws -> Twins {
-        let test = try TestRegistry()
+        let test = try TestRegistry(engine: .sqlite)
         _ = try test.registry.addEnvironment(name: "Prod", businessGroup: nil, gateway: .kong, actor: "tests")
         let (entra, entraSandbox) = try test.addSandbox(name: "entra")
         let (oidc, oidcSandbox) = try test.addSandbox(name: "oidc", profile: .oidc)
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func theMigrationMarksWhereHashesStartCoveringTheRowId() throws {
-        let test = try TestRegistry()
+        let test = try TestRegistry(engine: .sqlite)
         let mark = try DatabaseQueue(path: test.path).read { db in
             try RegistryInfo.value(SQLiteTransaction(db), key: AuditTrail.clientRowIdsHashedFromKey)
         }

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct AuditTrailTests {
     func registryWithEvents(_ count: Int) throws -> TestRegistry {
-        let test = try TestRegistry()
+        let test = try TestRegistry(engine: .sqlite)
         for index in 1...count {
             _ = try test.registry.addEnvironment(name: "env-\(index)", businessGroup: nil, gateway: .kong, actor: "alice")
         }

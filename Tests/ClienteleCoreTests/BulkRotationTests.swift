@@ -22,8 +22,8 @@ import Testing
         for (name, environments) in [("billing-api", ["Prod"]), ("orders api", []), ("search", [])] {
             clients[name] = try await test.registerClient(name, at: idp, sandbox: sandbox, environments: environments).0
         }
-        try test.registry.sqliteWrite { db in
-            try db.execute(sql: "UPDATE client SET ownerTeam = 'payments' WHERE displayName = 'search'")
+        try test.registry.write { transaction in
+            try transaction.execute("UPDATE client SET ownerTeam = 'payments' WHERE displayName = 'search'")
         }
         let service = RotationService(
             registry: test.registry, adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock))
@@ -75,7 +75,7 @@ import Testing
         let again = try await f.bulk.run(due, delivery: .directory(folder), grace: .days(7), lifetime: nil,
                                          parallel: 2, confirmed: true, actor: "tests", deliverer: .unattended)
         #expect(again.allRotated)
-        #expect(try f.test.registry.sqliteRead { db in try Rotation.fetchCount(db) } == 3)
+        #expect(try f.test.registry.read { transaction in try transaction.count("rotation") } == 3)
     }
 
     @Test func aSecretCommandRunsOncePerClientWithTheClientNamedInItsEnvironment() async throws {

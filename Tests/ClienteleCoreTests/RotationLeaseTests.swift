@@ -41,8 +41,8 @@ import Testing
         }
 
         func events(_ action: String) throws -> Int {
-            try test.registry.sqliteRead { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent WHERE action = ?", arguments: [action]) ?? 0
+            try test.registry.read { transaction in
+                try transaction.count("auditEvent", "WHERE action = ?", [.text(action)])
             }
         }
     }
@@ -103,9 +103,9 @@ import Testing
         try await dialog.waitUntilShown()
         // Another process takes the lease (as one would after this process had been stopped past its term).
         let id = try #require(try f.test.registry.rotations().first?.rotation.id)
-        try f.test.registry.sqliteWrite { db in
-            try db.execute(sql: "UPDATE rotation SET leaseOwner = 'other', leaseUntil = ? WHERE id = ?",
-                           arguments: [Date() + 3600, id])
+        try f.test.registry.write { transaction in
+            try transaction.execute("UPDATE rotation SET leaseOwner = 'other', leaseUntil = ? WHERE id = ?",
+                                    Date() + 3600, id)
         }
         let before = try f.test.registry.rotation(id)
         let secretsBefore = try #require(try await f.sandbox.client(RemoteClientReference(f.client))).secrets.count
@@ -189,9 +189,9 @@ import Testing
     /// Records a lease on `id` held by `holder` under another owner token, lapsing in an hour.
     func hold(_ id: Int64, as holder: LeaseHolder, in test: TestRegistry) throws {
         let json = String(decoding: try JSONEncoder().encode(holder), as: UTF8.self)
-        try test.registry.sqliteWrite { db in
-            try db.execute(sql: "UPDATE rotation SET leaseOwner = 'someone', leaseUntil = ?, leaseHolder = ? WHERE id = ?",
-                           arguments: [Date() + 3600, json, id])
+        try test.registry.write { transaction in
+            try transaction.execute("UPDATE rotation SET leaseOwner = 'someone', leaseUntil = ?, leaseHolder = ? WHERE id = ?",
+                                    Date() + 3600, json, id)
         }
     }
 

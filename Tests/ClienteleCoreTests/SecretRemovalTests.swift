@@ -28,12 +28,12 @@ import Testing
     func addSecond(_ f: Fixture) async throws -> (SecretMetadata, SecretText) {
         let added = try await f.sandbox.addSecret(to: f.reference, displayName: "second", expiresAt: f.test.clock.now + 90 * 86_400)
         let clientRowId = f.client.id!
-        let metadata = try f.test.registry.sqliteWrite { db in
+        let metadata = try f.test.registry.write { transaction in
             var metadata = SecretMetadata(
                 clientRowId: clientRowId, keyId: added.metadata.keyId, hint: added.metadata.hint,
                 displayName: added.metadata.displayName, createdAt: added.metadata.createdAt,
                 expiresAt: added.metadata.expiresAt, state: .active, origin: .discovered)
-            try metadata.insert(db)
+            try transaction.insert(&metadata)
             return metadata
         }
         return (metadata, added.text)

@@ -8,20 +8,3 @@ extension GatewayApp: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
-
-extension Registry {
-    // legacy shim
-    static func linkedClientIds(_ db: Database, gatewayId: Int64) throws -> [String: String] {
-        try linkedClientIds(SQLiteTransaction(db), gatewayId: gatewayId)
-    }
-
-    // legacy shim
-    static func gatewayApps(_ db: Database, ofClient clientRowId: Int64) throws -> [ClientGatewayApp] {
-        try gatewayApps(SQLiteTransaction(db), ofClient: clientRowId)
-    }
-
-    // legacy shim
-    static func access(_ db: Database, ofClient clientRowId: Int64) throws -> [ClientAPIAccess] {
-        try access(SQLiteTransaction(db), ofClient: clientRowId)
-    }
-}

@@ -226,8 +226,8 @@ extension Registry {
     public func grantAccess(client reference: String, environment name: String, api: String, actor: String) throws {
         let now = clock.now
         try write { transaction in
-            let client = try Self.resolveClient(transaction.legacyDatabase, reference)  // legacy: resolveClient
-            let environment = try Self.environment(transaction.legacyDatabase, named: name)  // legacy: environment
+            let client = try Self.resolveClient(transaction, reference)
+            let environment = try Self.environment(transaction, named: name)
             let known = try Self.apiNames(transaction, environmentId: environment.id!)
             guard known.contains(api) else {
                 throw ClienteleError.invalidInput(
@@ -241,8 +241,8 @@ extension Registry {
     public func revokeAccess(client reference: String, environment name: String, api: String, actor: String) throws {
         let now = clock.now
         try write { transaction in
-            let client = try Self.resolveClient(transaction.legacyDatabase, reference)  // legacy: resolveClient
-            let environment = try Self.environment(transaction.legacyDatabase, named: name)  // legacy: environment
+            let client = try Self.resolveClient(transaction, reference)
+            let environment = try Self.environment(transaction, named: name)
             guard try Self.revoke(transaction, client: client, environmentId: environment.id!, api: api, at: now,
                                   actor: actor, from: nil)
             else {

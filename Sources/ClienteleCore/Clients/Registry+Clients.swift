@@ -152,16 +152,15 @@ extension Registry {
                 "WHERE id IN (SELECT environmentId FROM clientEnvironment WHERE clientRowId = ?) "
                     + Self.environmentDisplayOrder(transaction.dialect),
                 [.integer(clientRowId)])
-            let database = transaction.legacyDatabase
-            let policies = try Self.effectivePolicies(database, environments: environments) // legacy: effectivePolicies
+            let policies = try Self.effectivePolicies(transaction, environments: environments)
             let rotations = try transaction.records(
                 Rotation.self, "WHERE clientRowId = ? ORDER BY id DESC LIMIT 5", [.integer(clientRowId)])
             // By row id, not by name: display names are not unique, and twins must not see each other's history.
             let events = try auditEvents(transaction, aboutClient: clientRowId, limit: recentEventLimit)
             return ClientDetail(client: client, identityProvider: idp, secrets: secrets, environments: environments,
                                 policies: policies, rotations: rotations, recentEvents: events,
-                                gatewayApps: try Self.gatewayApps(database, ofClient: clientRowId), // legacy: gatewayApps
-                                access: try Self.access(database, ofClient: clientRowId)) // legacy: access
+                                gatewayApps: try Self.gatewayApps(transaction, ofClient: clientRowId),
+                                access: try Self.access(transaction, ofClient: clientRowId))
         }
     }
 

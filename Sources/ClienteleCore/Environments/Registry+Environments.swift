@@ -49,7 +49,7 @@ extension Registry {
                 name: trimmed, businessGroup: businessGroup, gateway: gateway, position: position, createdAt: now)
             var details = ["gateway": gateway.rawValue, "businessGroup": businessGroup ?? ""]
             if let gatewayName {
-                let bound = try Self.gateway(transaction.legacyDatabase, named: gatewayName) // legacy: gateway(_:named:)
+                let bound = try Self.gateway(transaction, named: gatewayName)
                 try Self.checkGatewayEnvironment(gatewayEnvironment, for: bound, environment: trimmed)
                 environment.gatewayId = bound.id
                 environment.gateway = bound.kind

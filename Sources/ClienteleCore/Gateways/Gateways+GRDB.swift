@@ -15,8 +15,3 @@ extension GatewayAPIRecord: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
-
-extension Registry {
-    // legacy shim
-    static func gateway(_ db: Database, named name: String) throws -> Gateway { try gateway(SQLiteTransaction(db), named: name) }
-}

@@ -83,7 +83,7 @@ extension Registry {
     ) throws -> Environment {
         let now = clock.now
         return try write { transaction in
-            var environment = try Self.environment(transaction.legacyDatabase, named: name)  // legacy: environment
+            var environment = try Self.environment(transaction, named: name)
             let old = environment
             if let gatewayName {
                 let gateway = try Self.gateway(transaction, named: gatewayName)
@@ -182,7 +182,7 @@ extension Registry {
             let d = transaction.dialect
             let environments = try transaction.records(Environment.self, "ORDER BY \(Environment.displayOrder(d))")
             let wanted = try environmentName.map {
-                try Self.environment(transaction.legacyDatabase, named: $0)  // legacy: environment
+                try Self.environment(transaction, named: $0)
             }
             var rows: [(Environment, GatewayAPIRecord)] = []
             for environment in environments where wanted == nil || wanted?.id == environment.id {

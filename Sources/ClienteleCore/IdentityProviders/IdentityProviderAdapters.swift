@@ -25,7 +25,7 @@ public final class StandardAdapters: IdentityProviderAdapters {
 
     /// Every adapter a process over `registry` needs, gateways' held secrets included.
     public convenience init(registry: Registry, gatewayAdapters: any GatewayAdapters) {
-        self.init(registryPath: registry.path, clock: registry.clock,
+        self.init(registryPath: registry.filesBeside, clock: registry.clock,
                   gateways: GatewayHolders(gateway: { try registry.gateway(id: $0) }, adapters: gatewayAdapters))
     }
 

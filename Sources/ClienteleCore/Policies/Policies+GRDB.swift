@@ -15,10 +15,3 @@ extension PolicyApply: FetchableRecord, MutablePersistableRecord {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
-
-extension Registry {
-    // legacy shim
-    static func effectivePolicies(_ db: Database, environments: [Environment]) throws -> [EffectivePolicy] {
-        try effectivePolicies(SQLiteTransaction(db), environments: environments)
-    }
-}

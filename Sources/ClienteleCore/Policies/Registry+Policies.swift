@@ -27,7 +27,7 @@ extension Registry {
     /// Policies assigned in an environment, in chain order.
     public func assignments(in environmentName: String) throws -> [PolicyAssignment] {
         try read { transaction in
-            let environment = try Self.environment(transaction.legacyDatabase, named: environmentName)  // legacy: environment
+            let environment = try Self.environment(transaction, named: environmentName)
             return try Self.assignments(transaction, environmentId: environment.id!)
         }
     }
@@ -53,7 +53,7 @@ extension Registry {
     /// The policies in force for a client, through each environment it is in.
     public func effectivePolicies(forClient reference: String) throws -> (Client, [EffectivePolicy]) {
         try read { transaction in
-            let client = try Self.resolveClient(transaction.legacyDatabase, reference)  // legacy: resolveClient
+            let client = try Self.resolveClient(transaction, reference)
             let environments = try transaction.records(
                 Environment.self, """
                     WHERE id IN (SELECT environmentId FROM clientEnvironment WHERE clientRowId = ?)
@@ -113,7 +113,7 @@ extension Registry {
     }
 
     private static func plan(_ transaction: StoreTransaction, _ request: PolicyChangeRequest, now: Date) throws -> PolicyPlan {
-        let environment = try environment(transaction.legacyDatabase, named: request.environment)  // legacy: environment
+        let environment = try environment(transaction, named: request.environment)
         let current = try assignments(transaction, environmentId: environment.id!)
         let existing = current.first { $0.policy == request.policy && $0.api == request.api }
         let schema = PolicyCatalog.schema(for: request.policy)

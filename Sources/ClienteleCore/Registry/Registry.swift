@@ -18,6 +18,8 @@ public final class Registry: Sendable {
     public let clock: ClienteleClock
     let engine: Engine
     let logger: Logger
+    /// Whether this open created the registry (`clientele init` says which).
+    public let wasCreated: Bool
 
     enum Engine: Sendable {
         case sqlite(DatabaseQueue)
@@ -26,11 +28,23 @@ public final class Registry: Sendable {
 
     static let busyTimeout: TimeInterval = 10
 
-    private init(path: String, engine: Engine, clock: ClienteleClock, logger: Logger) {
+    private init(path: String, engine: Engine, clock: ClienteleClock, logger: Logger, wasCreated: Bool) {
+        self.wasCreated = wasCreated
         self.path = path
         self.engine = engine
         self.clock = clock
         self.logger = logger
+    }
+
+    /// The path the files kept beside the registry are named from (a sandbox IdP's state, OIDC registration
+    /// tokens): the SQLite file itself, or for PostgreSQL a path under this user's data folder named for the
+    /// server and database, since a database has no folder to sit beside. They are this machine's, not the team's,
+    /// until they move into the database.
+    public var filesBeside: String {
+        guard case .postgres(let connection) = engine else { return path }
+        let location = connection.location
+        let safe = "\(location.host)-\(location.port)-\(location.database)".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        return RegistryLocation.dataHome() + "/clientele/postgres/\(String(safe))/registry.sqlite"
     }
 
     /// Which engine holds the registry, for messages and the checks that differ (a SQLite file's bytes).
@@ -101,7 +115,7 @@ public final class Registry: Sendable {
         } catch {
             throw ClienteleError.registry("cannot open registry \(path): \(describe(error))")
         }
-        let registry = Registry(path: path, engine: .sqlite(queue), clock: clock, logger: logger)
+        let registry = Registry(path: path, engine: .sqlite(queue), clock: clock, logger: logger, wasCreated: !exists)
         try registry.migrateIfNeeded(queue)
         return registry
     }
@@ -110,15 +124,17 @@ public final class Registry: Sendable {
         _ location: PostgresLocation, create: Bool, clock: ClienteleClock, logger: Logger
     ) throws -> Registry {
         let connection: PostgresRegistryConnection
+        let created: Bool
         do {
             connection = try PostgresRegistryConnection(location: location, logger: logger)
-            try PostgresMigrator.migrate(connection, create: create)
+            created = try PostgresMigrator.migrate(connection, create: create)
         } catch let error as ClienteleError {
             throw error
         } catch {
             throw ClienteleError.registry("cannot open registry \(location): \(PostgresErrorText.describe(error))")
         }
-        return Registry(path: location.description, engine: .postgres(connection), clock: clock, logger: logger)
+        return Registry(
+            path: location.description, engine: .postgres(connection), clock: clock, logger: logger, wasCreated: created)
     }
 
     private static func checkIsSQLite(_ path: String) throws {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the registry file lives: `--registry PATH`, else `$CLIENTELE_REGISTRY`, else
+/// Where the registry lives: `--registry PATH` (or a `postgres://` URL), else `$CLIENTELE_REGISTRY`, else
 /// `$XDG_DATA_HOME/clientele/registry.sqlite` (XDG's default data home is `~/.local/share`).
 public enum RegistryLocation {
     public static let environmentVariable = "CLIENTELE_REGISTRY"
@@ -39,7 +39,9 @@ public enum RegistryLocation {
     /// `~` expanded and a relative path made absolute, so files named beside the registry (its sandbox and
     /// credentials files) and messages that name it stay right whatever the working directory.
     static func expand(_ path: String) -> String {
-        AbsolutePath.of(path)
+        // A PostgreSQL URL names a server, not a file.
+        if PostgresLocation.isPostgres(path) { return path }
+        return AbsolutePath.of(path)
     }
 
     /// The sandbox IdP's state file beside a registry: `registry.sqlite` → `registry.sandbox-NAME.sqlite`.

@@ -55,8 +55,7 @@ extension Registry {
                     until, clientRowId, keyId)
             }
         case .markRemoved(let keyIds, let at):
-            // legacy: SecretMetadata.markRemoved
-            try SecretMetadata.markRemoved(transaction.legacyDatabase, clientRowId: clientRowId, keyIds: keyIds, at: at)
+            try SecretMetadata.markRemoved(transaction, clientRowId: clientRowId, keyIds: keyIds, at: at)
         }
     }
 

@@ -36,8 +36,7 @@ extension Registry {
             switch scope {
             case .identityProvider(let name): return [try Self.policyIdentityProvider(transaction, named: name)]
             case .environment(let name):
-                // legacy: Registry.environment(_:named:)
-                let environment = try Self.environment(transaction.legacyDatabase, named: name)
+                let environment = try Self.environment(transaction, named: name)
                 return try transaction.records(
                     IdentityProvider.self,
                     """
@@ -64,8 +63,7 @@ extension Registry {
                 var environmentId: Int64?, identityProviderId: Int64?
                 switch request.scope {
                 case .environment(let name):
-                    // legacy: Registry.environment(_:named:)
-                    environmentId = try Self.environment(transaction.legacyDatabase, named: name).id
+                    environmentId = try Self.environment(transaction, named: name).id
                 case .identityProvider(let name):
                     identityProviderId = try Self.policyIdentityProvider(transaction, named: name).id
                 }
@@ -231,8 +229,7 @@ extension Registry {
         let policy: RotationPolicy?
         switch scope {
         case .environment(let name):
-            // legacy: Registry.environment(_:named:)
-            let environment = try Self.environment(transaction.legacyDatabase, named: name)
+            let environment = try Self.environment(transaction, named: name)
             policy = try transaction.record(RotationPolicy.self, "WHERE environmentId = ?", [.integer(environment.id!)])
         case .identityProvider(let name):
             let idp = try Self.policyIdentityProvider(transaction, named: name)

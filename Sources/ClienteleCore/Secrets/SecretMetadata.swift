@@ -86,10 +86,6 @@ extension SecretMetadata: FetchableRecord, MutablePersistableRecord {
     public static let client = belongsTo(Client.self, using: ForeignKey(["clientRowId"]))
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
-    static func markRemoved(_ db: Database, clientRowId: Int64, keyIds: [String], at now: Date) throws { // legacy shim
-        try markRemoved(SQLiteTransaction(db), clientRowId: clientRowId, keyIds: keyIds, at: now)
-    }
 }
 
 extension DerivableRequest<SecretMetadata> {

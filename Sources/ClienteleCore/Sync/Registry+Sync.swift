@@ -9,7 +9,7 @@ extension Registry {
                 SELECT client.clientId FROM client JOIN identityProvider ON identityProvider.id = client.identityProviderId
                 WHERE identityProvider.kind <> 'gateway'
                 """)
-            let linked = try Self.linkedClientIds(transaction.legacyDatabase, gatewayId: gatewayId) // legacy: linkedClientIds
+            let linked = try Self.linkedClientIds(transaction, gatewayId: gatewayId)
             return Set(issued).union(linked.values)
         }
     }

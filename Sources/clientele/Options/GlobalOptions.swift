@@ -40,7 +40,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func gatewayAdapters(for registry: Registry) -> StandardGatewayAdapters {
-        StandardGatewayAdapters(registryPath: registry.path, clock: registry.clock)
+        StandardGatewayAdapters(registryPath: registry.filesBeside, clock: registry.clock)
     }
 
     /// `gateways`, where a command reads the same gateways for policies and for client apps, so each adapter (and

@@ -139,7 +139,7 @@ extension ClienteleCommand.Idp {
 
         func run() async throws {
             let registry = try global.openRegistry()
-            let stateFile = RegistryLocation.sandboxStateFile(besideRegistry: registry.path, idpName: name)
+            let stateFile = RegistryLocation.sandboxStateFile(besideRegistry: registry.filesBeside, idpName: name)
             _ = try SandboxIdentityProvider(stateFile: stateFile, profile: profile, clock: registry.clock, create: true)
             let idp = try registry.addIdentityProvider(
                 IdentityProvider(

@@ -11,11 +11,11 @@ extension ClienteleCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let path = global.registryPath
-            let existed = FileManager.default.fileExists(atPath: path)
-            _ = try global.openRegistry(create: true)
-            print(existed ? "Registry already exists at \(path); left as it was." : "Created registry at \(path).")
-            if !existed { print("Next: clientele env add Prod --gateway anypoint") }
+            let registry = try global.openRegistry(create: true)
+            // `registry.path`, not what was typed: a PostgreSQL URL may carry a password.
+            print(registry.wasCreated
+                ? "Created registry at \(registry.path)." : "Registry already exists at \(registry.path); left as it was.")
+            if registry.wasCreated { print("Next: clientele env add Prod --gateway anypoint") }
         }
     }
 }

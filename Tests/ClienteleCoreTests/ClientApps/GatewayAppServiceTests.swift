@@ -114,8 +114,8 @@ import Testing
         #expect(adopted[0].adopted.count == 2)
         #expect(f.kinds(adopted) == [])
         #expect(try f.test.registry.access(ofClient: client.id!).map(\.api) == ["payments-api"])
-        let actions = try f.test.registry.sqliteRead { db in
-            try String.fetchAll(db, sql: "SELECT action FROM auditEvent WHERE action LIKE 'client.access-%' ORDER BY id")
+        let actions = try f.test.registry.read { transaction in
+            try transaction.strings("SELECT action FROM auditEvent WHERE action LIKE 'client.access-%' ORDER BY id")
         }
         #expect(actions == ["client.access-granted", "client.access-granted", "client.access-revoked"])
     }
@@ -147,7 +147,7 @@ import Testing
         let secrets = try f.test.registry.clientDetail(held[0].id).secrets
         #expect(secrets.count == 2)
         #expect(secrets.allSatisfy { $0.expiresAt == expiring && $0.hint.isEmpty })
-        let dump = try String(contentsOfFile: f.test.path, encoding: .isoLatin1)
+        let dump = try f.test.everythingStored()
         for key in keys { #expect(!dump.contains(key.reveal())) }
         #expect(try f.test.registry.gatewayApps(ofClient: held[0].id).map(\.holdsSecrets) == [true])
     }

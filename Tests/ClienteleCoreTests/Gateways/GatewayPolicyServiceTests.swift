@@ -119,8 +119,8 @@ import Testing
         // Another holder (a process that is alive: this one) claims it and keeps it.
         let open = try #require(try fixture.registry.openPolicyApply(environmentId: 1))
         let otherOwner = UUID().uuidString
-        _ = try fixture.registry.sqliteWrite(bumpingRevision: false) { db in
-            try Registry.claimLease(db, .policyApply(open.id!), expectedOwner: nil, owner: otherOwner, holder: .current,
+        _ = try fixture.registry.write(bumpingRevision: false) { transaction in
+            try Registry.claimLease(transaction, .policyApply(open.id!), expectedOwner: nil, owner: otherOwner, holder: .current,
                                     until: Date() + 600)
         }
         fixture.gateway.failing(call: nil)

@@ -73,8 +73,8 @@ import Testing
         let policies = try f.test.registry.rotationPolicies()
         #expect(policies.count == 1)
         #expect(policies[0].policy.rotateBeforeSeconds == 20 * 86_400)
-        let actions = try f.test.registry.sqliteRead { db in
-            try String.fetchAll(db, sql: "SELECT action FROM auditEvent WHERE action LIKE 'rotation-policy.%' ORDER BY id")
+        let actions = try f.test.registry.read { transaction in
+            try transaction.strings("SELECT action FROM auditEvent WHERE action LIKE 'rotation-policy.%' ORDER BY id")
         }
         #expect(actions == ["rotation-policy.set", "rotation-policy.replaced"])
         try f.test.registry.removeRotationPolicy(.identityProvider("sandbox"), actor: "carol")
@@ -108,10 +108,11 @@ import Testing
         #expect(try results.map { try $0.get().rotation.step } == [.grace])
         let secret = try String(contentsOfFile: delivered, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try await f.sandbox.verify(SecretText(secret), for: RemoteClientReference(f.client)) == .accepted)
-        let (actor, details) = try f.test.registry.sqliteRead { db in
-            let row = try Row.fetchOne(db, sql: "SELECT actor, details FROM auditEvent WHERE action = 'rotation.planned'")!
-            return (row["actor"] as String, row["details"] as String)
-        }
+        let (actor, details) = try #require(try f.test.registry.read { transaction in
+            try transaction.fetchOne("SELECT actor, details FROM auditEvent WHERE action = 'rotation.planned'") {
+                (try $0.string(0), try $0.string(1))
+            }
+        })
         #expect(actor == "rotation-policy idp sandbox")
         #expect(details.contains("\"policy\":\"idp sandbox\"") && details.contains("\"startedBy\":\"cron\""))
     }
@@ -132,7 +133,9 @@ import Testing
             return try await group.reduce(0, +)
         }
         #expect(counts == 1)
-        let open = try f.test.registry.sqliteRead { db in try Rotation.all().open().fetchCount(db) }
+        let open = try f.test.registry.read { transaction in
+            try transaction.count("rotation", "WHERE step NOT IN ('done', 'failed')")
+        }
         #expect(open == 1)
     }
 

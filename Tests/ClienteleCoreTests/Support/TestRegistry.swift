@@ -26,10 +26,13 @@ final class TestRegistry {
 
     static var engineIsPostgres: Bool { ProcessInfo.processInfo.environment["CLIENTELE_TEST_ENGINE"] == "postgres" }
 
-    init() throws {
+    enum Engine { case sqlite, chosenByEnvironment }
+
+    /// `.sqlite` for the tests about the SQLite file itself (they open it underneath the registry).
+    init(engine: Engine = .chosenByEnvironment) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        location = Self.engineIsPostgres
+        location = engine == .chosenByEnvironment && Self.engineIsPostgres
             ? try TestPostgres.freshDatabase("core") : folder.appendingPathComponent("registry.sqlite").path
         registry = try Registry.open(at: location, create: true, clock: clock.clock)
     }
@@ -57,6 +60,20 @@ final class TestRegistry {
         let client = try registry.recordClient(remote, identityProvider: idp, environments: environments,
                                                origin: .rotated, actor: "tests")
         return (client, secret.text)
+    }
+
+    /// Every byte the registry holds, as text, to show what is never among them: the SQLite file (with its WAL),
+    /// or every row of every table on PostgreSQL.
+    func everythingStored() throws -> String {
+        guard location.hasPrefix("postgres") else {
+            let wal = (try? String(contentsOfFile: location + "-wal", encoding: .isoLatin1)) ?? ""
+            return try String(contentsOfFile: location, encoding: .isoLatin1) + wal
+        }
+        let tables = try TestPostgres.strings(
+            location, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        return try tables.flatMap { table in
+            try TestPostgres.strings(location, "SELECT CAST(t AS TEXT) FROM \(table) t")
+        }.joined(separator: "\n")
     }
 
     func tempFile(_ name: String) -> String { folder.appendingPathComponent(name).path }

@@ -86,7 +86,7 @@ extension Registry {
         {
             return .held(apply.leaseHolder, apply)
         }
-        guard try claimLease(transaction.legacyDatabase,  // legacy: claimLease
+        guard try claimLease(transaction,
                              .policyApply(apply.id!), expectedOwner: apply.leaseOwner, owner: owner,
                              holder: holder, until: until),
             let claimed = try transaction.record(PolicyApply.self, id: apply.id!)

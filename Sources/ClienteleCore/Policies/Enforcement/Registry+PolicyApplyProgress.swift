@@ -57,7 +57,7 @@ extension Registry {
         let until = lease.renewedUntil
         return try write { transaction in
             // The compare-and-set that fences the write: extending our own lease succeeds only while we hold it.
-            guard try Self.renewLease(transaction.legacyDatabase, record, owner: owner, until: until)  // legacy: renewLease
+            guard try Self.renewLease(transaction, record, owner: owner, until: until)
             else { return nil }
             let result = try body(transaction, now)
             if let event {

@@ -7,12 +7,15 @@ enum PostgresMigrator {
     /// Any fixed number: the lock is held only while a migration runs, and only Clientele takes it.
     static let lockKey: Int64 = 0x436C_6965_6E74_656C  // "Clientel"
 
-    static func migrate(_ connection: PostgresRegistryConnection, create: Bool) throws {
+    /// Answers whether it created the schema.
+    @discardableResult
+    static func migrate(_ connection: PostgresRegistryConnection, create: Bool) throws -> Bool {
         try connection.withSession { transaction in
             try transaction.execute("BEGIN", [])
             do {
-                try migrate(transaction, location: connection.location, create: create)
+                let created = try migrate(transaction, location: connection.location, create: create)
                 try transaction.execute("COMMIT", [])
+                return created
             } catch {
                 _ = try? transaction.execute("ROLLBACK", [])
                 throw error
@@ -20,7 +23,7 @@ enum PostgresMigrator {
         }
     }
 
-    private static func migrate(_ transaction: PostgresTransaction, location: PostgresLocation, create: Bool) throws {
+    private static func migrate(_ transaction: PostgresTransaction, location: PostgresLocation, create: Bool) throws -> Bool {
         try transaction.execute("SELECT pg_advisory_xact_lock(?)", lockKey)
         let hasMigrations = try transaction.string("SELECT CAST(to_regclass('schemamigration') AS TEXT)") != nil
         if !hasMigrations {
@@ -50,5 +53,6 @@ enum PostgresMigrator {
                 "INSERT INTO schemamigration(version, name) VALUES (?, ?)", migration.version,
                 migration.name)
         }
+        return !hasMigrations
     }
 }

@@ -30,8 +30,7 @@ extension Registry {
             ]
             var arguments: [StoreValue] = [.date(cutoff)]
             if let name = selection.environment {
-                // legacy: Registry.environment(_:named:)
-                let environment = try Self.environment(transaction.legacyDatabase, named: name)
+                let environment = try Self.environment(transaction, named: name)
                 conditions.append("c.id IN (SELECT clientRowId FROM clientEnvironment WHERE environmentId = ?)")
                 arguments.append(.integer(environment.id!))
             }
