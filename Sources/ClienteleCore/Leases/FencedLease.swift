@@ -42,7 +42,7 @@ final class FencedLease: Sendable {
     /// Random per claim; the holder's host and pid are recorded beside it for people.
     let owner: String
     private let registry: Registry
-    private let term: LeaseTerm
+    let term: LeaseTerm
     private let lostTo = Mutex<String?>(nil)
     private let heartbeat = Mutex<DispatchSourceTimer?>(nil)
 
@@ -56,14 +56,11 @@ final class FencedLease: Sendable {
     /// The rotation it fences (rotation leases only).
     var rotationId: Int64 { record.id }
 
-    /// The end of a lease renewed now.
-    var renewedUntil: Date { term.clock.now + term.duration }
-
     /// Renews the lease now, or throws `LeaseLost`: called before each call to an IdP or a gateway and each
     /// delivery, so a holder that lost its lease does nothing more.
     func confirm() throws {
         if let holder = lostTo.withLock({ $0 }) { throw LeaseLost(record: record, holder: holder) }
-        guard try registry.renewLease(record, owner: owner, until: renewedUntil) else {
+        guard try registry.renewLease(record, owner: owner, term: term) else {
             throw markLost()
         }
     }
@@ -91,7 +88,7 @@ final class FencedLease: Sendable {
 
     private func beat() {
         do {
-            if try !registry.renewLease(record, owner: owner, until: renewedUntil) {
+            if try !registry.renewLease(record, owner: owner, term: term) {
                 _ = markLost()
                 stopHeartbeat()
             }

@@ -4,15 +4,13 @@ import Foundation
 ///
 /// Leases run on real time, never on `CLIENTELE_TEST_NOW`: they say whether a process is still at work, which a
 /// moved business clock does not change. A cron job run with the clock moved on must not take over from a console
-/// that is alive.
+/// that is alive. Whose real time: the registry's (`StoreTransaction.leaseTime`), so hosts whose clocks disagree
+/// still agree on when a lease ends.
 public struct LeaseTerm: Sendable, Equatable {
     public var duration: TimeInterval
-    /// Real time, for when a lease ends; tests of the lease itself pass another.
-    public var clock: ClienteleClock
 
-    public init(duration: TimeInterval, clock: ClienteleClock = .wall) {
+    public init(duration: TimeInterval) {
         self.duration = duration
-        self.clock = clock
     }
 
     /// A third of the term: two renewals may fail (a busy registry) before another process may take over.
@@ -37,6 +35,4 @@ public struct LeaseTerm: Sendable, Equatable {
 
     /// The term this process runs on; `GlobalOptions` has already refused a malformed hook with one line.
     public static let process: LeaseTerm = (try? fromEnvironment()) ?? .standard
-
-    public static func == (lhs: LeaseTerm, rhs: LeaseTerm) -> Bool { lhs.duration == rhs.duration }
 }

@@ -185,7 +185,13 @@ public final class Registry: Sendable {
     ///
     /// `bumpingRevision: false` is for bookkeeping nobody displays (a lease's heartbeat): a revision bump makes
     /// every open console reload, and a heartbeat every few seconds would keep them reloading.
-    func write<T>(bumpingRevision: Bool = true, _ body: (StoreTransaction) throws -> T) throws -> T {
+    ///
+    /// `rerunIfLost`: on PostgreSQL, a session lost before COMMIT (a server restart) rolled the transaction back
+    /// whole, and `body` runs again on a fresh session. Only for bodies that are plain functions of what they read
+    /// (a rotation's step, a lease): a body that hands rows on or keeps state outside must not run twice.
+    func write<T>(bumpingRevision: Bool = true, rerunIfLost: Bool = false, _ body: (StoreTransaction) throws -> T)
+        throws -> T
+    {
         try translatingErrors {
             switch engine {
             case .sqlite(let queue):
@@ -193,9 +199,22 @@ public final class Registry: Sendable {
                     try Self.run(body, in: SQLiteTransaction(db), bumpingRevision: bumpingRevision)
                 }
             case .postgres(let connection):
-                return try connection.write { transaction in
+                return try connection.write(rerunIfLost: rerunIfLost) { transaction in
                     try Self.run(body, in: transaction, bumpingRevision: bumpingRevision)
                 }
+            }
+        }
+    }
+
+    /// A write of lease columns alone: a claim, a heartbeat, a release. It bumps no revision (a heartbeat every
+    /// few seconds would keep every console reloading), and on PostgreSQL it does not queue behind the writers'
+    /// lock: it appends no audit event, so it needs no turn at the chain's head, and a heartbeat stuck behind a
+    /// long write could let its lease lapse. Re-run on a fresh session if the first was lost before COMMIT.
+    func leaseWrite<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try translatingErrors {
+            switch engine {
+            case .sqlite(let queue): return try queue.write { db in try body(SQLiteTransaction(db)) }
+            case .postgres(let connection): return try connection.leaseWrite(body)
             }
         }
     }
@@ -240,6 +259,8 @@ public final class Registry: Sendable {
         } catch let cancelled as CancellationError {
             // A stopped load is not a registry fault: callers tell the two apart.
             throw cancelled
+        } catch let finding as StoreFinding {
+            throw finding
         } catch {
             throw ClienteleError.registry("registry \(path): \(Registry.describe(error))")
         }

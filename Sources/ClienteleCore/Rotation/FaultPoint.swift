@@ -21,10 +21,26 @@ public enum FaultPoint: String, CaseIterable, Sendable {
     case afterGatewayStepRecorded = "after-gateway-step-recorded"
 
     public static let variable = "CLIENTELE_TEST_FAULT"
+    /// `point:PATH` waits at the point instead of dying: it creates `PATH.reached` and goes on once `PATH.go`
+    /// exists, so a test can act on the world in between (restart the database server) and watch what follows.
+    public static let pauseVariable = "CLIENTELE_TEST_PAUSE"
 
     static func hit(_ point: FaultPoint) {
-        guard ProcessInfo.processInfo.environment[variable] == point.rawValue else { return }
+        let environment = ProcessInfo.processInfo.environment
+        if let pause = environment[pauseVariable], pause.hasPrefix(point.rawValue + ":") {
+            wait(at: String(pause.dropFirst(point.rawValue.count + 1)))
+        }
+        guard environment[variable] == point.rawValue else { return }
         kill(getpid(), SIGKILL)
+    }
+
+    /// Up to two minutes, so a test that forgets to let it go fails rather than hangs.
+    private static func wait(at path: String) {
+        FileManager.default.createFile(atPath: path + ".reached", contents: nil)
+        let deadline = Date() + 120
+        while !FileManager.default.fileExists(atPath: path + ".go"), Date() < deadline {
+            usleep(20_000)
+        }
     }
 
     /// Kills at `point` when the variable names it bare, or as `point#occurrence`.

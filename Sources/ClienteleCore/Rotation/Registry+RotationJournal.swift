@@ -3,14 +3,16 @@ import Foundation
 extension Registry {
     /// Records one step of rotation `rotationId` in one transaction: the change `change` makes (which answers its
     /// audit details), `secrets`, and with `action` an audit event. Fenced: the transaction first extends
-    /// `leaseOwner`'s lease to `leaseUntil`, and answers nil having written nothing when another process holds it.
+    /// `leaseOwner`'s lease by `leaseTerm`, and answers nil having written nothing when another process holds it.
+    /// Re-run on a fresh session if PostgreSQL's was lost before COMMIT: the step is a function of the rotation it
+    /// reads.
     func recordRotationStep(
-        _ rotationId: Int64, leaseOwner: String, leaseUntil: Date, at now: Date, action: String?, actor: String,
+        _ rotationId: Int64, leaseOwner: String, leaseTerm: LeaseTerm, at now: Date, action: String?, actor: String,
         secrets: [RotationSecretChange], _ change: (inout Rotation, Date) throws -> [String: String]?
     ) throws -> Rotation? {
-        try write { transaction in
+        try write(rerunIfLost: true) { transaction in
             // The compare-and-set that fences the write: extending our own lease succeeds only while we hold it.
-            guard try Self.renewLease(transaction, .rotation(rotationId), owner: leaseOwner, until: leaseUntil) else {
+            guard try Self.renewLease(transaction, .rotation(rotationId), owner: leaseOwner, term: leaseTerm) else {
                 return nil
             }
             guard var rotation = try transaction.record(Rotation.self, id: rotationId) else {

@@ -118,13 +118,19 @@ extension Registry {
         }
     }
 
-    /// Records `planned` (a rotation at `planned`, its lease already its planner's), names its new secret after
-    /// it, and audits it with `details`. The registry's one-open-rotation-per-client index refuses a second.
-    func recordPlannedRotation(_ planned: Rotation, client: Client, at now: Date, details: [String: String]) throws
-        -> Rotation
-    {
+    /// Records `planned` (a rotation at `planned`, leased to its planner for `leaseTerm`), names its new secret
+    /// after it, and audits it with `details`. Throws `OpenRotationExists` when another process planned one for
+    /// the client since the caller looked: the writers' lock orders the two writes, so the second sees the first's
+    /// (the one-open-rotation-per-client index stays as the last word, but its error names no client).
+    func recordPlannedRotation(
+        _ planned: Rotation, leaseTerm: LeaseTerm, client: Client, at now: Date, details: [String: String]
+    ) throws -> Rotation {
         try write { transaction in
+            if let open = try Self.openRotation(transaction, ofClient: planned.clientRowId) {
+                throw OpenRotationExists(rotation: open)
+            }
             var rotation = planned
+            rotation.leaseUntil = try transaction.leaseTime() + leaseTerm.duration
             try transaction.insert(&rotation)
             // Unique per rotation, so an unrecorded secret left by a crashed run can be recognised at the IdP.
             rotation.newSecretDisplayName = "clientele rotation #\(rotation.id!)"
@@ -138,26 +144,53 @@ extension Registry {
         }
     }
 
+    /// Claims for `owner` the oldest open rotation after `afterId` whose lease is free, lapsed or already
+    /// `owner`'s; nil when none is left. Processes advancing side by side each take the next free rotation: on
+    /// PostgreSQL the candidate is locked with SKIP LOCKED, so a row another claimer is taking this instant is
+    /// passed over rather than waited for, and the lock ends with this short transaction, never held across a
+    /// call to an IdP. Rotations held by a live-looking process are left to `claimRotationLease`, which can ask
+    /// whether that process is provably gone.
+    func claimNextOpenRotation(after afterId: Int64, owner: String, holder: LeaseHolder, term: LeaseTerm) throws
+        -> Rotation?
+    {
+        try leaseWrite { transaction in
+            let now = try transaction.leaseTime()
+            guard let candidate = try transaction.record(
+                Rotation.self,
+                """
+                WHERE \(Self.openRotationCondition) AND id > ?
+                AND (leaseOwner IS NULL OR leaseOwner = ? OR leaseUntil <= ?)
+                ORDER BY id LIMIT 1 \(transaction.dialect.lockingRowsSkippingLocked)
+                """, [.integer(afterId), .text(owner), .date(now)])
+            else { return nil }
+            guard try Self.claimLease(
+                transaction, .rotation(candidate.id!), expectedOwner: candidate.leaseOwner, owner: owner,
+                holder: holder, term: term)
+            else { return nil }
+            return try transaction.record(Rotation.self, id: candidate.id!)
+        }
+    }
+
     /// Claims an open rotation's lease for `owner` when it is free, expired, already `owner`'s, or held by a
     /// process `mayTakeOver` proves gone.
     func claimRotationLease(
-        _ rotationId: Int64, owner: String, holder: LeaseHolder, now: Date, until: Date,
+        _ rotationId: Int64, owner: String, holder: LeaseHolder, term: LeaseTerm,
         mayTakeOver: @Sendable (LeaseHolder?) -> Bool
     ) throws -> RotationLeaseClaimResult {
-        try write(bumpingRevision: false) { transaction in
+        try leaseWrite { transaction in
             guard let rotation = try transaction.record(Rotation.self, id: rotationId) else {
                 throw ClienteleError.notFound("no rotation #\(rotationId)")
             }
             guard rotation.isOpen else { return .finished(rotation) }
             if Self.leaseKeepsOut(
                 claimer: owner, owner: rotation.leaseOwner, until: rotation.leaseUntil, holder: rotation.leaseHolder,
-                now: now, mayTakeOver: mayTakeOver)
+                now: try transaction.leaseTime(), mayTakeOver: mayTakeOver)
             {
                 return .held(rotation.leaseHolder, rotation)
             }
             guard try Self.claimLease(
                 transaction, .rotation(rotationId), expectedOwner: rotation.leaseOwner, owner: owner, holder: holder,
-                until: until),
+                term: term),
                 let claimed = try transaction.record(Rotation.self, id: rotationId)
             else {
                 return .held(rotation.leaseHolder, rotation)

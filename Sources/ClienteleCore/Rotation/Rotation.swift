@@ -52,9 +52,10 @@ public struct Rotation: Codable, Sendable, Hashable, Identifiable {
 
     public var isOpen: Bool { step != .done && step != .failed }
 
-    /// Who is working on the rotation now: the holder of a lease that has not lapsed (real time).
+    /// Who is working on the rotation now: the holder of a lease that has not lapsed (real time). For showing
+    /// only: judged by this host's clock, which may differ from the registry's by a little; claims never use it.
     public var activeLeaseHolder: LeaseHolder? {
-        guard leaseOwner != nil, let leaseUntil, leaseUntil > LeaseTerm.process.clock.now else { return nil }
+        guard leaseOwner != nil, let leaseUntil, leaseUntil > Date() else { return nil }
         return leaseHolder
     }
 }

@@ -19,7 +19,7 @@ struct RotationJournal: Sendable {
     ) throws -> Rotation {
         let now = registry.clock.now
         let written = try registry.recordRotationStep(
-            rotationId, leaseOwner: lease.owner, leaseUntil: lease.renewedUntil, at: now, action: action, actor: actor,
+            rotationId, leaseOwner: lease.owner, leaseTerm: lease.term, at: now, action: action, actor: actor,
             secrets: secrets(now), change)
         guard let written else { throw lease.markLost() }
         return written

@@ -11,7 +11,7 @@ enum RotationLeaseClaim {
         -> RotationLeaseClaim
     {
         let result = try registry.claimRotationLease(
-            rotationId, owner: owner, holder: .current, now: term.clock.now, until: term.clock.now + term.duration,
+            rotationId, owner: owner, holder: .current, term: term,
             mayTakeOver: { holder in holder?.isProvablyGone() ?? false })
         switch result {
         case .claimed(let rotation):

@@ -55,6 +55,10 @@ public final class RotationService: Sendable {
         let rotation: Rotation
         do {
             rotation = try plan(preview, delivery: delivery, actor: actor)
+        } catch let exists as OpenRotationExists {
+            if case .file(let path) = delivery, SecretFile.isEmpty(path) { unlink(path) }
+            // Another process planned one since the preview: that one goes on, and this says who has it.
+            return try await run(exists.rotation.id!, actor: actor, deliverer: deliverer)
         } catch {
             if case .file(let path) = delivery, SecretFile.isEmpty(path) { unlink(path) }
             throw error
@@ -116,14 +120,14 @@ public final class RotationService: Sendable {
             overlap: preview.overlap, graceSeconds: preview.grace.seconds, graceUntil: nil,
             lifetimeSeconds: Int64(preview.newSecretExpiresAt.timeIntervalSince(now)),
             delivery: delivery, verification: nil, actor: actor, failureReason: nil, lastError: nil,
-            leaseOwner: leaseOwner, leaseUntil: leaseTerm.clock.now + leaseTerm.duration, leaseHolder: .current,
+            leaseOwner: leaseOwner, leaseUntil: nil, leaseHolder: .current,
             createdAt: now, updatedAt: now)
         rotation.rotationPolicyId = policy?.id
         let details = [
             "idp": preview.identityProvider.name, "retiring": rotation.retiringKeyIds.joined(separator: ","),
             "overlap": String(rotation.overlap), "grace": preview.grace.description, "delivery": delivery.description,
         ].merging(policy?.details ?? [:]) { planned, _ in planned }
-        return try registry.recordPlannedRotation(rotation, client: client, at: now, details: details)
+        return try registry.recordPlannedRotation(rotation, leaseTerm: leaseTerm, client: client, at: now, details: details)
     }
 
     /// Runs a rotation from its recorded step as far as it can go now: to `done`, to the grace period, or to a
@@ -214,20 +218,34 @@ public final class RotationService: Sendable {
         actor: String, deliverer: SecretDeliverer = .unattended, endGraceNow: Bool = false, confirmed: Bool = false
     ) async -> [Result<RotationOutcome, ClienteleError>]
     {
-        let open: [Rotation]
-        do {
-            open = try registry.openRotations()
-        } catch {
-            return [.failure(error as? ClienteleError ?? .registry(String(describing: error)))]
-        }
         var results: [Result<RotationOutcome, ClienteleError>] = []
-        for rotation in open {
+        func advance(_ rotation: Rotation) async {
             do {
                 if endGraceNow, rotation.step == .grace { try endGrace(rotation.id!, actor: actor, confirmed: confirmed) }
                 results.append(.success(try await run(rotation.id!, actor: actor, deliverer: deliverer)))
             } catch {
                 results.append(.failure(error as? ClienteleError ?? .identityProvider(String(describing: error))))
             }
+        }
+        // First the rotations nobody holds, each claimed before it is read for work; `run` claims it again as
+        // its holder and keeps it renewed.
+        var visited: Set<Int64> = []
+        var after: Int64 = 0
+        do {
+            while let claimed = try registry.claimNextOpenRotation(
+                after: after, owner: leaseOwner, holder: .current, term: leaseTerm)
+            {
+                after = claimed.id!
+                visited.insert(after)
+                await advance(claimed)
+            }
+            // Then those another process held: each is reported as its holder's, or taken over if that process
+            // is provably gone.
+            for rotation in try registry.openRotations() where !visited.contains(rotation.id!) {
+                await advance(rotation)
+            }
+        } catch {
+            results.append(.failure(error as? ClienteleError ?? .registry(String(describing: error))))
         }
         return results
     }

@@ -47,12 +47,9 @@ extension RotationService {
             do {
                 rotation = try plan(preview, delivery: .command(policy.policy.secretCommand), actor: policy.actor,
                                     policy: (policy.policy.id!, details))
-            } catch {
-                // The unique open-rotation index refused a second plan: a parallel run got there first.
-                if try registry.openRotation(ofClient: clientRowId) != nil {
-                    return nil
-                }
-                throw error
+            } catch is OpenRotationExists {
+                // A parallel run got there first.
+                return nil
             }
             FencedLease(.rotation(rotation.id!), owner: leaseOwner, registry: registry, term: leaseTerm).release()
             return .started(rotationId: rotation.id!, client: client!, policy: policy, reason: forecast.reason)

@@ -70,7 +70,10 @@ extension ClienteleCommand {
             let preview = try await service.preview(request)
             let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
             if let open = preview.resuming {
-                print("Resuming rotation #\(open.id!) of \(printable(preview.client.displayName)) (at '\(open.step.label)').")
+                // Held by a live process, it is not resumed here: the outcome says who has it.
+                if open.activeLeaseHolder == nil {
+                    print("Resuming rotation #\(open.id!) of \(printable(preview.client.displayName)) (at '\(open.step.label)').")
+                }
             } else {
                 describe(preview)
                 if let reason = preview.confirmationReason, !yes {

@@ -121,7 +121,7 @@ import Testing
         let otherOwner = UUID().uuidString
         _ = try fixture.registry.write(bumpingRevision: false) { transaction in
             try Registry.claimLease(transaction, .policyApply(open.id!), expectedOwner: nil, owner: otherOwner, holder: .current,
-                                    until: Date() + 600)
+                                    term: LeaseTerm(duration: 600))
         }
         fixture.gateway.failing(call: nil)
         do {

@@ -101,7 +101,7 @@ final class GatewayFixture {
             name: "Prod", businessGroup: nil, gateway: .none, boundTo: "gw", gatewayEnvironment: "prod", actor: "tests")
         service = GatewayPolicyService(
             registry: test.registry, gateways: FixedGateways(adapter: gateway),
-            leaseTerm: LeaseTerm(duration: leaseSeconds, clock: .wall))
+            leaseTerm: LeaseTerm(duration: leaseSeconds))
     }
 
     var registry: Registry { test.registry }

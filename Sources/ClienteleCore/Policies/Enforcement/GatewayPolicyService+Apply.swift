@@ -37,10 +37,9 @@ extension GatewayPolicyService {
                 throw ClienteleError.confirmationRequired("apply to \(environment.name) cancelled; nothing changed")
             }
         }
-        let now = leaseTerm.clock.now
         let (claim, resumed) = try registry.startPolicyApply(
             environment: environment, gateway: gateway, steps: steps, actor: actor, owner: leaseOwner,
-            holder: .current, until: now + leaseTerm.duration,
+            holder: .current, term: leaseTerm,
             mayTakeOver: { holder in holder?.isProvablyGone() ?? false })
         guard case .claimed(let started) = claim else {
             if case .held(let holder, let apply) = claim {

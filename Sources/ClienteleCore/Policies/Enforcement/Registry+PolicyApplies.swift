@@ -51,13 +51,13 @@ extension Registry {
     /// gateway as it was).
     func startPolicyApply(
         environment: Environment, gateway: Gateway, steps: [GatewayStep], actor: String, owner: String,
-        holder: LeaseHolder, until: Date, mayTakeOver: @Sendable (LeaseHolder?) -> Bool
+        holder: LeaseHolder, term: LeaseTerm, mayTakeOver: @Sendable (LeaseHolder?) -> Bool
     ) throws -> (PolicyApplyClaim, resumed: Bool) {
         let now = clock.now
         return try write { transaction in
             if let open = try Self.openPolicyApply(transaction, environmentId: environment.id!) {
                 var claim = try Self.claimPolicyApply(
-                    transaction, open, owner: owner, holder: holder, now: now, until: until, mayTakeOver: mayTakeOver)
+                    transaction, open, owner: owner, holder: holder, term: term, mayTakeOver: mayTakeOver)
                 if case .claimed(var claimed) = claim {
                     claimed.steps = try Self.steps(transaction, of: claimed.id!)
                     claim = .claimed(claimed)
@@ -66,7 +66,8 @@ extension Registry {
             }
             var apply = PolicyApply(
                 environmentId: environment.id!, gatewayId: gateway.id!, state: .running, actor: actor,
-                leaseOwner: owner, leaseUntil: until, leaseHolder: holder, createdAt: now, updatedAt: now)
+                leaseOwner: owner, leaseUntil: try transaction.leaseTime() + term.duration, leaseHolder: holder,
+                createdAt: now, updatedAt: now)
             try transaction.insert(&apply)
             apply.steps = steps.map { RecordedStep(step: $0) }
             try Self.replaceSteps(transaction, of: apply.id!, with: apply.steps)
@@ -78,17 +79,17 @@ extension Registry {
     }
 
     private static func claimPolicyApply(
-        _ transaction: StoreTransaction, _ apply: PolicyApply, owner: String, holder: LeaseHolder, now: Date,
-        until: Date, mayTakeOver: (LeaseHolder?) -> Bool
+        _ transaction: StoreTransaction, _ apply: PolicyApply, owner: String, holder: LeaseHolder, term: LeaseTerm,
+        mayTakeOver: (LeaseHolder?) -> Bool
     ) throws -> PolicyApplyClaim {
         if leaseKeepsOut(claimer: owner, owner: apply.leaseOwner, until: apply.leaseUntil, holder: apply.leaseHolder,
-                         now: now, mayTakeOver: mayTakeOver)
+                         now: try transaction.leaseTime(), mayTakeOver: mayTakeOver)
         {
             return .held(apply.leaseHolder, apply)
         }
         guard try claimLease(transaction,
                              .policyApply(apply.id!), expectedOwner: apply.leaseOwner, owner: owner,
-                             holder: holder, until: until),
+                             holder: holder, term: term),
             let claimed = try transaction.record(PolicyApply.self, id: apply.id!)
         else {
             return .held(apply.leaseHolder, apply)

@@ -54,10 +54,10 @@ extension Registry {
         let now = clock.now
         let record = lease.record
         let owner = lease.owner
-        let until = lease.renewedUntil
+        let term = lease.term
         return try write { transaction in
             // The compare-and-set that fences the write: extending our own lease succeeds only while we hold it.
-            guard try Self.renewLease(transaction, record, owner: owner, until: until)
+            guard try Self.renewLease(transaction, record, owner: owner, term: term)
             else { return nil }
             let result = try body(transaction, now)
             if let event {

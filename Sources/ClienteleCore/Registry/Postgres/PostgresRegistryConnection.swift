@@ -12,15 +12,19 @@ import PostgresNIO
 /// REPEATABLE READ READ ONLY snapshot, so a screen assembled from several queries sees one state.
 ///
 /// A session found lost when a transaction begins (a server restart ends idle sessions with 57P01) is opened anew
-/// and the transaction runs on it. One lost inside a transaction rolled back whole, so the error says nothing was
-/// recorded and the command may be run again (a rotation resumes from its journal); one lost during COMMIT may or
-/// may not stand, and the error says that instead. Bodies are not re-run: a read may already have handed rows on.
+/// and the transaction runs on it. One lost inside a transaction rolled back whole: a body its caller marked
+/// re-runnable (a rotation's step, a lease) runs again on a fresh session; otherwise the error says nothing was
+/// recorded and the command may be run again (a rotation resumes from its journal). One lost during COMMIT may or
+/// may not stand, and the error says that instead. Other bodies are not re-run: a read may already have handed
+/// rows on.
 final class PostgresRegistryConnection: Sendable {
     let location: PostgresLocation
     private let logger: Logger
     private let session: NIOLockedValueBox<PostgresConnection?>
 
+    /// Transactions begun (or re-run) on a fresh session after the last was lost.
     static let connectAttempts = 3
+    static let reconnectAttempts = 8
 
     init(location: PostgresLocation, logger: Logger) throws {
         self.location = location
@@ -62,11 +66,16 @@ final class PostgresRegistryConnection: Sendable {
     }
 
     /// Runs `body` in one write transaction that holds the writers' lock.
-    func write<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
-        try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED") { transaction in
+    func write<T>(rerunIfLost: Bool = false, _ body: (PostgresTransaction) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", rerunIfLost: rerunIfLost) { transaction in
             _ = try transaction.execute("SELECT value FROM registryInfo WHERE key = 'revision' FOR UPDATE", [])
             return try body(transaction)
         }
+    }
+
+    /// A write that does not take the writers' lock (see `Registry.leaseWrite`): its rows' own locks order it.
+    func leaseWrite<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", rerunIfLost: true, body)
     }
 
     func read<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
@@ -81,7 +90,9 @@ final class PostgresRegistryConnection: Sendable {
         }
     }
 
-    private func transaction<T>(begin: String, _ body: (PostgresTransaction) throws -> T) throws -> T {
+    private func transaction<T>(begin: String, rerunIfLost: Bool = false, _ body: (PostgresTransaction) throws -> T)
+        throws -> T
+    {
         try session.withLockedValue { connection in
             var attempt = 1
             while true {
@@ -103,7 +114,7 @@ final class PostgresRegistryConnection: Sendable {
                             throw ClienteleError.registry(
                                 "registry \(location): the connection to PostgreSQL was lost while committing; the change may or may not have been recorded (check before repeating it)")
                         }
-                        if !began && attempt < Self.connectAttempts {
+                        if (!began || rerunIfLost) && attempt < Self.connectAttempts {
                             attempt += 1
                             continue
                         }
@@ -122,8 +133,10 @@ final class PostgresRegistryConnection: Sendable {
     private func live(_ connection: inout PostgresConnection?) throws -> PostgresConnection {
         if let open = connection, !open.isClosed { return open }
         var lastError: Error?
-        for attempt in 0..<Self.connectAttempts {
-            if attempt > 0 { Thread.sleep(forTimeInterval: 0.2 * Double(attempt)) }
+        // Backing off to about five seconds in all: long enough for a server restarting (`pg_ctl restart -m
+        // fast`, a failover's promotion), short enough that a server that is down is reported soon.
+        for attempt in 0..<Self.reconnectAttempts {
+            if attempt > 0 { Thread.sleep(forTimeInterval: min(0.1 * Double(1 << attempt), 1)) }
             do {
                 let fresh = try Self.connect(location, logger: logger)
                 connection = fresh

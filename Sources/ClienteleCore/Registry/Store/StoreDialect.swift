@@ -31,6 +31,16 @@ enum StoreDialect: Sendable {
         }
     }
 
+    /// Ends a SELECT that claims the rows it answers: PostgreSQL locks them and passes over rows another
+    /// transaction has locked this instant, rather than queueing behind it. SQLite has one writer at a time, so
+    /// no row is ever locked by another and nothing is needed.
+    var lockingRowsSkippingLocked: String {
+        switch self {
+        case .sqlite: return ""
+        case .postgres: return "FOR UPDATE SKIP LOCKED"
+        }
+    }
+
     /// The values of `expression` over a group, joined by `separator` (a literal without quotes).
     func groupConcat(_ expression: String, separator: String) -> String {
         switch self {
