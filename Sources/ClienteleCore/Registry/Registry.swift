@@ -210,6 +210,7 @@ public final class Registry: Sendable {
     /// few seconds would keep every console reloading), and on PostgreSQL it does not queue behind the writers'
     /// lock: it appends no audit event, so it needs no turn at the chain's head, and a heartbeat stuck behind a
     /// long write could let its lease lapse. Re-run on a fresh session if the first was lost before COMMIT.
+    @discardableResult
     func leaseWrite<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try translatingErrors {
             switch engine {

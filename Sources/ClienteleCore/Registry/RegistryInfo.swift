@@ -6,10 +6,17 @@ enum RegistryInfo {
     static let revisionKey = "revision"
 
     static func bumpRevision(_ transaction: StoreTransaction) throws {
-        try transaction.execute("""
+        let bump = """
             INSERT INTO registryInfo(key, value) VALUES ('revision', '1')
             ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(registryInfo.value AS BIGINT) + 1 AS TEXT)
-            """)
+            """
+        guard transaction.dialect == .postgres else {
+            try transaction.execute(bump)
+            return
+        }
+        // Consoles on other hosts hear of it the moment this commits (`PostgresChangeListener`).
+        guard let revision = try transaction.string(bump + " RETURNING value") else { return }
+        try transaction.execute("SELECT pg_notify(?, ?)", PostgresChangeListener.channel, revision)
     }
 
     static func value(_ transaction: StoreTransaction, key: String) throws -> String? {

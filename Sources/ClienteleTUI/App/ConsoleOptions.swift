@@ -27,8 +27,18 @@ public struct ConsoleOptions: Sendable {
         self.readonly = readonly
         self.theme = theme
         self.actor = actor
-        self.pollInterval = pollInterval
+        self.pollInterval = Self.testPollInterval(environment) ?? pollInterval
         self.environment = environment
+    }
+
+    /// The only hook through which a test may slow the revision poll, to show that another process's change
+    /// arrives by notification and not by the poll. Malformed or out of range, it is not used.
+    public static let testPollVariable = "CLIENTELE_TEST_POLL"
+
+    static func testPollInterval(_ environment: [String: String]) -> Double? {
+        guard let text = environment[testPollVariable], let seconds = Double(text), (0.1...3600).contains(seconds)
+        else { return nil }
+        return seconds
     }
 }
 

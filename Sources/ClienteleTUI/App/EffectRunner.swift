@@ -21,6 +21,8 @@ public final class EffectRunner: EffectPerforming, Sendable {
     /// The load of the whole client index, kept so Esc can stop it and a newer load can replace it.
     private let clientLoad = Mutex<Task<Void, Never>?>(nil)
     private let answering = Mutex(0)
+    /// Other processes' commits as they happen (PostgreSQL); the revision poll stays, for SQLite and as the net.
+    private let watch = Mutex<RegistryWatch?>(nil)
 
     /// Effects under way that answer by themselves (loads, previews, a plan, a removal). Work that may wait on
     /// the operator (a rotation at its show-once step, advancing rotations) is not counted, so a test can wait
@@ -53,6 +55,10 @@ public final class EffectRunner: EffectPerforming, Sendable {
         self.actor = actor
         self.readonly = readonly
         self.inbox = inbox
+        let watching = registry.watchChanges { [registry, inbox] revision in
+            if let revision = revision ?? (try? registry.revision()) { inbox.post(.revision(revision)) }
+        }
+        watch.withLock { $0 = watching }
     }
 
     /// Shows new secrets through the console's dialog and waits until the operator closes it.
@@ -119,6 +125,7 @@ public final class EffectRunner: EffectPerforming, Sendable {
 
     /// Lets a rotation waiting on the show-once dialog finish, and stops long work, when the console closes.
     public func shutdown() {
+        watch.withLock { $0?.stop() }
         gate.close()
         longWork.withLock { $0?.cancel() }
         clientLoad.withLock { $0?.cancel() }

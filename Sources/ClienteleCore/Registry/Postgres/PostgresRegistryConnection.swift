@@ -37,14 +37,18 @@ final class PostgresRegistryConnection: Sendable {
     }
 
     static func connect(_ location: PostgresLocation, logger: Logger) throws -> PostgresConnection {
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        return try PostgresConnection.connect(
+            on: eventLoop, configuration: try configuration(location), id: 1, logger: logger
+        ).wait()
+    }
+
+    static func configuration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: try tls(location))
         configuration.options.connectTimeout = .seconds(10)
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-        return try PostgresConnection.connect(
-            on: eventLoop, configuration: configuration, id: 1, logger: logger
-        ).wait()
+        return configuration
     }
 
     private static func tls(_ location: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
