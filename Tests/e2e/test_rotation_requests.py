@@ -44,6 +44,12 @@ def test_flags_an_open_rotation_cannot_take_are_refused_and_change_nothing(demo,
         assert f"clientele rotate {client}` with no delivery" in line, line
         assert demo.snapshot() == before
     assert not (tmp_path / "new.secret").exists()
+    # Two command lines that start with the same program are told apart, though only the program is named.
+    piped = entra_client(demo)
+    demo.run("rotate", piped, "--grace", "7d", "--secret-command", "cat > /dev/null", check=0)
+    refused = demo.run("rotate", piped, "--secret-command", "cat > /dev/null; true", "--yes")
+    assert refused.returncode == 2, refused.stderr
+    assert "cannot take a different command cat (it delivers by another command line)" in refused.stderr, refused.stderr
     # Without such flags (or with the ones it has) it resumes, as before.
     resumed = demo.run("rotate", client, check=0)
     assert f"Resuming rotation #{rotation}" in resumed.stdout

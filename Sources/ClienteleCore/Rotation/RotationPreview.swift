@@ -99,7 +99,10 @@ extension RotationService {
     static func refuseConflicts(_ request: RotationRequest, with open: Rotation, client: Client) throws {
         var asked: [String] = []
         if let delivery = request.delivery, delivery != open.delivery {
-            asked.append("delivery '\(delivery)' (it delivers by \(open.delivery))")
+            // Two commands show only their programs' names, which may be the same one.
+            asked.append(delivery.description == open.delivery.description
+                ? "a different \(delivery) (it delivers by another command line)"
+                : "delivery '\(delivery)' (it delivers by \(open.delivery))")
         }
         if let grace = request.grace, grace.seconds != open.graceSeconds {
             asked.append("grace \(grace) (it has \(DurationText(seconds: open.graceSeconds)))")
