@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 6
+    static let version = 9
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -312,6 +312,17 @@ enum RegistrySchema {
                 t.primaryKey(["webhookId", "subject"])
             }
             try db.execute(sql: "PRAGMA user_version = 6")
+        }
+        migrator.registerMigration("v9: the clients list's change feed") { db in
+            // Every client is stamped as changed at the current revision, so a console holding an older one
+            // reads the list again whole.
+            for statement in ClientChangeFeed.sqliteStatements() { try db.execute(sql: statement) }
+            try db.execute(sql: """
+                INSERT INTO registryInfo(key, value)
+                SELECT '\(ClientChangeFeed.allChangedKey)', COALESCE((SELECT value FROM registryInfo WHERE key = 'revision'), '0')
+                WHERE TRUE ON CONFLICT(key) DO UPDATE SET value = excluded.value
+                """)
+            try db.execute(sql: "PRAGMA user_version = 9")
         }
         return migrator
     }

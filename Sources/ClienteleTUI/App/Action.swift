@@ -9,6 +9,7 @@ public enum Action: Sendable {
     case revision(Int64)
     case headerLoaded(HeaderInfo)
     case clientsLoaded(ClientIndex)
+    case clientsChanged(ConsoleClientChanges)
     case clientsLoading(done: Int, total: Int)
     case detailLoaded(ClientDetail)
     /// Expiring credentials, with the names of the holders that are gateways (their own secrets), not IdPs.

@@ -37,11 +37,19 @@ public enum ConsoleUpdate {
             guard let known = state.revision, known != revision else { return [] }
             // Someone changed the registry (a CLI rotation, cron): reload what is on screen. Not the gateways:
             // reading them records what they run, which is itself a change, and would read them on every poll.
-            return reloadAfterChange(state).filter { if case .loadDrift = $0 { false } else { true } }
+            // A whole list already here is patched with what changed since, rather than read again.
+            var effects = reloadAfterChange(state).filter { if case .loadDrift = $0 { false } else { true } }
+            if state.clients.index?.complete == true, let load = effects.firstIndex(where: {
+                if case .loadClients = $0 { true } else { false }
+            }) {
+                effects[load] = .loadClientChanges(since: known)
+            }
+            return effects
         case .headerLoaded(let header):
             state.header = header
             return []
         case .clientsLoaded(let index): return ClientsUpdate.loaded(&state, index)
+        case .clientsChanged(let changes): return ClientsUpdate.changed(&state, changes)
         case .clientsLoading(let done, let total): return ClientsUpdate.loading(&state, done: done, total: total)
         case .detailLoaded(let detail): return DetailUpdate.loaded(&state, detail)
         case .expiringLoaded(let secrets, let holders): return ExpiringUpdate.loaded(&state, secrets, gatewayHolders: holders)

@@ -6,6 +6,8 @@ public enum Effect: Sendable {
     case loadHeader
     /// The first rows by name (for a fast first frame), then, with `all`, the whole index.
     case loadClients(firstPage: Int?, all: Bool)
+    /// The clients changed since the revision the list was read at, to patch it (`.everything` reloads it).
+    case loadClientChanges(since: Int64)
     /// Stops loading the whole index (Esc while a large registry loads); the first page stays.
     case cancelClientLoad
     case loadDetail(Int64)
@@ -55,7 +57,8 @@ public enum Effect: Sendable {
         case .inspectGateway, .loadDrift: return false
         // Writes the operator's own new file, not the registry or an IdP, from a dialog only a rotation opens.
         case .writeSecretFile: return false
-        case .loadHeader, .loadClients, .cancelClientLoad, .loadDetail, .loadExpiring, .loadMatrix, .loadRotations,
+        case .loadHeader, .loadClients, .loadClientChanges, .cancelClientLoad, .loadDetail, .loadExpiring, .loadMatrix,
+            .loadRotations,
             .loadAudit, .verifyAudit, .pollRevision, .previewRotation, .previewSecretRemoval, .acknowledgeSecret,
             .planPolicy, .cancelLongWork:
             return false
@@ -65,7 +68,8 @@ public enum Effect: Sendable {
     /// Where a failure of this effect belongs, so it reaches the dialog that asked for it and no other.
     public var origin: Failure.Origin {
         switch self {
-        case .loadHeader, .loadClients, .cancelClientLoad, .loadDetail, .loadExpiring, .loadMatrix, .loadRotations,
+        case .loadHeader, .loadClients, .loadClientChanges, .cancelClientLoad, .loadDetail, .loadExpiring, .loadMatrix,
+            .loadRotations,
             .loadAudit, .verifyAudit, .pollRevision, .acknowledgeSecret, .cancelLongWork, .loadDrift:
             return .background
         case .inspectGateway: return .gatewayPlan

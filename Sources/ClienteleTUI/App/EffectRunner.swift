@@ -155,6 +155,8 @@ public final class EffectRunner: EffectPerforming, Sendable {
             let index = ClientIndex(rows: rows, identityProviders: idps, environments: environments, complete: true)
             try Task.checkCancellation()
             inbox.post(.clientsLoaded(index))
+        case .loadClientChanges(let revision):
+            inbox.post(.clientsChanged(try registry.consoleClientChanges(since: revision).changes))
         case .loadDetail(let id):
             inbox.post(.detailLoaded(try registry.clientDetail(id)))
         case .loadExpiring(let window):

@@ -39,21 +39,17 @@ struct EntraListingTests {
     }
 }
 
-/// The 5,000-application tenant: discovery must stay quick (page size 999, six requests).
+/// The 5,000-application tenant: discovery pages at 999, so six requests. How long it takes is measured by
+/// `scripts/bench` (sync), beside a bare HTTP client; a timed test would measure the machine's other load.
 @Suite(.graphServer("--applications", "5000", "--seed", "11"))
 struct EntraLargeTenantTests {
-    @Test func listsFiveThousandApplicationsQuickly() async throws {
+    @Test func listsFiveThousandApplicationsInSixRequests() async throws {
         let server = try currentServer()
         let adapter = server.adapter()
-        // Warm the token so the time is the listing's.
         _ = try await adapter.client(RemoteClientReference(clientId: server.clientId))
         try await server.resetStats()
-        let clock = ContinuousClock()
-        var clients: [RemoteClient] = []
-        let elapsed = try await clock.measure { clients = try await adapter.discoverClients() }
-        print("Entra discovery of \(clients.count) applications took \(elapsed) (\(try await server.requests(GraphTestServer.listRoute)) list requests)")
+        let clients = try await adapter.discoverClients()
         #expect(clients.count == 5001)
         #expect(try await server.requests(GraphTestServer.listRoute) == 6)
-        #expect(elapsed < .seconds(15))
     }
 }

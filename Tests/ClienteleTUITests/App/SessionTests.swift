@@ -248,6 +248,28 @@ import Testing
         #expect(driver.state.header.environments.contains("Staging"))
     }
 
+    @Test func aClientAnotherProcessRegistersOrChangesIsPatchedIntoTheList() async throws {
+        let fixture = try await DemoFixture.make()
+        defer { fixture.remove() }
+        let driver = Driver(fixture)
+        await driver.start()
+        await driver.send(.tick(DemoFixture.now))
+        let before = try #require(driver.state.clients.index)
+        let idp = try #require(try fixture.registry.identityProviders().first { $0.name == "entra-sandbox" })
+        let added = try fixture.registry.recordClient(
+            RemoteClient(clientId: "aaaa-new", displayName: "aaa-first-by-name", secrets: []),
+            identityProvider: idp, environments: [], origin: .discovered, actor: "cli")
+        await driver.send(.tick(DemoFixture.now))
+        let after = try #require(driver.state.clients.index)
+        #expect(after.count == before.count + 1)
+        #expect(driver.state.clients.visible.first.map { after.rows[Int($0)].displayName } == "aaa-first-by-name")
+        try fixture.registry.setMembership(client: "aaa-first-by-name", environment: "Prod", member: true, actor: "cli")
+        await driver.send(.tick(DemoFixture.now))
+        let member = try #require(driver.state.clients.index?.rows.first { $0.id == added.id })
+        #expect(member.environmentIds.count == 1)
+        #expect(driver.state.clients.index?.count == before.count + 1)
+    }
+
     @Test func auditVerifyMarksTheBreak() async throws {
         let fixture = try await DemoFixture.make()
         defer { fixture.remove() }

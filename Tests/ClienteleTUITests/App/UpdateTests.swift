@@ -62,7 +62,12 @@ struct UpdateTests {
         #expect(ConsoleUpdate.update(&state, .revision(5)).isEmpty)  // the first revision only records
         #expect(ConsoleUpdate.update(&state, .revision(5)).isEmpty)
         let effects = ConsoleUpdate.update(&state, .revision(6))
-        #expect(effects.contains { if case .loadClients(nil, true) = $0 { true } else { false } })
+        // The whole list is here: what changed since is read and patched in, not the whole list again.
+        #expect(effects.contains { if case .loadClientChanges(since: 5) = $0 { true } else { false } })
+        #expect(!effects.contains { if case .loadClients = $0 { true } else { false } })
+        let everything = ConsoleUpdate.update(&state, .clientsChanged(.everything))
+        #expect(everything.contains { if case .loadClients(nil, true) = $0 { true } else { false } })
+        #expect(ConsoleUpdate.update(&state, .clientsChanged(.rows(changed: [], removed: []))).isEmpty)
     }
 
     /// A state showing the first page of a registry whose whole index is still loading.

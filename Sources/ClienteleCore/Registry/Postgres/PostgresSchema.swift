@@ -17,6 +17,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         Migration(version: 6, name: "registry as of v6", sql: v6),
+        Migration(version: 9, name: "the clients list's change feed", sql: ClientChangeFeed.postgresSQL()),
     ]
 
     static var version: Int { migrations.last!.version }

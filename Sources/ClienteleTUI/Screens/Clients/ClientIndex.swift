@@ -25,47 +25,78 @@ public struct ClientIndex: Sendable {
     public init(rows: [ConsoleClientRow], identityProviders: [IdentityProvider], environments: [Environment],
                 complete: Bool)
     {
+        self.init(
+            rows: rows,
+            identityProviderNames: Dictionary(
+                identityProviders.compactMap { idp in idp.id.map { ($0, idp.name) } }, uniquingKeysWith: { a, _ in a }),
+            environmentNames: Dictionary(
+                environments.compactMap { env in env.id.map { ($0, env.name) } }, uniquingKeysWith: { a, _ in a }),
+            complete: complete, nameOrder: { packed in packed.sortedByName() })
+    }
+
+    private init(rows: [ConsoleClientRow], identityProviderNames: [Int64: String], environmentNames: [Int64: String],
+                 complete: Bool, nameOrder: (PackedText) -> [Int32])
+    {
         self.rows = rows
         self.complete = complete
-        identityProviderNames = Dictionary(
-            identityProviders.compactMap { idp in idp.id.map { ($0, idp.name) } }, uniquingKeysWith: { a, _ in a })
-        environmentNames = Dictionary(
-            environments.compactMap { env in env.id.map { ($0, env.name) } }, uniquingKeysWith: { a, _ in a })
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(rows.count * 48)
-        var starts: [Int32] = []
-        starts.reserveCapacity(rows.count + 1)
-        var nameEnds: [Int32] = []
-        nameEnds.reserveCapacity(rows.count)
-        for row in rows {
-            starts.append(Int32(bytes.count))
-            Self.appendLowercased(row.displayName, to: &bytes)
-            nameEnds.append(Int32(bytes.count))
-            // A separator no query can contain (fields reject control characters), so no match spans two fields.
-            bytes.append(0)
-            Self.appendLowercased(row.clientId, to: &bytes)
-            if let owner = row.ownerTeam {
-                bytes.append(0)
-                Self.appendLowercased(owner, to: &bytes)
+        self.identityProviderNames = identityProviderNames
+        self.environmentNames = environmentNames
+        let packed = PackedText(rows)
+        bytes = packed.bytes
+        starts = packed.starts
+        nameEnds = packed.nameEnds
+        textMasks = packed.textMasks
+        nameMasks = packed.nameMasks
+        self.nameOrder = nameOrder(packed)
+    }
+
+    /// This index with other processes' changes applied: `changed` rows replace the rows of the same client (or
+    /// join the list), `removed` clients leave it. The name order is patched rather than sorted again, so a
+    /// one-row change at 100k clients costs a copy of the rows and their text, not a sort.
+    public func applying(changed: [ConsoleClientRow], removed: [Int64]) -> ClientIndex {
+        var replacement = Dictionary(changed.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        let gone = Set(removed)
+        var newRows: [ConsoleClientRow] = []
+        newRows.reserveCapacity(rows.count + replacement.count)
+        // Old row index → new row index, or -1 for a row that left the list or must find its place again.
+        var moved = [Int32](repeating: -1, count: rows.count)
+        var placed: [Int32] = []
+        for (position, row) in rows.enumerated() {
+            if gone.contains(row.id) { continue }
+            if let updated = replacement.removeValue(forKey: row.id) {
+                if updated.displayName != row.displayName { placed.append(Int32(newRows.count)) } else {
+                    moved[position] = Int32(newRows.count)
+                }
+                newRows.append(updated)
+            } else {
+                moved[position] = Int32(newRows.count)
+                newRows.append(row)
             }
         }
-        starts.append(Int32(bytes.count))
-        var textMasks = [UInt64](repeating: 0, count: rows.count)
-        var nameMasks = [UInt64](repeating: 0, count: rows.count)
-        for row in 0..<rows.count {
-            let start = Int(starts[row]), nameEnd = Int(nameEnds[row]), end = Int(starts[row + 1])
-            var mask: UInt64 = 0
-            for position in start..<nameEnd { mask |= Self.characterBit(bytes[position]) }
-            nameMasks[row] = mask
-            for position in nameEnd..<end { mask |= Self.characterBit(bytes[position]) }
-            textMasks[row] = mask
+        for row in changed where replacement.removeValue(forKey: row.id) != nil {
+            placed.append(Int32(newRows.count))
+            newRows.append(row)
         }
-        self.bytes = bytes
-        self.starts = starts
-        self.nameEnds = nameEnds
-        self.textMasks = textMasks
-        self.nameMasks = nameMasks
-        nameOrder = Self.sortedByName(count: rows.count, bytes: bytes, starts: starts, nameEnds: nameEnds)
+        let previousOrder = nameOrder
+        return ClientIndex(
+            rows: newRows, identityProviderNames: identityProviderNames, environmentNames: environmentNames,
+            complete: complete
+        ) { packed in
+            // Many rows to place: a sort is quicker than as many insertions into a 100k-row array.
+            guard placed.count <= 64 else { return packed.sortedByName() }
+            var order: [Int32] = []
+            order.reserveCapacity(newRows.count)
+            for old in previousOrder where moved[Int(old)] >= 0 { order.append(moved[Int(old)]) }
+            for row in placed {
+                var low = 0, high = order.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if packed.nameOrdered(order[middle], before: row) { low = middle + 1 } else { high = middle }
+                }
+                order.insert(row, at: low)
+            }
+            return order
+        }
     }
 
     public var count: Int { rows.count }
@@ -104,19 +135,6 @@ public struct ClientIndex: Sendable {
         return bytes
     }
 
-    private static func sortedByName(count: Int, bytes: [UInt8], starts: [Int32], nameEnds: [Int32]) -> [Int32] {
-        var order = (0..<Int32(count)).map { $0 }
-        bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            order.sort { a, b in
-                let la = Int(nameEnds[Int(a)] - starts[Int(a)]), lb = Int(nameEnds[Int(b)] - starts[Int(b)])
-                let result = memcmp(base + Int(starts[Int(a)]), base + Int(starts[Int(b)]), min(la, lb))
-                if result != 0 { return result < 0 }
-                return la != lb ? la < lb : a < b
-            }
-        }
-        return order
-    }
 
     /// Splits `candidates` (in their order) into rows whose text contains `query` and rows whose name contains
     /// its characters in order (fuzzy), skipping the rest.

@@ -44,6 +44,17 @@ enum ClientsUpdate {
         return []
     }
 
+    /// Other processes' changes to the list: patched in place, or the list read again when that is what they ask.
+    static func changed(_ state: inout AppState, _ changes: ConsoleClientChanges) -> [Effect] {
+        guard let index = state.clients.index, index.complete, case .rows(let changed, let removed) = changes else {
+            return [ConsoleUpdate.reloadClients(state)]
+        }
+        guard !changed.isEmpty || !removed.isEmpty else { return [] }
+        state.clients.marked.subtract(removed)
+        state.clients.load(index.applying(changed: changed, removed: removed), page: Layout.tableRows(state.size))
+        return []
+    }
+
     static func loading(_ state: inout AppState, done: Int, total: Int) -> [Effect] {
         if state.clients.isLoadingRest { state.clients.loadProgress = Double(done) / Double(max(total, 1)) }
         return []
