@@ -21,6 +21,7 @@ public struct ClientOnboarding: Sendable {
             throw ClienteleError.invalidInput("client name '\(name)' must be one line of text")
         }
         // Everything that can be checked is checked before the IdP is touched.
+        try registry.checkMayRecord(in: Client.table)
         for environment in environments { _ = try registry.environment(named: environment) }
         guard deliverer.canDeliver(delivery) else {
             throw ClienteleError.invalidInput(

@@ -241,6 +241,13 @@ public final class Registry: Sendable {
             // A stopped load is not a registry fault: callers tell the two apart.
             throw cancelled
         } catch {
+            if case .postgres(let connection) = engine,
+                let refusal = PostgresErrorText.refusal(
+                    error, location: connection.location, login: connection.login,
+                    holdsOperate: { connection.holds(PostgresRoles.operate) })
+            {
+                throw ClienteleError.registry(refusal)
+            }
             throw ClienteleError.registry("registry \(path): \(Registry.describe(error))")
         }
     }

@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 6
+    static let version = 8
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -312,6 +312,12 @@ enum RegistrySchema {
                 t.primaryKey(["webhookId", "subject"])
             }
             try db.execute(sql: "PRAGMA user_version = 6")
+        }
+        // v7 is another branch's; the migrator goes by name, so a gap in the numbers is harmless.
+        migrator.registerMigration("v8: audit events name the database login") { db in
+            // PostgreSQL's session_user beside the typed actor; SQLite has no login, so it stays NULL there.
+            try db.alter(table: "auditEvent") { t in t.add(column: "sessionUser", .text) }
+            try db.execute(sql: "PRAGMA user_version = 8")
         }
         return migrator
     }
