@@ -111,8 +111,15 @@ def test_a_reader_reads_and_verifies_but_cannot_rotate_or_register(team, tmp_pat
                                str(tmp_path / "r.secret")), team.reader, "clientele_operate")
     assert_refused(team.run_as(team.reader, "client", "register", "billing-api", "--idp", "lab", "--secret-file",
                                str(tmp_path / "b.secret")), team.reader, "clientele_operate")
+    assert_refused(team.run_as(team.reader, "client", "delete", "orders-api", "--yes"), team.reader,
+                   "clientele_operate")
     assert team.state() == before
     assert not (tmp_path / "b.secret").exists()
+    # Nothing was created or deleted at the IdP either: the owner still rotates the one client there.
+    team.as_owner("rotate", "orders-api", "--grace", "0", "--yes", "--secret-file", str(tmp_path / "o.secret"),
+                  check=0)
+    assert "lab: 1 clients at the IdP; would import 0 new" in team.as_owner("sync", "--idp", "lab", "--dry-run",
+                                                                             check=0).stdout
 
 
 def test_an_operator_rotates_but_cannot_rewrite_history_or_add_an_idp(team, tmp_path):

@@ -39,8 +39,7 @@ final class PostgresRegistryConnection: Sendable {
         return (answer ?? nil) ?? false
     }
 
-    /// Whether the login may `privilege` (`INSERT`, …) on `table`, asked before an IdP is touched, so a login that
-    /// could not record the result is refused before anything changes anywhere.
+    /// Whether the login may `privilege` (`INSERT`, …) on `table`, asked before an IdP is touched.
     func may(_ privilege: String, on table: String) throws -> Bool {
         try withSession { session in
             try session.fetchOne("SELECT has_table_privilege(CAST(? AS text), CAST(? AS text))",
