@@ -129,6 +129,8 @@ def test_an_operator_rotates_but_cannot_rewrite_history_or_add_an_idp(team, tmp_
     rotated = [e for e in events if e["action"].startswith("rotation")]
     assert rotated and all(e["actor"] == "ops-alice" and e["sessionUser"] == team.operator for e in rotated)
     assert f"ops-alice (db: {team.operator})" in team.run_as(team.operator, "audit", "list", check=0).stdout
+    exported = [json.loads(line) for line in team.run_as(team.reader, "audit", "export", check=0).stdout.splitlines()]
+    assert {e["session_user"] for e in exported} == {"clientele", team.operator}
     # Even with raw SQL through its own login.
     for sql in ("UPDATE auditEvent SET actor = 'mallory'", "DELETE FROM auditEvent", "TRUNCATE auditEvent"):
         refused = psql(team.url_as(team.operator), sql, check=False)
