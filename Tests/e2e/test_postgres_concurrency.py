@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BINARY, Clientele
+from clientele_runner import BINARY, Clientele
 from postgres import Server, fresh_database, psql
 
 NOW = "2026-11-23T12:00:00Z"

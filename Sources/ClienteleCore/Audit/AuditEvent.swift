@@ -17,6 +17,15 @@ public struct AuditEvent: Codable, Sendable, Hashable, Identifiable {
     /// The client the event is about, by registry row id: display names are not unique. Nil for events about
     /// something else, and for events from before v2 that could not be tied to one client unambiguously.
     public var clientRowId: Int64? = nil
+    /// The database login that wrote the event (PostgreSQL's `session_user`), which the database vouches for where
+    /// `actor` is only what the operator typed. Nil on SQLite, which has no login.
+    public var sessionUser: String? = nil
+
+    /// The actor as people read it: `ops-alice (db: alice)` when the database named its login.
+    public var attributedActor: String {
+        guard let sessionUser else { return actor }
+        return "\(actor) (db: \(sessionUser))"
+    }
 
     /// The details decoded for display.
     public var detailPairs: [(String, String)] {
@@ -29,17 +38,17 @@ public struct AuditEvent: Codable, Sendable, Hashable, Identifiable {
 
 extension AuditEvent: StoredRecord {
     static let table = "auditEvent"
-    static let columns = ["id", "at", "actor", "action", "subject", "details", "previousHash", "hash", "clientRowId"]
+    static let columns = ["id", "at", "actor", "action", "subject", "details", "previousHash", "hash", "clientRowId", "sessionUser"]
 
     init(row: StoreRow) throws {
         self.init(
             id: try row.int64(0), at: try row.date(1), actor: try row.string(2), action: try row.string(3),
             subject: try row.string(4), details: try row.string(5), previousHash: try row.string(6),
-            hash: try row.string(7), clientRowId: try row.optionalInt64(8))
+            hash: try row.string(7), clientRowId: try row.optionalInt64(8), sessionUser: try row.optionalString(9))
     }
 
     var storedValues: [StoreValue] {
         [at.storeValue, .text(actor), .text(action), .text(subject), .text(details), .text(previousHash), .text(hash),
-         clientRowId.storeValue]
+         clientRowId.storeValue, sessionUser.storeValue]
     }
 }

@@ -11,7 +11,8 @@ public enum AuditExport {
         case .jsonl:
             let record = ExportedEvent(
                 id: event.id ?? 0, at: Timestamp.iso8601(event.at), actor: event.actor, action: event.action,
-                subject: event.subject, details: event.details, previous_hash: event.previousHash, hash: event.hash)
+                subject: event.subject, details: event.details, previous_hash: event.previousHash, hash: event.hash,
+                session_user: event.sessionUser)
             return String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self)
         case .csv:
             return [String(event.id ?? 0), Timestamp.iso8601(event.at), event.actor, event.action, event.subject,
@@ -29,6 +30,8 @@ public enum AuditExport {
         let details: String
         let previous_hash: String
         let hash: String
+        /// Omitted when nil (SQLite), as every JSON output omits nil keys.
+        let session_user: String?
     }
 
     private static let encoder: JSONEncoder = {

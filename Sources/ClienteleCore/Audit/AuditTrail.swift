@@ -33,16 +33,17 @@ public enum AuditTrail {
         let previousHash = head?.hash ?? genesisHash
         let detailText = canonicalJSON(details)
         let at = at.wholeSeconds
+        let sessionUser = transaction.sessionUser
         let event = AuditEvent(
             id: id, at: at, actor: actor, action: action, subject: subject, details: detailText,
             previousHash: previousHash,
             hash: hash(id: id, at: at, actor: actor, action: action, subject: subject, details: detailText,
-                       previousHash: previousHash, clientRowId: clientRowId),
-            clientRowId: clientRowId)
+                       previousHash: previousHash, clientRowId: clientRowId, sessionUser: sessionUser),
+            clientRowId: clientRowId, sessionUser: sessionUser)
         // The id is Clientele's, not the engine's: a sequence leaves gaps on rollback, which `verify` would
         // report as removed events.
         try transaction.execute(
-            "INSERT INTO auditEvent(id, \(AuditEvent.columns.dropFirst().joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO auditEvent(id, \(AuditEvent.columns.dropFirst().joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [.integer(id)] + (try event.storedValues))
         // The head lets `verify` notice events cut from the end, which the chain alone cannot show.
         try RegistryInfo.set(transaction, key: headKey, value: AuditHead(id: id, hash: event.hash).text)
@@ -70,11 +71,15 @@ public enum AuditTrail {
     /// `clientRowIdsHashedFromKey`): their hashes must stay what they were for the chain to verify.
     static func hash(
         id: Int64, at: Date, actor: String, action: String, subject: String, details: String, previousHash: String,
-        clientRowId: Int64? = nil, coversClient: Bool = true
+        clientRowId: Int64? = nil, coversClient: Bool = true, sessionUser: String? = nil
     ) -> String {
         var fields = [previousHash, String(id), Timestamp.iso8601(at), actor, action, subject, details]
         // "-" for none, so pointing an event that names no client at one breaks the chain as surely as repointing.
         if coversClient { fields.append(clientRowId.map(String.init) ?? "-") }
+        // Only when there is one, so events without a login (every SQLite event, and PostgreSQL's before v8) keep
+        // the hash they were written with; adding a login to such an event, or removing one, still breaks it. The
+        // prefix keeps a login from passing for a client row id on events whose hash leaves the latter out.
+        if let sessionUser { fields.append("session_user=" + sessionUser) }
         // Unit separators keep `a|b` + `c` distinct from `a` + `b|c`.
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
         return digest.map { String(format: "%02x", $0) }.joined()
@@ -116,7 +121,7 @@ public enum AuditTrail {
             let recomputed = hash(
                 id: id, at: event.at, actor: event.actor, action: event.action, subject: event.subject,
                 details: event.details, previousHash: event.previousHash, clientRowId: event.clientRowId,
-                coversClient: id >= hashedFrom)
+                coversClient: id >= hashedFrom, sessionUser: event.sessionUser)
             if recomputed != event.hash {
                 broken = .broken(eventId: id, checked: count, reason: "audit event #\(id) was altered (its hash does not match its contents)")
                 return false

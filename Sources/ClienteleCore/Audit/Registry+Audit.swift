@@ -10,8 +10,8 @@ extension Registry {
         }
     }
 
-    /// The audit trail, newest first, optionally narrowed to events whose subject, action, actor or details
-    /// mention `text`, case-insensitively.
+    /// The audit trail, newest first, optionally narrowed to events whose subject, action, actor, database login or
+    /// details mention `text`, case-insensitively.
     public func auditEvents(mentioning text: String? = nil, limit: Int = 500) throws -> [AuditEvent] {
         try read { transaction in
             guard let text, !text.isEmpty else {
@@ -21,8 +21,8 @@ extension Registry {
             let pattern = StoreValue.text("%\(text)%")
             return try transaction.records(
                 AuditEvent.self,
-                "WHERE subject \(like) ? OR action \(like) ? OR actor \(like) ? OR details \(like) ? ORDER BY id DESC LIMIT ?",
-                [pattern, pattern, pattern, pattern, .integer(Int64(limit))])
+                "WHERE subject \(like) ? OR action \(like) ? OR actor \(like) ? OR sessionUser \(like) ? OR details \(like) ? ORDER BY id DESC LIMIT ?",
+                [pattern, pattern, pattern, pattern, pattern, .integer(Int64(limit))])
         }
     }
 

@@ -21,6 +21,7 @@ public struct ClientOnboarding: Sendable {
             throw ClienteleError.invalidInput("client name '\(name)' must be one line of text")
         }
         // Everything that can be checked is checked before the IdP is touched.
+        try registry.checkMay("INSERT", in: Client.table)
         for environment in environments { _ = try registry.environment(named: environment) }
         guard deliverer.canDeliver(delivery) else {
             throw ClienteleError.invalidInput(
@@ -80,6 +81,7 @@ public struct ClientOnboarding: Sendable {
         guard try !registry.hasRotationInProgress(clientRowId: client.id!) else {
             throw ClienteleError.conflict("client \(client.displayName) has a rotation in progress; finish it first (`clientele rotations list`)")
         }
+        try registry.checkMay("DELETE", in: Client.table)
         try await adapters.adapter(for: idp).deleteClient(RemoteClientReference(client))
         try registry.recordClientDeleted(client, identityProvider: idp, actor: actor)
         return client

@@ -263,6 +263,13 @@ public final class Registry: Sendable {
         } catch let finding as StoreFinding {
             throw finding
         } catch {
+            if case .postgres(let connection) = engine,
+                let refusal = PostgresErrorText.refusal(
+                    error, location: connection.location, login: connection.login,
+                    holdsOperate: { connection.holds(PostgresRoles.operate) })
+            {
+                throw ClienteleError.registry(refusal)
+            }
             throw ClienteleError.registry("registry \(path): \(Registry.describe(error))")
         }
     }

@@ -313,9 +313,15 @@ enum RegistrySchema {
             }
             try db.execute(sql: "PRAGMA user_version = 6")
         }
+        // v7 is another branch's; the migrator goes by name, so a gap in the numbers is harmless.
+        migrator.registerMigration("v8: audit events name the database login") { db in
+            // PostgreSQL's session_user beside the typed actor; SQLite has no login, so it stays NULL there.
+            try db.alter(table: "auditEvent") { t in t.add(column: "sessionUser", .text) }
+            try db.execute(sql: "PRAGMA user_version = 8")
+        }
         migrator.registerMigration("v9: the clients list's change feed") { db in
-            // Every client is stamped as changed at the current revision, so a console holding an older one
-            // reads the list again whole.
+            // The whole list counts as changed at the current revision: a console holding an older one reads it
+            // again whole.
             for statement in ClientChangeFeed.sqliteStatements() { try db.execute(sql: statement) }
             try db.execute(sql: """
                 INSERT INTO registryInfo(key, value)

@@ -28,7 +28,7 @@ extension ClienteleCommand {
                 if output.json { return try JSONOutput.print(events) }
                 var table = TextTable("#", "WHEN", "ACTOR", "ACTION", "SUBJECT", "DETAILS")
                 for event in events {
-                    table.add(String(event.id ?? 0), Timestamp.local(event.at), printable(event.actor), event.action,
+                    table.add(String(event.id ?? 0), Timestamp.local(event.at), printable(event.attributedActor), event.action,
                               printable(event.subject),
                               printable(event.detailPairs.map { "\($0)=\($1)" }.joined(separator: " ")))
                 }

@@ -169,7 +169,7 @@ extension ClienteleCommand {
                 print("\nRecent audit events")
                 if detail.recentEvents.isEmpty { print("  none") }
                 for event in detail.recentEvents {
-                    print("  \(Timestamp.local(event.at))  \(printable(event.actor))  \(event.action)")
+                    print("  \(Timestamp.local(event.at))  \(printable(event.attributedActor))  \(event.action)")
                 }
             }
         }

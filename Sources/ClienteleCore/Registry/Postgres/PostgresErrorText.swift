@@ -42,6 +42,35 @@ enum PostgresErrorText {
         }
     }
 
+    /// A change the login's roles do not allow (42501), as one line that names the login, what it may not change and
+    /// the role that would allow it; nil for any other error.
+    /// `holdsOperate`: whether the login is already a `clientele_operate`, so the role to grant is the admin's.
+    static func refusal(_ error: Error, location: PostgresLocation, login: String, holdsOperate: () -> Bool) -> String? {
+        guard sqlState(error) == "42501", let message = (error as? PSQLError)?.serverInfo?[.message] else { return nil }
+        let prefix = "registry \(location) refuses this: role \(login)"
+        if message.hasPrefix("audit events are append-only") {
+            return "\(prefix) may not rewrite the audit trail (\(message); nobody may)"
+        }
+        // PostgreSQL's words: "permission denied for table x", "… for sequence x", "must be owner of table x".
+        let words = message.split(separator: " ")
+        let object = words.last.map(String.init) ?? ""
+        if message.hasPrefix("must be owner of") {
+            return "\(prefix) may not change the schema of \(PostgresRoles.displayName(table: object)) (only its owner may; run the upgrade as \(PostgresRoles.admin) or the database owner)"
+        }
+        if message.hasPrefix("permission denied for table") || message.hasPrefix("permission denied for sequence") {
+            let table = object.hasSuffix("_id_seq") ? String(object.dropLast("_id_seq".count)) : object
+            return refusal(location: location, login: login, table: table, holdsOperate: holdsOperate())
+        }
+        return "\(prefix) may not do this (\(message))"
+    }
+
+    /// The line for a login whose roles do not let it change `table`, said before or after trying.
+    static func refusal(location: PostgresLocation, login: String, table: String, holdsOperate: Bool) -> String {
+        let name = table.lowercased() == RegistryInfo.tableName.lowercased() ? "the registry" : PostgresRoles.displayName(table: table)
+        let role = PostgresRoles.roleToChange(table: table, holdsOperate: holdsOperate)
+        return "registry \(location) refuses this: role \(login) may not change \(name) (permission denied; grant \(role))"
+    }
+
     static func sqlState(_ error: Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]
     }

@@ -20,20 +20,62 @@ import PostgresNIO
 final class PostgresRegistryConnection: Sendable {
     let location: PostgresLocation
     private let logger: Logger
-    private let session: NIOLockedValueBox<PostgresConnection?>
+    private let session: NIOLockedValueBox<Session?>
+
+    /// An open connection and the login it authenticated as, read once when it opened: every audit event written on
+    /// it records that login, and asking per event would cost a round trip each.
+    struct Session {
+        let connection: PostgresConnection
+        let sessionUser: String
+    }
 
     /// Transactions begun (or re-run) on a fresh session after the last was lost.
     static let connectAttempts = 3
     static let reconnectAttempts = 8
 
+    /// Whether the login holds `role`, directly or through another; false when it cannot tell (no such role).
+    func holds(_ role: String) -> Bool {
+        let answer = try? withSession { session in
+            try session.fetchOne(
+                "SELECT pg_has_role(session_user, r.oid, 'MEMBER') FROM pg_roles r WHERE r.rolname = ?", [.text(role)]
+            ) { try $0.bool(0) }
+        }
+        return (answer ?? nil) ?? false
+    }
+
+    /// Whether the login may `privilege` (`INSERT`, …) on `table`, asked before an IdP is touched.
+    func may(_ privilege: String, on table: String) throws -> Bool {
+        try withSession { session in
+            try session.fetchOne("SELECT has_table_privilege(CAST(? AS text), CAST(? AS text))",
+                                 [.text(table), .text(privilege)]) { try $0.bool(0) }
+        } ?? false
+    }
+
+    /// The login the session runs as, for an error line; the URL's user until a session has said.
+    var login: String {
+        session.withLockedValue { $0?.sessionUser } ?? location.user
+    }
+
     init(location: PostgresLocation, logger: Logger) throws {
         self.location = location
         self.logger = logger
-        session = NIOLockedValueBox(try Self.connect(location, logger: logger))
+        session = NIOLockedValueBox(try Self.open(location, logger: logger))
     }
 
     deinit {
-        session.withLockedValue { connection in _ = try? connection?.close().wait() }
+        session.withLockedValue { session in _ = try? session?.connection.close().wait() }
+    }
+
+    private static func open(_ location: PostgresLocation, logger: Logger) throws -> Session {
+        let connection = try connect(location, logger: logger)
+        do {
+            // session_user, not current_user: a `SET ROLE` changes the latter, never the login that connected.
+            let user = try PostgresTransaction(connection, logger: logger, sessionUser: nil).string("SELECT session_user")
+            return Session(connection: connection, sessionUser: user ?? location.user)
+        } catch {
+            _ = try? connection.close().wait()
+            throw error
+        }
     }
 
     static func connect(_ location: PostgresLocation, logger: Logger) throws -> PostgresConnection {
@@ -88,20 +130,20 @@ final class PostgresRegistryConnection: Sendable {
 
     /// Runs `body` outside any transaction the registry opens (a migration takes its own lock and transaction).
     func withSession<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
-        try session.withLockedValue { connection in
-            let current = try live(&connection)
-            return try body(PostgresTransaction(current, logger: logger))
+        try session.withLockedValue { session in
+            let current = try live(&session)
+            return try body(PostgresTransaction(current.connection, logger: logger, sessionUser: current.sessionUser))
         }
     }
 
     private func transaction<T>(begin: String, rerunIfLost: Bool = false, _ body: (PostgresTransaction) throws -> T)
         throws -> T
     {
-        try session.withLockedValue { connection in
+        try session.withLockedValue { session in
             var attempt = 1
             while true {
-                let current = try live(&connection)
-                let transaction = PostgresTransaction(current, logger: logger)
+                let current = try live(&session)
+                let transaction = PostgresTransaction(current.connection, logger: logger, sessionUser: current.sessionUser)
                 var began = false
                 var committing = false
                 do {
@@ -113,7 +155,7 @@ final class PostgresRegistryConnection: Sendable {
                     return result
                 } catch {
                     if PostgresErrorText.connectionWasLost(error) {
-                        connection = nil
+                        session = nil
                         if committing {
                             throw ClienteleError.registry(
                                 "registry \(location): the connection to PostgreSQL was lost while committing; the change may or may not have been recorded (check before repeating it)")
@@ -134,16 +176,16 @@ final class PostgresRegistryConnection: Sendable {
     }
 
     /// The session, opened anew when the last one was lost.
-    private func live(_ connection: inout PostgresConnection?) throws -> PostgresConnection {
-        if let open = connection, !open.isClosed { return open }
+    private func live(_ session: inout Session?) throws -> Session {
+        if let open = session, !open.connection.isClosed { return open }
         var lastError: Error?
         // Backing off to about five seconds in all: long enough for a server restarting (`pg_ctl restart -m
         // fast`, a failover's promotion), short enough that a server that is down is reported soon.
         for attempt in 0..<Self.reconnectAttempts {
             if attempt > 0 { Thread.sleep(forTimeInterval: min(0.1 * Double(1 << attempt), 1)) }
             do {
-                let fresh = try Self.connect(location, logger: logger)
-                connection = fresh
+                let fresh = try Self.open(location, logger: logger)
+                session = fresh
                 return fresh
             } catch {
                 lastError = error

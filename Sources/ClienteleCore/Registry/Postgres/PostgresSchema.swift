@@ -17,10 +17,16 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         Migration(version: 6, name: "registry as of v6", sql: v6),
+        Migration(version: 8, name: "audit events name the database login", sql: v8),
         Migration(version: 9, name: "the clients list's change feed", sql: ClientChangeFeed.postgresSQL()),
     ]
 
     static var version: Int { migrations.last!.version }
+
+    /// The login that wrote each event (`session_user`), which `--actor` alone cannot vouch for.
+    private static let v8 = """
+        ALTER TABLE auditEvent ADD COLUMN sessionUser text;
+        """
 
     private static let v6 = """
         CREATE EXTENSION IF NOT EXISTS citext;

@@ -9,11 +9,13 @@ import PostgresNIO
 final class PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    let sessionUser: String?
     var dialect: StoreDialect { .postgres }
 
-    init(_ connection: PostgresConnection, logger: Logger) {
+    init(_ connection: PostgresConnection, logger: Logger, sessionUser: String?) {
         self.connection = connection
         self.logger = logger
+        self.sessionUser = sessionUser
     }
 
     func execute(_ sql: String, _ arguments: [StoreValue]) throws -> Int {

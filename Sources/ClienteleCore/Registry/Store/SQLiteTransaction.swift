@@ -6,6 +6,8 @@ import GRDB
 final class SQLiteTransaction: StoreTransaction {
     let db: Database
     var dialect: StoreDialect { .sqlite }
+    /// A SQLite file has no login: whoever can open it writes as the actor they name.
+    var sessionUser: String? { nil }
 
     init(_ db: Database) { self.db = db }
 

@@ -5,6 +5,9 @@ import Foundation
 /// named operations instead.
 protocol StoreTransaction: AnyObject {
     var dialect: StoreDialect { get }
+    /// The database login the transaction runs as (PostgreSQL's `session_user`), which audit events record beside
+    /// the actor anyone can type; nil where the engine has none.
+    var sessionUser: String? { get }
 
     /// Runs one statement and answers how many rows it changed.
     @discardableResult

@@ -40,7 +40,7 @@ enum AuditRender {
             var cells: [(String, StyleRole)] = [
                 ((broken ? "✗" : "") + "#\(event.id ?? 0)", broken ? .marker : .dim), (ExpiryText.minute(event.at), .dim),
             ]
-            if wide { cells.append((event.actor, .dim)) }
+            if wide { cells.append((event.attributedActor, .dim)) }
             cells.append((event.action, event.action.hasPrefix("rotation") ? .accent : .normal))
             cells.append((event.subject, .normal))
             if wide { cells.append((event.detailPairs.map { "\($0)=\($1)" }.joined(separator: " "), .dim)) }

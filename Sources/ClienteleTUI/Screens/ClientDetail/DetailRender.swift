@@ -83,7 +83,7 @@ enum DetailRender {
             buffer.put("   none in the audit trail for this client yet", x: rect.x, y: y, role: .dim, maxWidth: rect.width)
         }
         for event in detail.recentEvents where y < rect.maxY {
-            let text = "\(ExpiryText.minute(event.at))  \(event.action)  by \(event.actor)"
+            let text = "\(ExpiryText.minute(event.at))  \(event.action)  by \(event.attributedActor)"
             buffer.put("   " + text, x: rect.x, y: y, role: .dim, maxWidth: rect.width)
             y += 1
         }
