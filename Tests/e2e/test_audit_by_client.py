@@ -68,7 +68,7 @@ def test_a_registry_from_the_previous_version_still_verifies(previous):
     result = previous.run("audit", "verify")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Audit trail intact: 58 events" in result.stdout
-    assert previous.query("PRAGMA user_version")[0][0] == 6
+    assert previous.query("PRAGMA user_version")[0][0] == 7
     # New events after the migration extend the same chain.
     previous.run("env", "add", "Staging", check=0)
     assert "Audit trail intact: 59 events" in previous.run("audit", "verify", check=0).stdout

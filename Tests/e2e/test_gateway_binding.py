@@ -22,7 +22,7 @@ def test_a_previous_registry_keeps_its_gateway_kinds_unbound(cli):
         ("Sandbox", "anypoint", None), ("Dev", "anypoint", None), ("Test", "kong", None), ("Prod", "kong", None)]
     table = cli.run("env", "list", check=0).stdout
     assert "kong (not bound)" in table
-    assert cli.query("PRAGMA user_version") == [(6,)]
+    assert cli.query("PRAGMA user_version") == [(7,)]
     cli.run("audit", "verify", check=0)
 
 

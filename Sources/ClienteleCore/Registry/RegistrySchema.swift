@@ -4,7 +4,7 @@ import GRDB
 /// The registry's one migrator. Migrations are named and never edited once shipped: a change is a new migration.
 enum RegistrySchema {
     /// Bumped with each migration; stored in `PRAGMA user_version` so the sqlite3 shell shows it too.
-    static let version = 6
+    static let version = 7
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -312,6 +312,19 @@ enum RegistrySchema {
                 t.primaryKey(["webhookId", "subject"])
             }
             try db.execute(sql: "PRAGMA user_version = 6")
+        }
+        migrator.registerMigration("v7: registration credentials") { db in
+            // RFC 7592 registration access tokens, one AES-GCM sealed box per (IdP, client id), so every process
+            // on a shared registry reaches every registered client (see RegistrationCredentialStore). The IdP's
+            // rows go with it: `idp remove` forgets the IdP's clients, and a token names no client without it.
+            try db.create(table: "registrationCredential") { t in
+                t.column("identityProviderId", .integer).notNull().references("identityProvider", onDelete: .cascade)
+                t.column("clientId", .text).notNull()
+                t.column("sealed", .blob).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.primaryKey(["identityProviderId", "clientId"])
+            }
+            try db.execute(sql: "PRAGMA user_version = 7")
         }
         return migrator
     }

@@ -81,7 +81,8 @@ final class PostgresRegistryConnection: Sendable {
         }
     }
 
-    private func transaction<T>(begin: String, _ body: (PostgresTransaction) throws -> T) throws -> T {
+    /// Runs `body` in one transaction begun by `begin`, on the session opened anew if it was lost (see above).
+    func transaction<T>(begin: String, _ body: (PostgresTransaction) throws -> T) throws -> T {
         try session.withLockedValue { connection in
             var attempt = 1
             while true {

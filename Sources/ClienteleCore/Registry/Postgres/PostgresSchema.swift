@@ -17,9 +17,20 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         Migration(version: 6, name: "registry as of v6", sql: v6),
+        Migration(version: 7, name: "registration credentials", sql: v7),
     ]
 
     static var version: Int { migrations.last!.version }
+
+    /// RFC 7592 registration access tokens, sealed (see RegistrationCredentialStore).
+    private static let v7 = """
+        CREATE TABLE registrationCredential (
+            identityProviderId bigint NOT NULL REFERENCES identityProvider(id) ON DELETE CASCADE,
+            clientId text NOT NULL,
+            sealed bytea NOT NULL,
+            updatedAt timestamptz(3) NOT NULL,
+            PRIMARY KEY (identityProviderId, clientId));
+        """
 
     private static let v6 = """
         CREATE EXTENSION IF NOT EXISTS citext;
