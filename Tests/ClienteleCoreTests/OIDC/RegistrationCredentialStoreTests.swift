@@ -163,7 +163,11 @@ import Testing
         let store = makeStore()
         try store.save(Self.credential("a", "c1"))
         try store.save(Self.credential("b", "c1"))
-        try test.registry.removeIdentityProvider(named: "a", force: false, actor: "tests")
+        let refused = try #require(throws: ClienteleError.self) {
+            try test.registry.removeIdentityProvider(named: "a", force: false, actor: "tests")
+        }.description
+        #expect(refused.contains("1 registration access tokens") && refused.contains("--force"))
+        try test.registry.removeIdentityProvider(named: "a", force: true, actor: "tests")
         #expect(try test.registry.sealedRegistrationCredentials(idp: "a").isEmpty)
         #expect(try store.clientIds(idp: "b") == ["c1"])
         _ = try Self.addOIDC("a", to: test.registry)
