@@ -28,12 +28,13 @@ public final class RegistrationCredentialStore: Sendable {
     static let boxLabel = "clientele-registration-credential-1"
 
     /// `keyFile` nil means `$XDG_CONFIG_HOME/clientele/credentials.key`; `$CLIENTELE_CREDENTIALS_KEY` overrides both.
-    public init(registry: Registry, keyFile: String? = nil, actor: String = "clientele",
+    /// `actor` is who the audit trail names for a legacy file's import (the login user at this host unless told).
+    public init(registry: Registry, keyFile: String? = nil, actor: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment)
     {
         self.registry = registry
         self.keyFile = keyFile ?? CredentialsKey.defaultFile(environment)
-        self.actor = actor
+        self.actor = AuditActor.resolve(actor, environment: environment)
         self.environment = environment
     }
 
