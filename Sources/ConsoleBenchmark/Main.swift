@@ -15,7 +15,7 @@ struct ConsoleBenchmarkMain {
             let clock = try ClienteleClock.fromEnvironment()
             let registry = try Registry.open(at: arguments[1], clock: clock, mapping: .none)
             let results = try await ConsoleBenchmark.run(
-                registry: registry, adapters: StandardAdapters(registryPath: registry.filesBeside, clock: clock))
+                registry: registry, adapters: StandardAdapters(registry: registry))
             for key in results.keys.sorted() { print("console \(key): \(String(format: "%.3f", results[key]!))") }
         } catch {
             let message = (error as? ClienteleError)?.description ?? String(describing: error)

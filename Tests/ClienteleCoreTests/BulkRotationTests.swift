@@ -26,7 +26,7 @@ import Testing
             try transaction.execute("UPDATE client SET ownerTeam = 'payments' WHERE displayName = 'search'")
         }
         let service = RotationService(
-            registry: test.registry, adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock))
+            registry: test.registry, adapters: StandardAdapters(registry: test.registry))
         return Fixture(test: test, sandbox: sandbox, clients: clients, service: service)
     }
 

@@ -35,9 +35,8 @@ import Testing
 
         func service(term: LeaseTerm) throws -> RotationService {
             // Each service opens the registry as its own process would.
-            RotationService(registry: try Registry.open(at: test.location, clock: test.clock.clock),
-                            adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock),
-                            leaseTerm: term)
+            let registry = try Registry.open(at: test.location, clock: test.clock.clock)
+            return RotationService(registry: registry, adapters: StandardAdapters(registry: registry), leaseTerm: term)
         }
 
         func events(_ action: String) throws -> Int {

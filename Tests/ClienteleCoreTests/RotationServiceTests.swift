@@ -19,7 +19,7 @@ import Testing
         let (idp, sandbox) = try test.addSandbox(profile: profile)
         let (client, original) = try await test.registerClient("billing-api", at: idp, sandbox: sandbox)
         let service = RotationService(
-            registry: test.registry, adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock))
+            registry: test.registry, adapters: StandardAdapters(registry: test.registry))
         return Fixture(test: test, idp: idp, sandbox: sandbox, client: client, original: original, service: service)
     }
 
@@ -151,7 +151,7 @@ import Testing
         #expect(try await single.service.preview(RotationRequest(client: "billing-api", grace: .days(0))).grace.seconds == 0)
         // A configured default over the cap names the configuration.
         let configured = RotationService(
-            registry: f.test.registry, adapters: StandardAdapters(registryPath: f.test.path, clock: f.test.clock.clock),
+            registry: f.test.registry, adapters: StandardAdapters(registry: f.test.registry),
             defaults: RotationDefaults(grace: .days(1000), lifetime: .days(365)))
         await #expect {
             _ = try await configured.preview(RotationRequest(client: "billing-api"))
@@ -164,9 +164,8 @@ import Testing
             RotationRequest(client: "billing-api", grace: .days(1), delivery: .terminal), actor: "alice",
             deliverer: Shown().deliverer)
         f.test.clock.advance(days: 2)
-        let other = RotationService(
-            registry: try Registry.open(at: f.test.location, clock: f.test.clock.clock),
-            adapters: StandardAdapters(registryPath: f.test.path, clock: f.test.clock.clock))
+        let otherRegistry = try Registry.open(at: f.test.location, clock: f.test.clock.clock)
+        let other = RotationService(registry: otherRegistry, adapters: StandardAdapters(registry: otherRegistry))
         async let first = f.service.advanceAll(actor: "cron-1")
         async let second = other.advanceAll(actor: "cron-2")
         _ = await (first, second)

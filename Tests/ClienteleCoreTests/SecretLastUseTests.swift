@@ -9,7 +9,7 @@ import Testing
         let test = try TestRegistry()
         let (idp, sandbox) = try test.addSandbox()
         let (client, secret) = try await test.registerClient("billing-api", at: idp, sandbox: sandbox)
-        let adapters = StandardAdapters(registryPath: test.path, clock: test.clock.clock)
+        let adapters = StandardAdapters(registry: test.registry)
         let removal = SecretRemoval(registry: test.registry, adapters: adapters)
 
         // Before any read, nobody can tell yet.

@@ -20,7 +20,7 @@ import Testing
         let (idp, sandbox) = try test.addSandbox()
         let (client, original) = try await test.registerClient("billing-api", at: idp, sandbox: sandbox)
         let removal = SecretRemoval(
-            registry: test.registry, adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock))
+            registry: test.registry, adapters: StandardAdapters(registry: test.registry))
         return Fixture(test: test, sandbox: sandbox, client: client, original: original, removal: removal)
     }
 
@@ -122,7 +122,7 @@ import Testing
         let f = try await fixture()
         let old = try #require(try f.secrets().first)
         let service = RotationService(
-            registry: f.test.registry, adapters: StandardAdapters(registryPath: f.test.path, clock: f.test.clock.clock))
+            registry: f.test.registry, adapters: StandardAdapters(registry: f.test.registry))
         let outcome = try await service.rotate(
             RotationRequest(client: "billing-api", grace: .days(7), delivery: .file(path: f.test.tempFile("new.secret"))),
             actor: "alice", deliverer: .unattended)

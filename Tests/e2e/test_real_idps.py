@@ -199,11 +199,13 @@ def test_oidc_register_rotate_sync_delete(oidc, tmp_path):
     first = tmp_path / "first"
     oidc.run("client", "register", "partner-api", "--idp", "glew", "--secret-file", str(first), check=0)
     oidc.run("secrets", "test", "partner-api", "--secret-file", str(first), check=0)
-    credentials = oidc.registry.parent / "registry.credentials"
-    assert credentials.exists() and oct(credentials.stat().st_mode & 0o777) == "0o600"
-    # The registration access token is nowhere in the registry.
-    with open(credentials, "rb") as encrypted:
-        assert b"registration" not in encrypted.read()
+    # The registration credential is in the registry, sealed: no file beside it, and neither the token nor the
+    # registration URI it is sent to in clear anywhere in the registry's bytes.
+    assert not (oidc.registry.parent / "registry.credentials").exists()
+    [(client_id, sealed)] = oidc.query("SELECT clientId, sealed FROM registrationCredential")
+    assert len(sealed) > 28 and client_id.encode() not in sealed and b"http" not in sealed
+    oidc.snapshot()
+    assert b"registrationClientURI" not in oidc.registry.read_bytes()
     refused = oidc.run("rotate", "partner-api", "--secret-file", str(tmp_path / "never"))
     assert refused.returncode == 2 and "cannot keep two secrets" in refused.stderr
     second = tmp_path / "second"

@@ -4,13 +4,20 @@ import Synchronization
 /// The gateway adapters a real `clientele` process uses: one per gateway, made on first use and kept for the
 /// process's life (so an adapter's token cache lives as long as the process).
 public final class StandardGatewayAdapters: GatewayAdapters {
-    let registryPath: String
+    let sandboxes: SandboxHome
     let clock: ClienteleClock
     private let cache = Mutex<[Int64: any GatewayAdapter]>([:])
 
+    /// Sandbox gateways' state files beside `registryPath`.
     public init(registryPath: String, clock: ClienteleClock) {
-        self.registryPath = registryPath
+        sandboxes = .beside(registryPath: registryPath)
         self.clock = clock
+    }
+
+    /// Sandbox gateways' state where `registry` keeps it (see `SandboxHome`).
+    public init(registry: Registry) {
+        sandboxes = registry.sandboxHome
+        clock = registry.clock
     }
 
     public func adapter(for gateway: Gateway) throws -> any GatewayAdapter {
@@ -23,8 +30,7 @@ public final class StandardGatewayAdapters: GatewayAdapters {
     private func make(_ gateway: Gateway) throws -> any GatewayAdapter {
         if let stateFile = gateway.settings.sandboxStateFile {
             return try SandboxGateway(
-                stateFile: StandardAdapters.resolve(stateFile, besideRegistry: registryPath), imitating: gateway.kind,
-                clock: clock, name: gateway.name)
+                state: stateFile, in: sandboxes, imitating: gateway.kind, clock: clock, name: gateway.name)
         }
         let http = PeerHTTPClient.standard(peer: .gateway(gateway.name))
         switch gateway.kind {

@@ -10,23 +10,32 @@ public protocol IdentityProviderAdapters: Sendable {
 /// The adapters a real `clientele` process uses: one per IdP, made on first use and kept for the process's life
 /// (so an adapter's token cache lives as long as the process).
 public final class StandardAdapters: IdentityProviderAdapters {
-    let registryPath: String
+    let sandboxes: SandboxHome
+    /// Where OIDC IdPs' registration access tokens are kept; nil refuses OIDC IdPs in one line.
+    let registry: Registry?
     let clock: ClienteleClock
     let gateways: GatewayHolders?
     private let cache = Mutex<[Int64: any IdentityProviderAdapter]>([:])
 
+    /// Adapters for sandbox IdPs whose state files are beside `registryPath` (the demo's builder, the console
+    /// benchmark, tests), and for Entra; OIDC IdPs need the registry (`init(registry:gatewayAdapters:)`).
     /// `gateways` is how a gateway's held secrets are reached; without it an IdP of kind `gateway` is refused in
     /// one line (the callers that never meet one, such as the console benchmark, need not build it).
     public init(registryPath: String, clock: ClienteleClock, gateways: GatewayHolders? = nil) {
-        self.registryPath = registryPath
+        sandboxes = .beside(registryPath: registryPath)
+        registry = nil
         self.clock = clock
         self.gateways = gateways
     }
 
     /// Every adapter a process over `registry` needs, gateways' held secrets included.
-    public convenience init(registry: Registry, gatewayAdapters: any GatewayAdapters) {
-        self.init(registryPath: registry.filesBeside, clock: registry.clock,
-                  gateways: GatewayHolders(gateway: { try registry.gateway(id: $0) }, adapters: gatewayAdapters))
+    public init(registry: Registry, gatewayAdapters: (any GatewayAdapters)? = nil) {
+        sandboxes = registry.sandboxHome
+        self.registry = registry
+        clock = registry.clock
+        gateways = gatewayAdapters.map { adapters in
+            GatewayHolders(gateway: { try registry.gateway(id: $0) }, adapters: adapters)
+        }
     }
 
     public func adapter(for idp: IdentityProvider) throws -> any IdentityProviderAdapter {
@@ -43,8 +52,7 @@ public final class StandardAdapters: IdentityProviderAdapters {
                 throw ClienteleError.identityProvider("sandbox IdP '\(idp.name)' has no state file in its settings")
             }
             return try SandboxIdentityProvider(
-                stateFile: Self.resolve(stateFile, besideRegistry: registryPath),
-                profile: idp.settings.sandboxProfile ?? .entra, clock: clock)
+                state: stateFile, in: sandboxes, profile: idp.settings.sandboxProfile ?? .entra, clock: clock)
         case .entra:
             return EntraIdentityProvider(
                 idp: idp, credential: try idp.credentialSource.load(idpName: idp.name),
@@ -52,7 +60,10 @@ public final class StandardAdapters: IdentityProviderAdapters {
                 secretPropagation: idp.settings.secretReplicationWait?.timeInterval
                     ?? EntraIdentityProvider.defaultSecretPropagation)
         case .oidc:
-            return try OIDCIdentityProvider.standard(idp, registryPath: registryPath, clock: clock)
+            guard let registry else {
+                throw ClienteleError.identityProvider("'\(idp.name)' is an OIDC provider, and this command does not reach them")
+            }
+            return try OIDCIdentityProvider.standard(idp, registry: registry, clock: clock)
         case .gateway:
             guard let gateways, let gatewayId = idp.settings.gatewayId else {
                 throw ClienteleError.identityProvider(
@@ -60,12 +71,6 @@ public final class StandardAdapters: IdentityProviderAdapters {
             }
             return try gateways.adapters.adapter(for: gateways.gateway(gatewayId)).credentialHolder()
         }
-    }
-
-    /// Sandbox state files are recorded relative to the registry, so a registry and its sandbox move together.
-    static func resolve(_ path: String, besideRegistry registry: String) -> String {
-        if path.hasPrefix("/") { return path }
-        return URL(fileURLWithPath: registry).deletingLastPathComponent().appendingPathComponent(path).path
     }
 }
 

@@ -41,8 +41,9 @@ extension Registry {
 }
 
 extension Registry {
-    /// Removes an IdP. One that still has clients needs `force`, which removes them (and their secret metadata and
-    /// rotations) from the registry too; nothing changes at the IdP itself.
+    /// Removes an IdP. One that still has clients, or registration access tokens (an OIDC IdP's), needs `force`,
+    /// which removes them (and their secret metadata and rotations) from the registry too; nothing changes at the
+    /// IdP itself, but without its token Clientele can no longer manage a client it registered there.
     public func removeIdentityProvider(named name: String, force: Bool, actor: String) throws {
         let idp = try identityProvider(named: name)
         if idp.kind == .gateway {
@@ -52,14 +53,19 @@ extension Registry {
         let now = clock.now
         try write { transaction in
             let clients = try transaction.count(Client.table, "WHERE identityProviderId = ?", [.integer(idp.id!)])
-            if clients > 0 && !force {
+            let tokens = try transaction.count("registrationCredential", "WHERE identityProviderId = ?", [.integer(idp.id!)])
+            if (clients > 0 || tokens > 0) && !force {
+                let tokenNote = tokens > 0
+                    ? " and \(tokens) registration access tokens (without them its clients cannot be managed again)" : ""
                 throw ClienteleError.confirmationRequired(
-                    "IdP '\(idp.name)' has \(clients) clients in the registry; pass --force to forget them too (nothing changes at the IdP)")
+                    "IdP '\(idp.name)' has \(clients) clients in the registry\(tokenNote); pass --force to forget them too (nothing changes at the IdP)")
             }
             try transaction.execute("DELETE FROM client WHERE identityProviderId = ?", idp.id!)
             try transaction.delete(IdentityProvider.self, id: idp.id!)
             try AuditTrail.append(transaction, at: now, actor: actor, action: "idp.removed", subject: "idp \(idp.name)",
-                                  details: ["clients": String(clients)])
+                                  details: tokens > 0
+                                      ? ["clients": String(clients), "registrationTokens": String(tokens)]
+                                      : ["clients": String(clients)])
         }
     }
 

@@ -36,17 +36,6 @@ public final class Registry: Sendable {
         self.logger = logger
     }
 
-    /// The path the files kept beside the registry are named from (a sandbox IdP's state, OIDC registration
-    /// tokens): the SQLite file itself, or for PostgreSQL a path under this user's data folder named for the
-    /// server and database, since a database has no folder to sit beside. They are this machine's, not the team's,
-    /// until they move into the database.
-    public var filesBeside: String {
-        guard case .postgres(let connection) = engine else { return path }
-        let location = connection.location
-        let safe = "\(location.host)-\(location.port)-\(location.database)".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        return RegistryLocation.dataHome() + "/clientele/postgres/\(String(safe))/registry.sqlite"
-    }
-
     /// Which engine holds the registry, for messages and the checks that differ (a SQLite file's bytes).
     public var isPostgres: Bool {
         if case .postgres = engine { return true }

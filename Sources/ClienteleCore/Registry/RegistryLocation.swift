@@ -36,8 +36,8 @@ public enum RegistryLocation {
         environment["HOME"] ?? NSHomeDirectory()
     }
 
-    /// `~` expanded and a relative path made absolute, so files named beside the registry (its sandbox and
-    /// credentials files) and messages that name it stay right whatever the working directory.
+    /// `~` expanded and a relative path made absolute, so files named beside the registry (its sandboxes' state
+    /// files) and messages that name it stay right whatever the working directory.
     static func expand(_ path: String) -> String {
         // A PostgreSQL URL names a server, not a file.
         if PostgresLocation.isPostgres(path) { return path }

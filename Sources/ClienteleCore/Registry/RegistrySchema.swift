@@ -313,7 +313,19 @@ enum RegistrySchema {
             }
             try db.execute(sql: "PRAGMA user_version = 6")
         }
-        // v7 is another branch's; the migrator goes by name, so a gap in the numbers is harmless.
+        migrator.registerMigration("v7: registration credentials") { db in
+            // RFC 7592 registration access tokens, one AES-GCM sealed box per (IdP, client id), so every process
+            // on a shared registry reaches every registered client (see RegistrationCredentialStore). The IdP's
+            // rows go with it: `idp remove` forgets the IdP's clients, and a token names no client without it.
+            try db.create(table: "registrationCredential") { t in
+                t.column("identityProviderId", .integer).notNull().references("identityProvider", onDelete: .cascade)
+                t.column("clientId", .text).notNull()
+                t.column("sealed", .blob).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.primaryKey(["identityProviderId", "clientId"])
+            }
+            try db.execute(sql: "PRAGMA user_version = 7")
+        }
         migrator.registerMigration("v8: audit events name the database login") { db in
             // PostgreSQL's session_user beside the typed actor; SQLite has no login, so it stays NULL there.
             try db.alter(table: "auditEvent") { t in t.add(column: "sessionUser", .text) }

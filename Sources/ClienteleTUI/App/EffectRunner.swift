@@ -46,7 +46,7 @@ public final class EffectRunner: EffectPerforming, Sendable {
         self.service = RotationService(registry: registry, adapters: adapters, defaults: rotationDefaults,
                                        onWait: { note in inbox.post(.progress(done: 0, total: 1, note: note)) })
         self.removal = SecretRemoval(registry: registry, adapters: adapters)
-        let gatewayAdapters = gatewayAdapters ?? StandardGatewayAdapters(registryPath: registry.filesBeside, clock: registry.clock)
+        let gatewayAdapters = gatewayAdapters ?? StandardGatewayAdapters(registry: registry)
         self.gatewayAdapters = gatewayAdapters
         // Read-only reads the gateways without recording what they run: nothing in the registry changes.
         self.gateways = GatewayPolicyService(registry: registry, gateways: gatewayAdapters, recordsReads: !readonly)

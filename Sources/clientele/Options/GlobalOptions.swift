@@ -40,7 +40,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func gatewayAdapters(for registry: Registry) -> StandardGatewayAdapters {
-        StandardGatewayAdapters(registryPath: registry.filesBeside, clock: registry.clock)
+        StandardGatewayAdapters(registry: registry)
     }
 
     /// `gateways`, where a command reads the same gateways for policies and for client apps, so each adapter (and

@@ -136,7 +136,7 @@ extension ClienteleCommand {
             func run() async throws {
                 let registry = try global.openRegistry()
                 let gateways = try name.map { [try registry.gateway(named: $0)] } ?? registry.gateways()
-                let adapters = StandardGatewayAdapters(registryPath: registry.filesBeside, clock: registry.clock)
+                let adapters = StandardGatewayAdapters(registry: registry)
                 var rows: [Row] = []
                 for gateway in gateways {
                     do {

@@ -5,7 +5,7 @@ import Foundation
 extension ClienteleCommand.GatewayCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a gateway.", subcommands: [AddKong.self, AddTyk.self, AddAnypoint.self])
+            abstract: "Add a gateway.", subcommands: [AddKong.self, AddTyk.self, AddAnypoint.self, AddSandbox.self])
     }
 
     /// Where the admin secret comes from: exactly one of an environment variable, an owner-only file or a command.

@@ -86,8 +86,10 @@ extension ClienteleCommand.Idp {
             commandName: "oidc",
             abstract: "Add an OpenID Connect provider with dynamic client registration (RFC 7591/7592).",
             discussion: """
-                Registration access tokens for the clients Clientele manages are kept in an encrypted, owner-only \
-                credentials file beside the registry, never in the registry itself.
+                Registration access tokens for the clients Clientele manages are kept in the registry, each sealed \
+                with AES-256-GCM under the credentials key ($CLIENTELE_CREDENTIALS_KEY, or the owner-only key file \
+                $XDG_CONFIG_HOME/clientele/credentials.key), never in clear; on a shared registry every process \
+                needs the same key.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -127,7 +129,11 @@ extension ClienteleCommand.Idp {
     struct AddSandbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sandbox",
-            abstract: "Add an embedded sandbox IdP (a file beside the registry) for trying Clientele out.")
+            abstract: "Add an embedded sandbox IdP for trying Clientele out.",
+            discussion: """
+                Its state is a file beside a SQLite registry, or tables of its own in a PostgreSQL registry's \
+                database (so every teammate sees the same sandbox).
+                """)
 
         @OptionGroup var global: GlobalOptions
 
@@ -139,13 +145,13 @@ extension ClienteleCommand.Idp {
 
         func run() async throws {
             let registry = try global.openRegistry()
-            let stateFile = RegistryLocation.sandboxStateFile(besideRegistry: registry.filesBeside, idpName: name)
-            _ = try SandboxIdentityProvider(stateFile: stateFile, profile: profile, clock: registry.clock, create: true)
+            let state = registry.sandboxHome.newStateName(for: name)
+            _ = try SandboxIdentityProvider(
+                state: state, in: registry.sandboxHome, profile: profile, clock: registry.clock, create: true)
             let idp = try registry.addIdentityProvider(
                 IdentityProvider(
                     name: name, kind: .sandbox,
-                    settings: IdentityProviderSettings(
-                        sandboxStateFile: (stateFile as NSString).lastPathComponent, sandboxProfile: profile),
+                    settings: IdentityProviderSettings(sandboxStateFile: state, sandboxProfile: profile),
                     credentialSource: .none, createdAt: registry.clock.now),
                 actor: global.actorName)
             print("Added sandbox IdP \(printable(idp.name)) (\(profile.rawValue) profile). Next: clientele client register my-api --idp \(idp.name) --secret-file ./my-api.secret")

@@ -29,7 +29,7 @@ import Testing
             let environment = try test.registry.addEnvironment(
                 name: "Sandbox", businessGroup: nil, gateway: .none, boundTo: "gw", gatewayEnvironment: "env-1", actor: "tests")
             try test.registry.recordAPIs(apis, for: environment, at: gateway, actor: "tests")
-            gateways = StandardGatewayAdapters(registryPath: test.path, clock: test.clock.clock)
+            gateways = StandardGatewayAdapters(registry: test.registry)
             adapters = StandardAdapters(registry: test.registry, gatewayAdapters: gateways)
             service = GatewayAppService(registry: test.registry, gateways: gateways, identityProviders: adapters)
         }

@@ -14,7 +14,7 @@ import Testing
         let service: RotationService
 
         func makeService() -> RotationService {
-            RotationService(registry: test.registry, adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock))
+            RotationService(registry: test.registry, adapters: StandardAdapters(registry: test.registry))
         }
     }
 
@@ -25,7 +25,7 @@ import Testing
         // Its first secret lives 180 days.
         let (client, _) = try await test.registerClient("billing-api", at: idp, sandbox: sandbox, environments: ["Prod"])
         let service = RotationService(
-            registry: test.registry, adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock))
+            registry: test.registry, adapters: StandardAdapters(registry: test.registry))
         return Fixture(test: test, idp: idp, sandbox: sandbox, client: client, service: service)
     }
 
@@ -59,7 +59,7 @@ import Testing
     @Test func anIdPThatKeepsOneSecretCannotHaveASchedule() async throws {
         let test = try TestRegistry()
         _ = try test.addSandbox(name: "single", profile: .oidc)
-        let service = RotationService(registry: test.registry, adapters: StandardAdapters(registryPath: test.path, clock: test.clock.clock))
+        let service = RotationService(registry: test.registry, adapters: StandardAdapters(registry: test.registry))
         #expect(throws: ClienteleError.self) {
             try service.setRotationPolicy(request(.identityProvider("single"), grace: nil, command: "cat"), actor: "alice")
         }

@@ -76,9 +76,14 @@ import Testing
         }
     }
 
+    /// The registry's own tables: those in `public`. A sandbox on a PostgreSQL registry keeps its state in a schema
+    /// of its own (`SandboxStore`), made by the sandbox, not by the registry's migrations, so it is not compared.
     private func postgresSchema() throws -> [String: Table] {
         let url = try TestPostgres.freshDatabase("schema")
-        _ = try Registry.open(at: url, create: true)
+        let registry = try Registry.open(at: url, create: true)
+        // A sandbox's tables beside the registry's, to show they stay out of the comparison.
+        _ = try SandboxGateway(
+            state: registry.sandboxHome.newStateName(for: "client"), in: registry.sandboxHome, imitating: .kong, create: true)
         var tables: [String: Table] = [:]
         for table in try TestPostgres.strings(url, """
             SELECT table_name FROM information_schema.tables
@@ -115,7 +120,8 @@ import Testing
             FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid
             JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
             JOIN pg_attribute af ON af.attrelid = k.confrelid AND af.attnum = k.confkey[1]
-            WHERE k.contype = 'f'
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE k.contype = 'f' AND n.nspname = 'public'
             """) {
             let parts = line.split(separator: "|").map(String.init)
             tables[parts[0]]?.foreignKeys.insert("\(parts[1]) → \(parts[2]).\(parts[3]) on delete \(rules[parts[4]] ?? parts[4])")

@@ -16,7 +16,8 @@ final class MovableClock: Sendable {
 
 /// A fresh registry in its own temporary folder, removed when the value goes away. With
 /// `CLIENTELE_TEST_ENGINE=postgres` (scripts/test runs the core suites a second time so) the registry is a fresh
-/// PostgreSQL database instead, and the folder holds only what lives beside it (sandbox state, delivered secrets).
+/// PostgreSQL database instead, with its sandboxes' state in it, and the folder holds only delivered secrets and
+/// the gateway tests' own sandbox files.
 final class TestRegistry {
     let folder: URL
     let clock = MovableClock()
@@ -43,11 +44,13 @@ final class TestRegistry {
 
     /// A sandbox IdP recorded in the registry, with `clients` clients whose secrets nobody knows.
     func addSandbox(name: String = "sandbox", profile: SandboxProfile = .entra) throws -> (IdentityProvider, SandboxIdentityProvider) {
-        let stateFile = RegistryLocation.sandboxStateFile(besideRegistry: path, idpName: name)
-        let sandbox = try SandboxIdentityProvider(stateFile: stateFile, profile: profile, clock: clock.clock, create: true)
+        // Where the registry keeps sandboxes: a file beside a SQLite registry, a schema in a PostgreSQL one.
+        let state = registry.sandboxHome.newStateName(for: name)
+        let sandbox = try SandboxIdentityProvider(
+            state: state, in: registry.sandboxHome, profile: profile, clock: clock.clock, create: true)
         let idp = try registry.addIdentityProvider(
             IdentityProvider(name: name, kind: .sandbox,
-                             settings: IdentityProviderSettings(sandboxStateFile: stateFile, sandboxProfile: profile),
+                             settings: IdentityProviderSettings(sandboxStateFile: state, sandboxProfile: profile),
                              credentialSource: .none, createdAt: clock.now),
             actor: "tests")
         return (idp, sandbox)

@@ -57,10 +57,10 @@ struct OIDCStandardAdapterTests {
             name: "standard-idp", kind: .oidc,
             settings: IdentityProviderSettings(issuer: try OIDCTestServer.issuer(), scopes: ["api.read"]),
             credentialSource: .environmentVariable("IAT"), createdAt: Date())
-        let registry = scratch.url.appendingPathComponent("registry.sqlite").path
-        let adapter = try OIDCIdentityProvider.standard(idp, registryPath: registry, clock: .wall,
-                                                        environment: environment)
-        #expect(adapter.store.path == scratch.url.appendingPathComponent("registry.credentials").path)
+        let registry = try Registry.open(at: scratch.url.appendingPathComponent("registry.sqlite").path, create: true)
+        try registry.addIdentityProvider(idp, actor: "tests")
+        let adapter = try OIDCIdentityProvider.standard(idp, registry: registry, clock: .wall, environment: environment)
+        #expect(adapter.store.registry === registry)
         #expect(adapter.store.keyFile == scratch.url.appendingPathComponent("config/clientele/credentials.key").path)
         let (client, secret) = try await adapter.register(displayName: "standard", secretLifetime: nil)
         #expect(try await adapter.verify(secret.text, for: RemoteClientReference(clientId: client.clientId)) == .accepted)
@@ -71,7 +71,7 @@ struct OIDCStandardAdapterTests {
             credentialSource: .certificate(certificateFile: "/nonexistent.pem", privateKeyFile: "/nonexistent.key"),
             createdAt: Date())
         #expect(throws: ClienteleError.self) {
-            try OIDCIdentityProvider.standard(certificate, registryPath: registry, clock: .wall, environment: environment)
+            try OIDCIdentityProvider.standard(certificate, registry: registry, clock: .wall, environment: environment)
         }
     }
 }

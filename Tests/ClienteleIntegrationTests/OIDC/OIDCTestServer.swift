@@ -64,12 +64,13 @@ final class OIDCFixture: Sendable {
         scratch = try OIDCTemporaryDirectory()
         let directory = scratch.url
         self.idpName = idpName
-        store = RegistrationCredentialStore(
-            path: directory.appendingPathComponent("registry.credentials").path,
-            keyFile: directory.appendingPathComponent("config/credentials.key").path, environment: [:])
-        let idp = IdentityProvider(
+        // The registry keeps the registration access tokens, so the IdP is recorded in one of the fixture's own.
+        let registry = try Registry.open(at: directory.appendingPathComponent("registry.sqlite").path, create: true)
+        let idp = try registry.addIdentityProvider(IdentityProvider(
             name: idpName, kind: .oidc, settings: IdentityProviderSettings(issuer: issuer, scopes: ["api.read"], clientManagement: clientManagement),
-            credentialSource: .none, createdAt: Date())
+            credentialSource: .none, createdAt: Date()), actor: "tests")
+        store = RegistrationCredentialStore(
+            registry: registry, keyFile: directory.appendingPathComponent("config/credentials.key").path, environment: [:])
         adapter = OIDCIdentityProvider(
             idp: idp, store: store, http: PeerHTTPClient(peer: .identityProvider(idpName), timeout: .seconds(timeout)),
             clock: .wall, initialAccessToken: initialAccessToken)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The sandbox gateway as the holder of its own secrets, following `GatewayAdapter.credentialHolder()`'s
 /// conventions for the gateway it imitates: Kong consumers' key-auth keys overlap; an Anypoint application's or
@@ -16,7 +15,7 @@ struct SandboxCredentialHolder: IdentityProviderAdapter {
     private var suffix: String { "/\(GatewayCredentialType.keyAuth.rawValue)" }
 
     func discoverClients() async throws -> [RemoteClient] {
-        try await gateway.store.read { db in try gateway.apps(db).compactMap(set) }
+        try gateway.store.read { transaction in try gateway.apps(transaction).compactMap(set) }
     }
 
     /// The app's set of held secrets as a client, or nil when it holds none.
@@ -42,7 +41,9 @@ struct SandboxCredentialHolder: IdentityProviderAdapter {
 
     func client(_ reference: RemoteClientReference) async throws -> RemoteClient? {
         let remoteId = try appRemoteId(reference)
-        return try await gateway.store.read { db in try gateway.apps(db).first { $0.remoteId == remoteId }.flatMap(set) }
+        return try gateway.store.read { transaction in
+            try gateway.apps(transaction).first { $0.remoteId == remoteId }.flatMap(set)
+        }
     }
 
     func register(displayName: String, secretLifetime: TimeInterval?) async throws -> (RemoteClient, NewSecret) {
@@ -56,13 +57,16 @@ struct SandboxCredentialHolder: IdentityProviderAdapter {
     func addSecret(to reference: RemoteClientReference, displayName: String, expiresAt: Date?) async throws -> NewSecret {
         let remoteId = try appRemoteId(reference)
         let text = SecretGenerator.make()
-        return try await gateway.store.write { db in
+        return try gateway.store.write { transaction in
+            // One secret at a time: the app's secret is replaced.
             let replaced = gateway.holdsSeveralSecrets
-                ? [] : try String.fetchAll(db, sql: "SELECT remoteId FROM credential WHERE appRemoteId = ?", arguments: [remoteId])
-            try db.execute(sql: "DELETE FROM credential WHERE remoteId IN (SELECT value FROM json_each(?))",
-                           arguments: [try SandboxGateway.json(replaced)])
+                ? [] : try transaction.strings(
+                    "SELECT remoteId FROM credential WHERE appRemoteId = ? ORDER BY createdAt, remoteId", remoteId)
+            if !replaced.isEmpty {
+                try transaction.execute("DELETE FROM credential WHERE appRemoteId = ?", remoteId)
+            }
             let metadata = try gateway.insertSecret(
-                db, app: remoteId, text: text, createdAt: gateway.clock.now,
+                transaction, app: remoteId, text: text, createdAt: gateway.clock.now,
                 expiresAt: gateway.holdsSeveralSecrets ? expiresAt : nil)
             return NewSecret(metadata: metadata, text: text, replacedKeyIds: replaced)
         }
@@ -70,25 +74,28 @@ struct SandboxCredentialHolder: IdentityProviderAdapter {
 
     func removeSecret(_ keyId: String, from reference: RemoteClientReference) async throws {
         let remoteId = try appRemoteId(reference)
-        try await gateway.store.write { db in
+        try gateway.store.write { transaction in
             if !gateway.holdsSeveralSecrets,
-                try String.fetchOne(db, sql: "SELECT remoteId FROM credential WHERE appRemoteId = ?", arguments: [remoteId]) == keyId
+                try transaction.string(
+                    "SELECT remoteId FROM credential WHERE appRemoteId = ? ORDER BY createdAt, remoteId", remoteId) == keyId
             {
                 throw ClienteleError.invalidInput(
                     "gateway \(gateway.name): \(reference.clientId) has one secret and cannot be left without it; delete the app at the gateway instead")
             }
-            try db.execute(sql: "DELETE FROM credential WHERE remoteId = ? AND appRemoteId = ?", arguments: [keyId, remoteId])
+            try transaction.execute("DELETE FROM credential WHERE remoteId = ? AND appRemoteId = ?", keyId, remoteId)
         }
     }
 
     func verify(_ secret: SecretText, for reference: RemoteClientReference) async throws -> SecretVerification {
         let remoteId = try appRemoteId(reference)
         let now = gateway.clock.now
-        let rows = try await gateway.store.read { db in
-            try Row.fetchAll(db, sql: "SELECT secret, expiresAt FROM credential WHERE appRemoteId = ?", arguments: [remoteId])
+        let rows = try gateway.store.read { transaction in
+            try transaction.fetchAll(
+                "SELECT secret, expiresAt FROM credential WHERE appRemoteId = ? ORDER BY createdAt, remoteId", [.text(remoteId)]
+            ) { (secret: try $0.string(0), expiresAt: try $0.optionalDate(1)) }
         }
-        for row in rows where SecretText(row["secret"]).matches(secret) {
-            if let expiresAt = row["expiresAt"] as Date?, expiresAt <= now { return .rejected("the key expired") }
+        for row in rows where SecretText(row.secret).matches(secret) {
+            if let expiresAt = row.expiresAt, expiresAt <= now { return .rejected("the key expired") }
             return .accepted
         }
         return .rejected("the gateway holds no such secret for \(reference.clientId)")

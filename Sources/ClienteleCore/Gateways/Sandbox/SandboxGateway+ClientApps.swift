@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The sandbox's client side, as the gateway it imitates has it: Kong consumers with key-auth keys (several at
 /// once), or Anypoint applications and Tyk OAuth clients with one client secret each.
@@ -31,20 +30,20 @@ extension SandboxGateway {
         secrets: [(text: SecretText, createdAt: Date, expiresAt: Date?)]
     ) throws -> String {
         let remoteId = given ?? UUID().uuidString.lowercased()
-        try store.write { db in
+        try store.write { transaction in
             let contracts = try contractAPIs.map { wanted -> GatewayAppContract in
-                guard let apiId = try String.fetchOne(
-                    db, sql: "SELECT remoteId FROM api WHERE name = ? AND (? IS NULL OR environment = ?)",
-                    arguments: [wanted.api, wanted.environment, wanted.environment])
-                else { throw ClienteleError.notFound("sandbox gateway: no API \(wanted.api)") }
+                guard let apiId = try Self.apiId(transaction, named: wanted.api, environment: wanted.environment) else {
+                    throw ClienteleError.notFound("sandbox gateway: no API \(wanted.api)")
+                }
                 return GatewayAppContract(apiRemoteId: apiId, status: appKind == .anypointApplication ? "APPROVED" : "granted")
             }
-            try db.execute(
-                sql: "INSERT INTO app (remoteId, name, clientIds, environments, contracts) VALUES (?, ?, ?, ?, ?)",
-                arguments: [remoteId, name, try Self.json(clientIds), try environments.map { try Self.json($0) },
-                            try Self.json(contracts)])
+            try transaction.execute(
+                "INSERT INTO app (remoteId, name, clientIds, environments, contracts) VALUES (?, ?, ?, ?, ?)",
+                remoteId, name, try Self.json(clientIds), try environments.map { try Self.json($0) },
+                try Self.json(contracts))
             for secret in secrets {
-                try insertSecret(db, app: remoteId, text: secret.text, createdAt: secret.createdAt, expiresAt: secret.expiresAt)
+                try insertSecret(
+                    transaction, app: remoteId, text: secret.text, createdAt: secret.createdAt, expiresAt: secret.expiresAt)
             }
         }
         return remoteId
@@ -52,23 +51,25 @@ extension SandboxGateway {
 
     /// "Reset Secret" pressed in the gateway's own portal: a new secret only the gateway knows.
     public func resetSecretByHand(app name: String) throws {
-        try store.write { db in
-            guard let remoteId = try String.fetchOne(db, sql: "SELECT remoteId FROM app WHERE name = ?", arguments: [name]) else {
+        try store.write { transaction in
+            guard let remoteId = try transaction.string(
+                "SELECT remoteId FROM app WHERE name = ? ORDER BY remoteId", name)
+            else {
                 throw ClienteleError.notFound("sandbox gateway: no app \(name)")
             }
-            try db.execute(sql: "DELETE FROM credential WHERE appRemoteId = ?", arguments: [remoteId])
-            try insertSecret(db, app: remoteId, text: SecretGenerator.make(), createdAt: clock.now, expiresAt: nil)
+            try transaction.execute("DELETE FROM credential WHERE appRemoteId = ?", remoteId)
+            try insertSecret(transaction, app: remoteId, text: SecretGenerator.make(), createdAt: clock.now, expiresAt: nil)
         }
     }
 
-    func insertSecret(_ db: Database, app: String, text: SecretText, createdAt: Date, expiresAt: Date?) throws
+    func insertSecret(_ transaction: StoreTransaction, app: String, text: SecretText, createdAt: Date, expiresAt: Date?) throws
         -> RemoteSecret
     {
         let remoteId = holdsSeveralSecrets ? UUID().uuidString.lowercased() : SecretFingerprint.keyId(of: text)
         let label = secretType == .keyAuth ? "key-auth" : "client secret"
-        try db.execute(
-            sql: "INSERT INTO credential (remoteId, appRemoteId, type, label, secret, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [remoteId, app, secretType.rawValue, label, text.reveal(), createdAt, expiresAt])
+        try transaction.execute(
+            "INSERT INTO credential (remoteId, appRemoteId, type, label, secret, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            remoteId, app, secretType.rawValue, label, text.reveal(), createdAt, expiresAt)
         return RemoteSecret(keyId: remoteId, hint: "", displayName: label, createdAt: createdAt, expiresAt: expiresAt)
     }
 
@@ -79,33 +80,38 @@ extension SandboxGateway {
     // MARK: GatewayAdapter's client side
 
     public func clientApps() async throws -> [RemoteGatewayApp] {
-        try await store.read { db in try self.apps(db) }
+        try store.read { transaction in try self.apps(transaction) }
     }
 
-    func apps(_ db: Database) throws -> [RemoteGatewayApp] {
+    func apps(_ transaction: StoreTransaction) throws -> [RemoteGatewayApp] {
         var credentials: [String: [GatewayCredentialMetadata]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM credential ORDER BY createdAt, remoteId") {
-            credentials[row["appRemoteId"], default: []].append(GatewayCredentialMetadata(
-                remoteId: row["remoteId"], type: GatewayCredentialType(rawValue: row["type"]) ?? secretType,
-                label: row["label"], createdAt: row["createdAt"], expiresAt: row["expiresAt"]))
+        try transaction.forEachRow(
+            "SELECT appRemoteId, remoteId, type, label, createdAt, expiresAt FROM credential ORDER BY createdAt, remoteId", []
+        ) { row in
+            credentials[try row.string(0), default: []].append(GatewayCredentialMetadata(
+                remoteId: try row.string(1), type: GatewayCredentialType(rawValue: try row.string(2)) ?? secretType,
+                label: try row.string(3), createdAt: try row.date(4), expiresAt: try row.optionalDate(5)))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM app ORDER BY name").map { row in
-            let remoteId: String = row["remoteId"]
+        return try transaction.fetchAll(
+            "SELECT remoteId, name, clientIds, environments, contracts FROM app ORDER BY name, remoteId"
+        ) { row in
+            let remoteId = try row.string(0)
             return RemoteGatewayApp(
-                remoteId: remoteId, kind: appKind, name: row["name"],
-                clientIds: try Self.decoded([String].self, row["clientIds"]),
-                environments: try (row["environments"] as String?).map { try Self.decoded([String].self, $0) },
+                remoteId: remoteId, kind: appKind, name: try row.string(1),
+                clientIds: try Self.decoded([String].self, try row.string(2)),
+                environments: try row.optionalString(3).map { try Self.decoded([String].self, $0) },
                 credentials: credentials[remoteId] ?? [],
-                contracts: try Self.decoded([GatewayAppContract].self, row["contracts"]),
+                contracts: try Self.decoded([GatewayAppContract].self, try row.string(4)),
                 showsSecretCopy: !holdsSeveralSecrets)
         }
     }
 
     public func secretCopy(of app: RemoteGatewayApp, clientId: String) async throws -> SecretText? {
         guard !holdsSeveralSecrets, app.clientIds.contains(clientId) else { return nil }
-        return try await store.read { db in
-            try String.fetchOne(db, sql: "SELECT secret FROM credential WHERE appRemoteId = ?", arguments: [app.remoteId])
-                .map(SecretText.init)
+        return try store.read { transaction in
+            try transaction.string(
+                "SELECT secret FROM credential WHERE appRemoteId = ? ORDER BY createdAt, remoteId", app.remoteId
+            ).map(SecretText.init)
         }
     }
 

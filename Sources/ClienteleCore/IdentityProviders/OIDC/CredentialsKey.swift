@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
 
-/// The 256-bit AES key that seals the credentials file, and where it came from (named in every error, so an
-/// operator knows which key to fix). From `$CLIENTELE_CREDENTIALS_KEY` (base64) when set, else from an owner-only
-/// key file that is created with a random key on first use.
+/// The 256-bit AES key that seals registration credentials (the team's key on a shared registry), and where it
+/// came from (named in every error, so an operator knows which key to fix). From `$CLIENTELE_CREDENTIALS_KEY`
+/// (base64) when set, else from an owner-only key file that is created with a random key on first use.
 struct CredentialsKey: Sendable {
     static let environmentVariable = "CLIENTELE_CREDENTIALS_KEY"
 

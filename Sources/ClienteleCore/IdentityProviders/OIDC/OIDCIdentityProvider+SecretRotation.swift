@@ -76,7 +76,7 @@ extension OIDCIdentityProvider {
         } catch {
             // The new secret is live and the old one dead: losing its text now would leave the client with no
             // usable secret, so it is handed back and the store failure only logged.
-            http.logger.error("IdP \(idp.name): client \(clientId): new secret issued but not recorded in the credentials file: \(error)")
+            http.logger.error("IdP \(idp.name): client \(clientId): new secret issued but not recorded in the registry: \(error)")
         }
         return NewSecret(metadata: metadata, text: secret, replacedKeyIds: previousKeyId.map { [$0] } ?? [])
     }

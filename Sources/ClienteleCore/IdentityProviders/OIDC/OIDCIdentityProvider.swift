@@ -304,7 +304,7 @@ public final class OIDCIdentityProvider: IdentityProviderAdapter {
     }
 
     func secretMetadata(clientId: String, text: SecretText, displayName: String, expiresAt: Date?) -> RemoteSecret {
-        // Whole seconds, like every Clientele timestamp, so the date survives the credentials file unchanged.
+        // Whole seconds, like every Clientele timestamp, so the date survives the sealed credential unchanged.
         let now = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
         return RemoteSecret(keyId: OIDCSecretKeyId.derive(clientId: clientId, secret: text), hint: text.hint,
                             displayName: displayName, createdAt: now, expiresAt: expiresAt)

@@ -2,7 +2,7 @@ import Foundation
 
 /// What Clientele needs to manage one dynamically registered client (RFC 7592 §1): where the client's
 /// configuration lives and the bearer token that opens it. The token is a credential, so this lives only in the
-/// encrypted `RegistrationCredentialStore`, never in the registry.
+/// `RegistrationCredentialStore`, sealed, never in clear.
 public struct RegistrationCredential: Sendable {
     /// The IdP's name in the registry: the same client id at two IdPs is two clients.
     public var idp: String

@@ -3,87 +3,89 @@ import Foundation
 import Synchronization
 
 /// The registration access tokens (RFC 7592) of the clients Clientele registered or adopted at OIDC providers,
-/// per (IdP name, client id). They are credentials, so they live in their own file beside the registry
-/// (`registry.credentials`), sealed with AES-256-GCM, mode 0600. Every change rewrites the whole file to a
-/// private temporary and renames it into place, under an exclusive flock on `<file>.lock`, so two `clientele`
-/// processes never lose each other's writes and a crash never leaves half a file.
+/// per (IdP, client id). They live in the registry's `registrationCredential` table, so every process on a shared
+/// registry (a teammate, cron, CI) can manage a client someone else registered, each row one AES-256-GCM sealed
+/// box under the team's key (`CredentialsKey`). The box authenticates the IdP's row id and the client id, so a
+/// row copied onto another client does not open; the registry's write transaction orders concurrent writers.
+///
+/// Everything about a client's registration is inside the box, not only the token: the registration client URI
+/// is where the token is sent, so a clear column would let anyone who can write to the database redirect the
+/// token to a host of their choosing; sealed, a changed row fails to open. No query needs to look inside.
+///
+/// A SQLite registry that still has a `registry.credentials` file beside it (where earlier Clientele kept these)
+/// has its entries imported on first use, in one transaction, and the file renamed `registry.credentials.imported`;
+/// the audit trail records the import once.
 public final class RegistrationCredentialStore: Sendable {
-    public let path: String
+    public let registry: Registry
     public let keyFile: String
     let environment: [String: String]
+    let actor: String
     /// Loaded on first use, not at init: constructing an adapter must not create a key file.
     private let key = Mutex<CredentialsKey?>(nil)
+    private let legacyChecked = Mutex(false)
 
-    /// File format: this magic (which also names the version), then AES-GCM's combined nonce‖ciphertext‖tag.
-    static let magic = Data("CLIENTELE-CREDENTIALS-1\n".utf8)
+    /// What a sealed row's authenticated data starts with (naming the format's version).
+    static let boxLabel = "clientele-registration-credential-1"
 
     /// `keyFile` nil means `$XDG_CONFIG_HOME/clientele/credentials.key`; `$CLIENTELE_CREDENTIALS_KEY` overrides both.
-    public init(path: String, keyFile: String? = nil,
+    /// `actor` is who the audit trail names for a legacy file's import (the login user at this host unless told).
+    public init(registry: Registry, keyFile: String? = nil, actor: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment)
     {
-        self.path = path
+        self.registry = registry
         self.keyFile = keyFile ?? CredentialsKey.defaultFile(environment)
+        self.actor = AuditActor.resolve(actor, environment: environment)
         self.environment = environment
-    }
-
-    /// `registry.sqlite` → `registry.credentials`, in the registry's directory.
-    public static func path(besideRegistry registry: String) -> String {
-        URL(fileURLWithPath: registry).deletingPathExtension().appendingPathExtension("credentials").path
     }
 
     // MARK: - API
 
     public func credential(idp: String, clientId: String) throws -> RegistrationCredential? {
-        try withLock(LOCK_SH) {
-            try read().entries.first { $0.idp == idp && $0.clientId == clientId }?.credential
-        }
+        try importLegacyFileOnce()
+        return try registry.sealedRegistrationCredentials(idp: idp, clientId: clientId).first.map { try open($0, idp: idp) }
     }
 
     /// Adds or replaces the credential for (idp, client id).
     public func save(_ credential: RegistrationCredential) throws {
-        try update { content in
-            content.entries.removeAll { $0.idp == credential.idp && $0.clientId == credential.clientId }
-            content.entries.append(.init(credential))
+        try importLegacyFileOnce()
+        let key = try loadKey()
+        try registry.writeRegistrationCredential(idp: credential.idp, clientId: credential.clientId) { idpId, _ in
+            try Self.seal(.init(credential), idpId: idpId, key: key)
         }
     }
 
     public func remove(idp: String, clientId: String) throws {
-        try update { content in content.entries.removeAll { $0.idp == idp && $0.clientId == clientId } }
+        try importLegacyFileOnce()
+        try registry.removeRegistrationCredential(idp: idp, clientId: clientId)
     }
 
     public func clientIds(idp: String) throws -> [String] {
         try credentials(idp: idp).map(\.clientId)
     }
 
-    /// Every credential for one IdP, by client id, from one read of the file.
+    /// Every credential for one IdP, by client id, from one read.
     public func credentials(idp: String) throws -> [RegistrationCredential] {
-        try withLock(LOCK_SH) {
-            try read().entries.filter { $0.idp == idp }.sorted { $0.clientId < $1.clientId }.map(\.credential)
-        }
+        try importLegacyFileOnce()
+        return try registry.sealedRegistrationCredentials(idp: idp).map { try open($0, idp: idp) }
     }
 
     /// Records the current secret's metadata and nothing else, so a read that notices a changed secret can never
-    /// write back a registration access token that an update has replaced meanwhile.
+    /// write back a registration access token that an update has replaced meanwhile: the row is opened and sealed
+    /// again inside one write transaction.
     func updateCurrentSecret(_ secret: RemoteSecret, idp: String, clientId: String) throws {
-        try update { content in
-            guard let index = content.entries.firstIndex(where: { $0.idp == idp && $0.clientId == clientId }) else {
-                return
-            }
-            content.entries[index].currentSecret = .init(
+        try importLegacyFileOnce()
+        let key = try loadKey()
+        try registry.writeRegistrationCredential(idp: idp, clientId: clientId) { idpId, current in
+            guard let current else { return nil }
+            var entry = try Self.open(current, idpId: idpId, clientId: clientId, key: key, registry: registry.path)
+            entry.currentSecret = .init(
                 keyId: secret.keyId, hint: secret.hint, displayName: secret.displayName, createdAt: secret.createdAt,
                 expiresAt: secret.expiresAt)
+            return try Self.seal(entry, idpId: idpId, key: key)
         }
     }
 
-    // MARK: - File
-
-    private func update(_ change: (inout RegistrationCredentialsFileContent) -> Void) throws {
-        try withLock(LOCK_EX) {
-            var content = try read()
-            change(&content)
-            try write(content)
-        }
-    }
+    // MARK: - Sealing
 
     private func loadKey() throws -> CredentialsKey {
         try key.withLock { cached in
@@ -94,73 +96,73 @@ public final class RegistrationCredentialStore: Sendable {
         }
     }
 
-    private func read() throws -> RegistrationCredentialsFileContent {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            if FileManager.default.fileExists(atPath: path) {
-                throw ClienteleError.registry("cannot read credentials file \(path)")
-            }
-            return RegistrationCredentialsFileContent()
+    private func open(_ row: SealedRegistrationCredential, idp: String) throws -> RegistrationCredential {
+        var entry = try Self.open(
+            row.sealed, idpId: row.identityProviderId, clientId: row.clientId, key: try loadKey(), registry: registry.path)
+        // The name as the caller knows the IdP: the box is bound to its row id, which a name matches.
+        entry.idp = idp
+        return entry.credential
+    }
+
+    /// The row's authenticated data: which IdP row and client the box belongs to.
+    static func authenticatedData(idpId: Int64, clientId: String) -> Data {
+        Data("\(boxLabel)\n\(idpId)\n\(clientId)".utf8)
+    }
+
+    static func seal(_ entry: RegistrationCredentialsFileContent.Entry, idpId: Int64, key: CredentialsKey) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        do {
+            let box = try AES.GCM.seal(
+                try encoder.encode(entry), using: key.key,
+                authenticating: authenticatedData(idpId: idpId, clientId: entry.clientId))
+            guard let combined = box.combined else { throw CocoaError(.coderInvalidValue) }
+            return combined
+        } catch {
+            throw ClienteleError.registry(
+                "cannot seal the registration credential of client \(entry.clientId): \(error.localizedDescription)")
         }
-        let key = try loadKey()
-        guard data.starts(with: Self.magic) else {
-            throw ClienteleError.registry("credentials file \(path) is not a Clientele credentials file")
-        }
+    }
+
+    static func open(
+        _ sealed: Data, idpId: Int64, clientId: String, key: CredentialsKey, registry: String
+    ) throws -> RegistrationCredentialsFileContent.Entry {
         let plaintext: Data
         do {
-            let box = try AES.GCM.SealedBox(combined: data.dropFirst(Self.magic.count))
-            plaintext = try AES.GCM.open(box, using: key.key, authenticating: Self.magic)
+            let box = try AES.GCM.SealedBox(combined: sealed)
+            plaintext = try AES.GCM.open(box, using: key.key, authenticating: authenticatedData(idpId: idpId, clientId: clientId))
         } catch {
-            // A wrong key and a damaged file look the same to GCM: the tag does not match.
+            // A wrong key and an altered or moved row look the same to GCM: the tag does not match.
             throw ClienteleError.registry(
-                "credentials file \(path) cannot be decrypted with the key from \(key.source) (wrong key, or the file is damaged)")
+                "the registration credential of client \(clientId) in registry \(registry) cannot be decrypted with the key from \(key.source) (wrong key, or the row was altered); every process sharing the registry needs the same key")
         }
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .secondsSince1970
-            return try decoder.decode(RegistrationCredentialsFileContent.self, from: plaintext)
+            return try decoder.decode(RegistrationCredentialsFileContent.Entry.self, from: plaintext)
         } catch {
-            throw ClienteleError.registry("credentials file \(path) decrypts but its content is not readable by this Clientele")
+            throw ClienteleError.registry(
+                "the registration credential of client \(clientId) in registry \(registry) decrypts but is not readable by this Clientele")
         }
     }
 
-    private func write(_ content: RegistrationCredentialsFileContent) throws {
-        let key = try loadKey()
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        let sealed: Data
-        do {
-            let box = try AES.GCM.seal(try encoder.encode(content), using: key.key, authenticating: Self.magic)
-            guard let combined = box.combined else { throw CocoaError(.coderInvalidValue) }
-            sealed = Self.magic + combined
-        } catch {
-            throw ClienteleError.registry("cannot seal credentials file \(path): \(error.localizedDescription)")
-        }
-        let temporary = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        try PrivateFile.writeNew(temporary, contents: sealed)
-        guard rename(temporary, path) == 0 else {
-            let failure = errno
-            unlink(temporary)
-            throw ClienteleError.registry("cannot replace credentials file \(path): \(String(cString: strerror(failure)))")
-        }
-    }
+    // MARK: - The legacy file
 
-    /// flock on a separate lock file: the data file is replaced by rename, so a lock on it would be a lock on an
-    /// inode nobody opens any more. flock is per open file description, so it also orders threads of one process.
-    private func withLock<T>(_ operation: Int32, _ body: () throws -> T) throws -> T {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try PrivateFile.makeDirectory(directory) }
-        let lockPath = path + ".lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else {
-            throw ClienteleError.registry("cannot open credentials lock file \(lockPath): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        while flock(descriptor, operation) != 0 {
-            guard errno == EINTR else {
-                throw ClienteleError.registry("cannot lock credentials file \(path): \(String(cString: strerror(errno)))")
+    /// Imports `registry.credentials` beside a SQLite registry, once per process (every later call is a flag
+    /// check); a PostgreSQL registry never had one.
+    private func importLegacyFileOnce() throws {
+        try legacyChecked.withLock { checked in
+            if checked { return }
+            if !registry.isPostgres {
+                let file = LegacyRegistrationCredentialsFile(path: Self.legacyPath(besideRegistry: registry.path))
+                if file.exists { try file.importInto(registry, key: try loadKey(), actor: actor) }
             }
+            checked = true
         }
-        defer { flock(descriptor, LOCK_UN) }
-        return try body()
+    }
+
+    /// `registry.sqlite` → `registry.credentials`, in the registry's directory: where earlier Clientele kept these.
+    public static func legacyPath(besideRegistry registry: String) -> String {
+        URL(fileURLWithPath: registry).deletingPathExtension().appendingPathExtension("credentials").path
     }
 }

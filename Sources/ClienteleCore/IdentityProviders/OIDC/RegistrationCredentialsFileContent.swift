@@ -1,8 +1,9 @@
 import Foundation
 
-/// The plaintext inside the encrypted credentials file. Separate from `RegistrationCredential` because
-/// `SecretText` is deliberately not Codable: only this type, inside the store, turns a token into bytes, and the
-/// bytes are sealed with AES-GCM before they reach the disk.
+/// The plaintext inside the legacy credentials file (`LegacyRegistrationCredentialsFile`); an `Entry` alone is
+/// what each sealed registry row holds. Separate from `RegistrationCredential` because `SecretText` is
+/// deliberately not Codable: only this type, inside the store, turns a token into bytes, and the bytes are sealed
+/// with AES-GCM before they reach the registry.
 struct RegistrationCredentialsFileContent: Codable {
     var version = 1
     var entries: [Entry] = []

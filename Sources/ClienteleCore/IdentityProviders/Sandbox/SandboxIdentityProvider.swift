@@ -2,29 +2,67 @@ import Crypto
 import Foundation
 import GRDB
 
-/// An identity provider that lives in a file beside the registry, for the demo and the tests. It behaves like the
+/// An identity provider that lives beside the registry (its own file, or its own schema in a PostgreSQL registry's
+/// database: `SandboxStore`), for the demo, the tests and trying Clientele out. It behaves like the
 /// real thing it imitates: the Entra profile keeps overlapping secrets and caps lifetimes at 24 months; the OIDC
 /// profile keeps one secret, and a new one kills the old at once. It stores only salted hashes of secrets, so it
 /// can answer "does this secret work?" without being able to reveal one.
 public final class SandboxIdentityProvider: IdentityProviderAdapter {
+    /// Where its state is: the file's path, or its schema in the registry's database.
     public let stateFile: String
     public let profile: SandboxProfile
     let clock: ClienteleClock
-    let store: DatabaseQueue
+    let store: SandboxStore
 
     /// Entra's portal limit; the sandbox enforces it so rotations meet the same cap as in production.
     public static let maxLifetime: TimeInterval = 730 * 86_400
     static let defaultLifetime: TimeInterval = 365 * 86_400
 
-    public init(stateFile: String, profile: SandboxProfile, clock: ClienteleClock, create: Bool = false) throws {
-        self.stateFile = stateFile
-        self.profile = profile
-        self.clock = clock
-        store = try SandboxStateFile.open(
-            stateFile, create: create, label: "sandbox-idp", migrator: Self.migrator, what: "sandbox IdP state",
-            failure: ClienteleError.identityProvider)
+    /// The sandbox whose state file is `stateFile`.
+    public convenience init(stateFile: String, profile: SandboxProfile, clock: ClienteleClock, create: Bool = false) throws {
+        try self.init(location: .file(stateFile), profile: profile, clock: clock, create: create)
     }
 
+    /// The sandbox whose state its settings record as `state`, in `home`.
+    public convenience init(state: String, in home: SandboxHome, profile: SandboxProfile, clock: ClienteleClock,
+                            create: Bool = false) throws
+    {
+        try self.init(location: home.location(of: state), profile: profile, clock: clock, create: create)
+    }
+
+    init(location: SandboxLocation, profile: SandboxProfile, clock: ClienteleClock, create: Bool) throws {
+        self.profile = profile
+        self.clock = clock
+        store = try SandboxStore.open(location, create: create, schema: Self.schema)
+        stateFile = store.description
+    }
+
+    static let schema = SandboxStore.Schema(
+        label: "sandbox-idp", what: "sandbox IdP state", migrator: { migrator }, postgresTables: postgresTables,
+        failure: ClienteleError.identityProvider)
+
+    /// The file's tables as its migrator leaves them, in PostgreSQL's types.
+    static let postgresTables = """
+        CREATE TABLE app (
+            appId text PRIMARY KEY NOT NULL,
+            objectId text NOT NULL UNIQUE,
+            displayName text NOT NULL,
+            createdAt timestamptz(3) NOT NULL);
+        CREATE TABLE password (
+            keyId text PRIMARY KEY NOT NULL,
+            appId text NOT NULL REFERENCES app(appId) ON DELETE CASCADE,
+            hint text NOT NULL,
+            displayName text NOT NULL,
+            salt bytea NOT NULL,
+            hash bytea NOT NULL,
+            createdAt timestamptz(3) NOT NULL,
+            expiresAt timestamptz(3),
+            lastUsedAt timestamptz(3));
+        CREATE INDEX password_on_appId ON password(appId);
+        CREATE TABLE admin (name text PRIMARY KEY NOT NULL, expiresAt timestamptz(3));
+        """
+
+    /// The state file's schema, migration by migration as it shipped.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: sandbox") { db in
@@ -70,26 +108,27 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
     // MARK: - Adapter
 
     public func discoverClients() async throws -> [RemoteClient] {
-        try access { db in
-            let apps = try Row.fetchAll(db, sql: "SELECT appId, objectId, displayName FROM app ORDER BY displayName")
+        try store.read { transaction in
+            let apps = try transaction.fetchAll(
+                "SELECT appId, objectId, displayName FROM app ORDER BY displayName, appId"
+            ) { (appId: try $0.string(0), objectId: try $0.string(1), displayName: try $0.string(2)) }
             var secretsByApp: [String: [RemoteSecret]] = [:]
-            // Every column but the salt and hash, through a cursor: the demo's gateways list 80k apps' 240k
-            // passwords twice, and copying each row with its blobs was a tenth of building the demo.
-            let passwords = try Row.fetchCursor(db, sql: """
-                SELECT keyId, appId, hint, displayName, createdAt, expiresAt, lastUsedAt FROM password ORDER BY createdAt
-                """)
-            while let row = try passwords.next() {
-                secretsByApp[row["appId"], default: []].append(Self.remoteSecret(row))
+            // Every column but the salt and hash, row by row: the demo's gateways list 80k apps' 240k passwords
+            // twice, and copying each row with its blobs was a tenth of building the demo.
+            try transaction.forEachRow(
+                "SELECT \(Self.secretColumns), appId FROM password ORDER BY createdAt, keyId", []
+            ) { row in
+                secretsByApp[try row.string(5), default: []].append(try Self.remoteSecret(row))
             }
             return apps.map { app in
-                RemoteClient(clientId: app["appId"], objectId: app["objectId"], displayName: app["displayName"],
-                             secrets: secretsByApp[app["appId"]] ?? [])
+                RemoteClient(clientId: app.appId, objectId: app.objectId, displayName: app.displayName,
+                             secrets: secretsByApp[app.appId] ?? [])
             }
         }
     }
 
     public func client(_ reference: RemoteClientReference) async throws -> RemoteClient? {
-        try access { db in try Self.fetchClient(db, appId: reference.clientId) }
+        try store.read { transaction in try Self.fetchClient(transaction, appId: reference.clientId) }
     }
 
     public func register(displayName: String, secretLifetime: TimeInterval?) async throws -> (RemoteClient, NewSecret) {
@@ -97,11 +136,11 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
         let appId = profile == .entra ? UUID().uuidString.lowercased() : Self.randomIdentifier(length: 24)
         let objectId = UUID().uuidString.lowercased()
         let secret = try makeSecret(displayName: "initial", expiresAt: secretLifetime.map { now + $0 }, now: now)
-        try access { db in
-            try db.execute(
-                sql: "INSERT INTO app(appId, objectId, displayName, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [appId, objectId, displayName, now])
-            try Self.insert(secret, appId: appId, db: db)
+        try store.write { transaction in
+            try transaction.execute(
+                "INSERT INTO app(appId, objectId, displayName, createdAt) VALUES (?, ?, ?, ?)",
+                appId, objectId, displayName, now)
+            try Self.insert(secret, appId: appId, transaction)
         }
         let client = RemoteClient(clientId: appId, objectId: objectId, displayName: displayName,
                                   secrets: [secret.metadata])
@@ -115,49 +154,48 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
         let secret = try makeSecret(displayName: displayName, expiresAt: expiresAt, now: now)
         let profile = self.profile
         let capacity = capabilities.maxActiveSecrets ?? .max
-        let replaced: [String] = try access { db in
-            guard try Self.appExists(db, appId: reference.clientId) else {
+        let replaced: [String] = try store.write { transaction in
+            guard try transaction.count("app", "WHERE appId = ?", [.text(reference.clientId)]) > 0 else {
                 throw ClienteleError.identityProvider("sandbox IdP has no client \(reference.clientId)")
             }
             var replaced: [String] = []
             if profile == .oidc {
                 // Like RFC 7592 providers that issue a new secret on update: the old one dies with it.
-                replaced = try String.fetchAll(
-                    db, sql: "SELECT keyId FROM password WHERE appId = ?", arguments: [reference.clientId])
-                try db.execute(sql: "DELETE FROM password WHERE appId = ?", arguments: [reference.clientId])
+                replaced = try transaction.strings(
+                    "SELECT keyId FROM password WHERE appId = ? ORDER BY createdAt, keyId", reference.clientId)
+                try transaction.execute("DELETE FROM password WHERE appId = ?", reference.clientId)
             } else {
-                let count = try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM password WHERE appId = ?", arguments: [reference.clientId]) ?? 0
+                let count = try transaction.count("password", "WHERE appId = ?", [.text(reference.clientId)])
                 guard count < capacity else {
                     throw ClienteleError.identityProvider(
                         "sandbox IdP: client \(reference.clientId) already holds \(count) secrets, the most it may hold")
                 }
             }
-            try Self.insert(secret, appId: reference.clientId, db: db)
+            try Self.insert(secret, appId: reference.clientId, transaction)
             return replaced
         }
         return NewSecret(metadata: secret.metadata, text: secret.newSecret.text, replacedKeyIds: replaced)
     }
 
     public func removeSecret(_ keyId: String, from reference: RemoteClientReference) async throws {
-        try access { db in
-            try db.execute(sql: "DELETE FROM password WHERE keyId = ? AND appId = ?", arguments: [keyId, reference.clientId])
+        try store.write { transaction in
+            try transaction.execute("DELETE FROM password WHERE keyId = ? AND appId = ?", keyId, reference.clientId)
         }
     }
 
     public func deleteClient(_ reference: RemoteClientReference) async throws {
-        try access { db in
-            try db.execute(sql: "DELETE FROM app WHERE appId = ?", arguments: [reference.clientId])
+        try store.write { transaction in
+            try transaction.execute("DELETE FROM app WHERE appId = ?", reference.clientId)
         }
     }
 
     public func verify(_ secret: SecretText, for reference: RemoteClientReference) async throws -> SecretVerification {
         let now = clock.now
-        let rows = try access { db in
-            try Row.fetchAll(db, sql: "SELECT keyId, salt, hash, expiresAt FROM password WHERE appId = ?",
-                             arguments: [reference.clientId])
-                .map { (keyId: $0["keyId"] as String, salt: $0["salt"] as Data, hash: $0["hash"] as Data,
-                        expiresAt: $0["expiresAt"] as Date?) }
+        let rows = try store.read { transaction in
+            try transaction.fetchAll(
+                "SELECT keyId, salt, hash, expiresAt FROM password WHERE appId = ? ORDER BY createdAt, keyId",
+                [.text(reference.clientId)]
+            ) { (keyId: try $0.string(0), salt: try $0.data(1), hash: try $0.data(2), expiresAt: try $0.optionalDate(3)) }
         }
         if rows.isEmpty { return .rejected("the sandbox IdP knows no secret for client \(reference.clientId)") }
         for row in rows {
@@ -165,27 +203,21 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
             if let expiresAt = row.expiresAt, expiresAt <= now {
                 return .rejected("the secret expired on \(Timestamp.iso8601(expiresAt))")
             }
-            try access { db in
-                try db.execute(sql: "UPDATE password SET lastUsedAt = ? WHERE keyId = ?", arguments: [now, row.keyId])
-            }
+            try recordUse(keyId: row.keyId, at: now)
             return .accepted
         }
         return .rejected("the secret does not match any secret of client \(reference.clientId)")
     }
 
     public func secretUsage(of clients: [RemoteClientReference]?) async throws -> SecretUsageReport {
-        let appIds = clients.map { $0.map(\.clientId) }
-        let pairs = try access { db in
-            let rows: [Row]
-            if let appIds {
-                rows = try Row.fetchAll(
-                    db, sql: "SELECT keyId, lastUsedAt FROM password WHERE lastUsedAt IS NOT NULL AND appId IN (SELECT value FROM json_each(?))",
-                    arguments: [String(decoding: try JSONEncoder().encode(appIds), as: UTF8.self)])
-            } else {
-                rows = try Row.fetchAll(db, sql: "SELECT keyId, lastUsedAt FROM password WHERE lastUsedAt IS NOT NULL")
+        let appIds = clients.map { Set($0.map(\.clientId)) }
+        // Every used secret, filtered here: a list of ids as one parameter is an engine's own form (SQLite's
+        // json_each, PostgreSQL's arrays), and the sandbox's used secrets are few.
+        let pairs = try store.read { transaction in
+            try transaction.fetchAll("SELECT keyId, lastUsedAt, appId FROM password WHERE lastUsedAt IS NOT NULL") {
+                (keyId: try $0.string(0), lastUsedAt: try $0.date(1), appId: try $0.string(2))
             }
-            return rows.map { ($0[0] as String, $0[1] as Date) }
-        }
+        }.filter { appIds?.contains($0.appId) ?? true }.map { ($0.keyId, $0.lastUsedAt) }
         return .available(lastUsed: Dictionary(pairs, uniquingKeysWith: max))
     }
 
@@ -196,14 +228,14 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
     /// Records a use of a secret at `date` (the demo's callers, and tests standing for a caller that never
     /// switched).
     public func recordUse(keyId: String, at date: Date) throws {
-        try access { db in
-            try db.execute(sql: "UPDATE password SET lastUsedAt = ? WHERE keyId = ?", arguments: [date, keyId])
+        try store.write { transaction in
+            try transaction.execute("UPDATE password SET lastUsedAt = ? WHERE keyId = ?", date, keyId)
         }
     }
 
     public func checkAdminAccess() async throws -> AdminAccessStatus {
-        let expiresAt = try access { db in
-            try Date.fetchOne(db, sql: "SELECT expiresAt FROM admin WHERE name = 'clientele'")
+        let expiresAt = try store.read { transaction in
+            try transaction.fetchOne("SELECT expiresAt FROM admin WHERE name = 'clientele'") { try $0.optionalDate(0) } ?? nil
         }
         return AdminAccessStatus(canAct: true, credentialExpiresAt: expiresAt,
                                  detail: "sandbox IdP (\(profile.rawValue) profile) at \(stateFile)")
@@ -213,42 +245,40 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
 
     /// Sets when the sandbox's notional admin credential expires, so the demo shows it in the expiry report.
     public func setAdminCredentialExpiry(_ date: Date?) throws {
-        try access { db in
-            try db.execute(
-                sql: "INSERT INTO admin(name, expiresAt) VALUES ('clientele', ?) ON CONFLICT(name) DO UPDATE SET expiresAt = excluded.expiresAt",
-                arguments: [date])
+        try store.write { transaction in
+            try transaction.execute(
+                "INSERT INTO admin(name, expiresAt) VALUES ('clientele', ?) ON CONFLICT(name) DO UPDATE SET expiresAt = excluded.expiresAt",
+                date)
         }
     }
 
     /// Bulk-inserts clients whose secrets nobody knows (the demo's pre-existing estate), in one transaction.
     /// Their hashes are of random bytes that were never kept, exactly like secrets issued before Clientele.
     public func seed(_ clients: [RemoteClient]) throws {
-        try access { db in
+        let sqlite = store.dialect == .sqlite
+        try store.write { transaction in
             // Room for the whole seed's dirty pages until commit: with SQLite's 2 MiB default, 100k apps' inserts
             // spilled the same index pages into the WAL again and again. Back to the default after, for the console.
-            try db.execute(sql: "PRAGMA cache_size = -131072")
-            defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
-            let insertApp = try db.makeStatement(
-                sql: "INSERT INTO app(appId, objectId, displayName, createdAt) VALUES (?, ?, ?, ?)")
-            let insertPassword = try db.makeStatement(sql: """
+            if sqlite { try transaction.execute("PRAGMA cache_size = -131072", []) }
+            defer { if sqlite { _ = try? transaction.execute("PRAGMA cache_size = -2000", []) } }
+            let insertApp = "INSERT INTO app(appId, objectId, displayName, createdAt) VALUES (?, ?, ?, ?)"
+            let insertPassword = """
                 INSERT INTO password(keyId, appId, hint, displayName, salt, hash, createdAt, expiresAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+                """
             // A seeded generator is enough here: these bytes stand for hashes, and finding a secret that hashes to
             // them is as hard however they were chosen. The system generator costs a syscall per call.
             var generator = SeededRandom(seed: UInt64(clients.count))
             for client in clients {
-                try insertApp.execute(arguments: [
-                    client.clientId, client.objectId ?? UUID().uuidString.lowercased(), client.displayName,
-                    Timestamp.databaseText(client.secrets.map(\.createdAt).min() ?? clock.now),
-                ])
+                try transaction.execute(
+                    insertApp, client.clientId, client.objectId ?? UUID().uuidString.lowercased(), client.displayName,
+                    client.secrets.map(\.createdAt).min() ?? clock.now)
                 for secret in client.secrets {
                     var unknowable = Data(capacity: 32)
                     for _ in 0..<4 { withUnsafeBytes(of: generator.next()) { unknowable.append(contentsOf: $0) } }
-                    try insertPassword.execute(arguments: [
-                        secret.keyId, client.clientId, secret.hint, secret.displayName, Data(), unknowable,
-                        Timestamp.databaseText(secret.createdAt), secret.expiresAt.map(Timestamp.databaseText),
-                    ])
+                    try transaction.execute(
+                        insertPassword, secret.keyId, client.clientId, secret.hint, secret.displayName, Data(), unknowable,
+                        secret.createdAt, secret.expiresAt)
                 }
             }
         }
@@ -282,16 +312,14 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
                             newSecret: NewSecret(metadata: metadata, text: text))
     }
 
-    private static func insert(_ secret: StoredSecret, appId: String, db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO password(keyId, appId, hint, displayName, salt, hash, createdAt, expiresAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                secret.metadata.keyId, appId, secret.metadata.hint, secret.metadata.displayName, secret.salt,
-                secret.hash, secret.metadata.createdAt, secret.metadata.expiresAt,
-            ])
+    private static func insert(_ secret: StoredSecret, appId: String, _ transaction: StoreTransaction) throws {
+        try transaction.execute(
+            """
+            INSERT INTO password(keyId, appId, hint, displayName, salt, hash, createdAt, expiresAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            secret.metadata.keyId, appId, secret.metadata.hint, secret.metadata.displayName, secret.salt,
+            secret.hash, secret.metadata.createdAt, secret.metadata.expiresAt)
     }
 
     static func hash(_ secret: SecretText, salt: Data) -> Data {
@@ -301,39 +329,27 @@ public final class SandboxIdentityProvider: IdentityProviderAdapter {
         return Data(hasher.finalize())
     }
 
-    private static func appExists(_ db: Database, appId: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM app WHERE appId = ?)", arguments: [appId]) ?? false
+    private static func fetchClient(_ transaction: StoreTransaction, appId: String) throws -> RemoteClient? {
+        guard let app = try transaction.fetchOne(
+            "SELECT objectId, displayName FROM app WHERE appId = ?", [.text(appId)],
+            { (objectId: try $0.string(0), displayName: try $0.string(1)) })
+        else { return nil }
+        let secrets = try transaction.fetchAll(
+            "SELECT \(secretColumns) FROM password WHERE appId = ? ORDER BY createdAt, keyId", [.text(appId)], remoteSecret)
+        return RemoteClient(clientId: appId, objectId: app.objectId, displayName: app.displayName, secrets: secrets)
     }
 
-    private static func fetchClient(_ db: Database, appId: String) throws -> RemoteClient? {
-        guard let app = try Row.fetchOne(db, sql: "SELECT * FROM app WHERE appId = ?", arguments: [appId]) else {
-            return nil
-        }
-        let secrets = try Row.fetchAll(
-            db, sql: "SELECT * FROM password WHERE appId = ? ORDER BY createdAt", arguments: [appId]
-        ).map(remoteSecret)
-        return RemoteClient(clientId: app["appId"], objectId: app["objectId"], displayName: app["displayName"],
-                            secrets: secrets)
-    }
+    /// What `remoteSecret` reads, in its order.
+    private static let secretColumns = "keyId, hint, displayName, createdAt, expiresAt"
 
-    private static func remoteSecret(_ row: Row) -> RemoteSecret {
-        RemoteSecret(keyId: row["keyId"], hint: row["hint"], displayName: row["displayName"],
-                     createdAt: row["createdAt"], expiresAt: row["expiresAt"])
+    private static func remoteSecret(_ row: StoreRow) throws -> RemoteSecret {
+        RemoteSecret(keyId: try row.string(0), hint: try row.string(1), displayName: try row.string(2),
+                     createdAt: try row.date(3), expiresAt: try row.optionalDate(4))
     }
 
     static func randomIdentifier(length: Int) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         var generator = SystemRandomNumberGenerator()
         return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
-    }
-
-    private func access<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
-        do {
-            return try store.write(body)
-        } catch let error as ClienteleError {
-            throw error
-        } catch {
-            throw ClienteleError.identityProvider("sandbox IdP state \(stateFile): \(Registry.describe(error))")
-        }
     }
 }

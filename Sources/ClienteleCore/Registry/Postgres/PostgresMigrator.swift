@@ -47,7 +47,10 @@ enum PostgresMigrator {
             throw ClienteleError.registry(
                 "registry \(location) was written by a newer Clientele (schema \(current), this one knows \(PostgresSchema.version)): upgrade clientele")
         }
-        for migration in PostgresSchema.migrations where migration.version > current {
+        // Each migration not yet recorded, as GRDB's migrator does on SQLite: one shipped between two others (built
+        // on branches side by side) still runs where the later one already has.
+        let applied = Set(try transaction.int64s("SELECT version FROM schemamigration"))
+        for migration in PostgresSchema.migrations where !applied.contains(Int64(migration.version)) {
             try transaction.executeScript(migration.sql)
             try transaction.execute(
                 "INSERT INTO schemamigration(version, name) VALUES (?, ?)", migration.version,

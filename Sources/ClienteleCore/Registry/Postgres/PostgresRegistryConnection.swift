@@ -136,7 +136,8 @@ final class PostgresRegistryConnection: Sendable {
         }
     }
 
-    private func transaction<T>(begin: String, rerunIfLost: Bool = false, _ body: (PostgresTransaction) throws -> T)
+    /// Runs `body` in one transaction begun by `begin`, on the session opened anew if it was lost (see above).
+    func transaction<T>(begin: String, rerunIfLost: Bool = false, _ body: (PostgresTransaction) throws -> T)
         throws -> T
     {
         try session.withLockedValue { session in

@@ -48,6 +48,8 @@ public enum PostgresRoles {
         TableGrant(table: "gatewayAppClient", operate: ["INSERT", "UPDATE", "DELETE"]),
         TableGrant(table: "gatewayAppEnvironment", operate: ["INSERT", "DELETE"]),
         TableGrant(table: "clientAccess", operate: ["INSERT", "DELETE"]),
+        // Registering a client at an OIDC provider keeps its sealed token; rotating there reseals it.
+        TableGrant(table: "registrationCredential", operate: ["INSERT", "UPDATE", "DELETE"]),
         TableGrant(table: "notifyWebhook", operate: []),
         TableGrant(table: "noticeSent", operate: ["INSERT"]),
         TableGrant(table: auditTable, operate: ["INSERT"]),

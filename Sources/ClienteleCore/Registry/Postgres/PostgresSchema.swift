@@ -17,11 +17,22 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         Migration(version: 6, name: "registry as of v6", sql: v6),
+        Migration(version: 7, name: "registration credentials", sql: v7),
         Migration(version: 8, name: "audit events name the database login", sql: v8),
         Migration(version: 9, name: "the clients list's change feed", sql: ClientChangeFeed.postgresSQL()),
     ]
 
     static var version: Int { migrations.last!.version }
+
+    /// RFC 7592 registration access tokens, sealed (see RegistrationCredentialStore).
+    private static let v7 = """
+        CREATE TABLE registrationCredential (
+            identityProviderId bigint NOT NULL REFERENCES identityProvider(id) ON DELETE CASCADE,
+            clientId text NOT NULL,
+            sealed bytea NOT NULL,
+            updatedAt timestamptz(3) NOT NULL,
+            PRIMARY KEY (identityProviderId, clientId));
+        """
 
     /// The login that wrote each event (`session_user`), which `--actor` alone cannot vouch for.
     private static let v8 = """
