@@ -24,15 +24,20 @@ public struct DemoBuilder: Sendable {
     }
 
     /// Every file a demo consists of: the registry with its WAL files, and the sandbox state files beside it.
-    public func files() -> [String] {
+    public func files() -> [String] { Self.files(besideRegistry: registryPath, includingRegistry: true) }
+
+    private static func files(besideRegistry registryPath: String, includingRegistry: Bool) -> [String] {
         let sandboxes = (["entra-sandbox", "oidc-sandbox"] + DemoGateways.names).map {
             RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: $0)
         }
-        return ([registryPath] + sandboxes).flatMap { [$0, $0 + "-wal", $0 + "-shm"] }
+        return ((includingRegistry ? [registryPath] : []) + sandboxes).flatMap { [$0, $0 + "-wal", $0 + "-shm"] }
     }
 
-    public func removeExisting() throws {
-        for file in files() where FileManager.default.fileExists(atPath: file) {
+    public func removeExisting() throws { try Self.removeFiles(besideRegistry: registryPath, includingRegistry: true) }
+
+    private static func removeFiles(besideRegistry registryPath: String, includingRegistry: Bool) throws {
+        for file in files(besideRegistry: registryPath, includingRegistry: includingRegistry)
+        where FileManager.default.fileExists(atPath: file) {
             try FileManager.default.removeItem(atPath: file)
         }
     }
@@ -56,11 +61,20 @@ public struct DemoBuilder: Sendable {
             throw ClienteleError.conflict("\(registryPath) already exists; pass --reset to rebuild it")
         }
         let registry = try Registry.open(at: registryPath, create: true, clock: clock)
+        // A PostgreSQL database has no file to test before opening: it must have been empty.
+        guard registry.wasCreated else {
+            throw ClienteleError.conflict(
+                "\(registry.path) already holds a registry; the demo builds only into an empty database (drop and create it first)")
+        }
+        // The sandboxes' files: beside a SQLite file, or under the data folder for a database, where an earlier
+        // database of the same name may have left its own (stale now that the database is new).
+        let beside = registry.filesBeside
+        if registry.isPostgres { try Self.removeFiles(besideRegistry: beside, includingRegistry: false) }
         let now = clock.now
         var random = SeededRandom(seed: seed)
 
-        let entraFile = RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: "entra-sandbox")
-        let oidcFile = RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: "oidc-sandbox")
+        let entraFile = RegistryLocation.sandboxStateFile(besideRegistry: beside, idpName: "entra-sandbox")
+        let oidcFile = RegistryLocation.sandboxStateFile(besideRegistry: beside, idpName: "oidc-sandbox")
         let entra = try registry.addIdentityProvider(
             IdentityProvider(
                 name: "entra-sandbox", kind: .sandbox,
@@ -82,7 +96,7 @@ public struct DemoBuilder: Sendable {
         try entraIdP.setAdminCredentialExpiry(entra.adminCredentialExpiresAt)
         try oidcIdP.setAdminCredentialExpiry(oidc.adminCredentialExpiresAt)
 
-        let gateways = DemoGateways(registry: registry, registryPath: registryPath)
+        let gateways = DemoGateways(registry: registry, registryPath: beside)
         try gateways.create(now: now, actor: Self.actor)
         var environmentIds: [Int64] = []
         for name in ["Sandbox", "Dev", "Test", "Prod"] {
@@ -146,12 +160,12 @@ public struct DemoBuilder: Sendable {
         let secretCount = try insertEstate(registry, rows: rows, now: now)
 
         try registry.recordDemoBuilt(clients: clients, secrets: secretCount, seed: seed, at: now, actor: Self.actor)
-        try await rotateAFew(registry, count: min(3, clients / 20))
-        try await DemoClientApps(registry: registry, registryPath: registryPath, clock: clock)
+        try await rotateAFew(registry, filesBeside: beside, count: min(3, clients / 20))
+        try await DemoClientApps(registry: registry, registryPath: beside, clock: clock)
             .seed(entra: entraIdP, entraRecord: entra, now: now, actor: Self.actor)
         try registry.recordDemoUses(at: now)
         try registry.checkpoint()
-        return Summary(registryPath: registryPath, clients: clients, secrets: secretCount,
+        return Summary(registryPath: registry.path, clients: clients, secrets: secretCount,
                        seconds: Date().timeIntervalSince(started))
     }
 
@@ -199,10 +213,10 @@ public struct DemoBuilder: Sendable {
 
     /// Runs real rotations on a few clients (through the sandbox, secrets discarded), so the rotations screen and
     /// the trail show one in grace and one finished.
-    private func rotateAFew(_ registry: Registry, count: Int) async throws {
+    private func rotateAFew(_ registry: Registry, filesBeside: String, count: Int) async throws {
         guard count > 0 else { return }
         let service = RotationService(registry: registry,
-                                      adapters: StandardAdapters(registryPath: registryPath, clock: clock))
+                                      adapters: StandardAdapters(registryPath: filesBeside, clock: clock))
         let discard = SecretDeliverer(showOnce: { _, _ in })
         let candidates = try registry.clientRowIds(ofIdentityProviderNamed: "entra-sandbox", limit: count)
         for (index, clientRowId) in candidates.enumerated() {
