@@ -24,15 +24,20 @@ public struct DemoBuilder: Sendable {
     }
 
     /// Every file a demo consists of: the registry with its WAL files, and the sandbox state files beside it.
-    public func files() -> [String] {
+    public func files() -> [String] { Self.files(besideRegistry: registryPath, includingRegistry: true) }
+
+    private static func files(besideRegistry registryPath: String, includingRegistry: Bool) -> [String] {
         let sandboxes = (["entra-sandbox", "oidc-sandbox"] + DemoGateways.names).map {
             RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: $0)
         }
-        return ([registryPath] + sandboxes).flatMap { [$0, $0 + "-wal", $0 + "-shm"] }
+        return ((includingRegistry ? [registryPath] : []) + sandboxes).flatMap { [$0, $0 + "-wal", $0 + "-shm"] }
     }
 
-    public func removeExisting() throws {
-        for file in files() where FileManager.default.fileExists(atPath: file) {
+    public func removeExisting() throws { try Self.removeFiles(besideRegistry: registryPath, includingRegistry: true) }
+
+    private static func removeFiles(besideRegistry registryPath: String, includingRegistry: Bool) throws {
+        for file in files(besideRegistry: registryPath, includingRegistry: includingRegistry)
+        where FileManager.default.fileExists(atPath: file) {
             try FileManager.default.removeItem(atPath: file)
         }
     }
@@ -56,17 +61,25 @@ public struct DemoBuilder: Sendable {
             throw ClienteleError.conflict("\(registryPath) already exists; pass --reset to rebuild it")
         }
         let registry = try Registry.open(at: registryPath, create: true, clock: clock)
+        // A PostgreSQL database has no file to test before opening: it must have been empty.
+        guard registry.wasCreated else {
+            throw ClienteleError.conflict(
+                "\(registry.path) already holds a registry; the demo builds only into an empty database (drop and create it first)")
+        }
+        // The sandboxes keep their state where the registry keeps them: files beside a SQLite file, schemas of
+        // their own in a PostgreSQL database.
+        let home = registry.sandboxHome
         let now = clock.now
         var random = SeededRandom(seed: seed)
 
-        let entraFile = RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: "entra-sandbox")
-        let oidcFile = RegistryLocation.sandboxStateFile(besideRegistry: registryPath, idpName: "oidc-sandbox")
+        let entraState = home.newStateName(for: "entra-sandbox")
+        let oidcState = home.newStateName(for: "oidc-sandbox")
         let entra = try registry.addIdentityProvider(
             IdentityProvider(
                 name: "entra-sandbox", kind: .sandbox,
                 settings: IdentityProviderSettings(
                     tenant: random.uuid(), adminClientId: random.uuid(),
-                    sandboxStateFile: (entraFile as NSString).lastPathComponent, sandboxProfile: .entra),
+                    sandboxStateFile: entraState, sandboxProfile: .entra),
                 credentialSource: .none, adminCredentialExpiresAt: now + 21 * 86_400, createdAt: now),
             actor: Self.actor)
         let oidc = try registry.addIdentityProvider(
@@ -74,15 +87,15 @@ public struct DemoBuilder: Sendable {
                 name: "oidc-sandbox", kind: .sandbox,
                 settings: IdentityProviderSettings(
                     issuer: "https://idp.sandbox.example/oidc", scopes: ["api.read"],
-                    sandboxStateFile: (oidcFile as NSString).lastPathComponent, sandboxProfile: .oidc),
+                    sandboxStateFile: oidcState, sandboxProfile: .oidc),
                 credentialSource: .none, adminCredentialExpiresAt: now + 200 * 86_400, createdAt: now),
             actor: Self.actor)
-        let entraIdP = try SandboxIdentityProvider(stateFile: entraFile, profile: .entra, clock: clock, create: true)
-        let oidcIdP = try SandboxIdentityProvider(stateFile: oidcFile, profile: .oidc, clock: clock, create: true)
+        let entraIdP = try SandboxIdentityProvider(state: entraState, in: home, profile: .entra, clock: clock, create: true)
+        let oidcIdP = try SandboxIdentityProvider(state: oidcState, in: home, profile: .oidc, clock: clock, create: true)
         try entraIdP.setAdminCredentialExpiry(entra.adminCredentialExpiresAt)
         try oidcIdP.setAdminCredentialExpiry(oidc.adminCredentialExpiresAt)
 
-        let gateways = DemoGateways(registry: registry, registryPath: registryPath)
+        let gateways = DemoGateways(registry: registry, home: home)
         try gateways.create(now: now, actor: Self.actor)
         var environmentIds: [Int64] = []
         for name in ["Sandbox", "Dev", "Test", "Prod"] {
@@ -147,11 +160,11 @@ public struct DemoBuilder: Sendable {
 
         try registry.recordDemoBuilt(clients: clients, secrets: secretCount, seed: seed, at: now, actor: Self.actor)
         try await rotateAFew(registry, count: min(3, clients / 20))
-        try await DemoClientApps(registry: registry, registryPath: registryPath, clock: clock)
+        try await DemoClientApps(registry: registry, home: home, clock: clock)
             .seed(entra: entraIdP, entraRecord: entra, now: now, actor: Self.actor)
         try registry.recordDemoUses(at: now)
         try registry.checkpoint()
-        return Summary(registryPath: registryPath, clients: clients, secrets: secretCount,
+        return Summary(registryPath: registry.path, clients: clients, secrets: secretCount,
                        seconds: Date().timeIntervalSince(started))
     }
 
@@ -201,8 +214,7 @@ public struct DemoBuilder: Sendable {
     /// the trail show one in grace and one finished.
     private func rotateAFew(_ registry: Registry, count: Int) async throws {
         guard count > 0 else { return }
-        let service = RotationService(registry: registry,
-                                      adapters: StandardAdapters(registryPath: registryPath, clock: clock))
+        let service = RotationService(registry: registry, adapters: StandardAdapters(registry: registry))
         let discard = SecretDeliverer(showOnce: { _, _ in })
         let candidates = try registry.clientRowIds(ofIdentityProviderNamed: "entra-sandbox", limit: count)
         for (index, clientRowId) in candidates.enumerated() {

@@ -6,7 +6,7 @@ import Foundation
 /// does not give), two applications Anypoint validates itself, and Kong consumers whose key-auth keys expire soon.
 struct DemoClientApps {
     let registry: Registry
-    let registryPath: String
+    let home: SandboxHome
     let clock: ClienteleClock
 
     static let external = [
@@ -29,12 +29,8 @@ struct DemoClientApps {
     static var clientCount: Int { external.count + 3 + anypointHeld.count + consumers.count }
 
     func seed(entra: SandboxIdentityProvider, entraRecord: IdentityProvider, now: Date, actor: String) async throws {
-        let anypoint = try SandboxGateway(
-            stateFile: DemoGateways.stateFile(besideRegistry: registryPath, gateway: DemoGateways.anypoint),
-            imitating: .anypoint, clock: clock)
-        let kong = try SandboxGateway(
-            stateFile: DemoGateways.stateFile(besideRegistry: registryPath, gateway: DemoGateways.kong),
-            imitating: .kong, clock: clock)
+        let anypoint = try DemoGateways.sandbox(DemoGateways.anypoint, imitating: .anypoint, in: home, clock: clock)
+        let kong = try DemoGateways.sandbox(DemoGateways.kong, imitating: .kong, in: home, clock: clock)
         let sandboxEnvironment = DemoGateways.bindings["Sandbox"]!.gatewayEnvironment
         let devEnvironment = DemoGateways.bindings["Dev"]!.gatewayEnvironment
 
@@ -76,7 +72,7 @@ struct DemoClientApps {
                 })
         }
 
-        let gatewayAdapters = StandardGatewayAdapters(registryPath: registryPath, clock: clock)
+        let gatewayAdapters = StandardGatewayAdapters(registry: registry)
         let service = GatewayAppService(
             registry: registry, gateways: gatewayAdapters,
             identityProviders: StandardAdapters(registry: registry, gatewayAdapters: gatewayAdapters))

@@ -19,20 +19,23 @@ struct DemoGateways {
     static let apiNames = ["orders-api", "payments-api", "customers-api"]
 
     let registry: Registry
-    let registryPath: String
+    let home: SandboxHome
 
-    static func stateFile(besideRegistry registry: String, gateway: String) -> String {
-        RegistryLocation.sandboxStateFile(besideRegistry: registry, idpName: gateway)
+    /// A demo gateway's sandbox, as the registry's sandbox home keeps it.
+    static func sandbox(_ name: String, imitating kind: GatewayKind, in home: SandboxHome, create: Bool = false,
+                        clock: ClienteleClock = .wall) throws -> SandboxGateway
+    {
+        try SandboxGateway(state: home.newStateName(for: name), in: home, imitating: kind, create: create, clock: clock,
+                           name: name)
     }
 
     /// Records the two gateways and seeds their state files with the environments' APIs.
     func create(now: Date, actor: String) throws {
         for (name, kind) in [(Self.kong, GatewayKind.kong), (Self.anypoint, .anypoint)] {
-            let file = Self.stateFile(besideRegistry: registryPath, gateway: name)
-            let sandbox = try SandboxGateway(stateFile: file, imitating: kind, create: true)
+            let sandbox = try Self.sandbox(name, imitating: kind, in: home, create: true)
             try registry.addGateway(
                 Gateway(name: name, kind: kind,
-                        settings: GatewaySettings(sandboxStateFile: (file as NSString).lastPathComponent),
+                        settings: GatewaySettings(sandboxStateFile: home.newStateName(for: name)),
                         credentialSource: .none, createdAt: now),
                 actor: actor)
             for (environment, binding) in Self.bindings.sorted(by: { $0.key < $1.key }) where binding.gateway == name {
@@ -52,12 +55,11 @@ struct DemoGateways {
     /// gateways, and reads every environment so the matrix knows what each gateway runs.
     func applyAndTamper(now: Date, actor: String, clock: ClienteleClock) async throws {
         let service = GatewayPolicyService(
-            registry: registry, gateways: StandardGatewayAdapters(registryPath: registryPath, clock: clock))
+            registry: registry, gateways: StandardGatewayAdapters(registry: registry))
         for environment in ["Sandbox", "Test", "Prod"] {
             _ = try await service.apply(environment: environment, actor: actor)
         }
-        let kong = try SandboxGateway(stateFile: Self.stateFile(besideRegistry: registryPath, gateway: Self.kong),
-                                      imitating: .kong)
+        let kong = try Self.sandbox(Self.kong, imitating: .kong, in: home)
         // Someone raised Prod's payments limit in Kong Manager, and clicked a CORS plugin onto Test's orders API.
         try kong.tamper(apiName: "payments-api", environment: "prod", element: "rate-limiting",
                         field: "config.minute", value: .int(500))

@@ -34,15 +34,22 @@ struct BulkWriter {
             .integer(identityProviderId), .text(remote.displayName), .text(remote.clientId), remote.objectId.storeValue,
             ownerTeam.storeValue, contact.storeValue, .date(now), .date(now),
         ])
-        for environmentId in environmentIds {
-            try transaction.execute(Registry.insertMembershipSQL, [.integer(clientRowId), .integer(environmentId)])
+        let memberships = environmentIds.map { environmentId in
+            (sql: Registry.insertMembershipSQL, arguments: [StoreValue.integer(clientRowId), .integer(environmentId)])
         }
-        for secret in remote.secrets { try insert(secret, clientRowId: clientRowId, origin: origin) }
+        try transaction.executeEach(memberships + remote.secrets.map { Self.insert($0, clientRowId: clientRowId, origin: origin) })
         return clientRowId
     }
 
     func insert(_ secret: RemoteSecret, clientRowId: Int64, origin: SecretOrigin) throws {
-        try transaction.execute(Self.insertSecretSQL, [
+        let statement = Self.insert(secret, clientRowId: clientRowId, origin: origin)
+        try transaction.execute(statement.sql, statement.arguments)
+    }
+
+    private static func insert(
+        _ secret: RemoteSecret, clientRowId: Int64, origin: SecretOrigin
+    ) -> (sql: String, arguments: [StoreValue]) {
+        (insertSecretSQL, [
             .integer(clientRowId), .text(secret.keyId), .text(secret.hint), .text(secret.displayName),
             .date(secret.createdAt), secret.expiresAt.storeValue, .text(origin.rawValue),
         ])

@@ -13,7 +13,9 @@ extension ClienteleCommand {
                 time), so every command works on it for real.
                 """)
 
-        @Option(help: ArgumentHelp("Where to build the demo registry.", valueName: "path"))
+        @Option(help: ArgumentHelp(
+            "Where to build the demo registry: a SQLite path, or an empty PostgreSQL database's postgres:// URL.",
+            valueName: "path"))
         var registry: String?
 
         @Option(help: "How many clients to generate (100000 builds a benchmark-sized registry).")
@@ -32,19 +34,26 @@ extension ClienteleCommand {
             guard (1...1_000_000).contains(clients) else {
                 throw ValidationError("--clients must be between 1 and 1000000")
             }
+            if reset, let registry, PostgresLocation.isPostgres(registry) {
+                throw ValidationError(
+                    "--reset empties only a SQLite demo: for PostgreSQL, drop and create the database (dropdb, createdb), then run the demo")
+            }
         }
 
         func run() async throws {
-            let path = registry.map { AbsolutePath.of($0) } ?? DemoBuilder.defaultPath()
+            let path = registry.map { RegistryLocation.resolve(explicit: $0) } ?? DemoBuilder.defaultPath()
             let clock = try ClienteleClock.fromEnvironment()
             let builder = DemoBuilder(registryPath: path, clients: clients, seed: seed, clock: clock)
             if reset { try builder.removeExisting() }
+            // What messages name it by: a URL without its password.
+            var shown = path
             let summary: String
             if FileManager.default.fileExists(atPath: path) {
                 let existing = try Registry.open(at: path, clock: clock)
                 summary = "Reusing the demo registry at \(path) (\(try existing.clientCount()) clients; --reset rebuilds it)."
             } else {
                 let built = try await builder.build()
+                shown = built.registryPath
                 summary = String(
                     format: "Built a demo registry at %@: %d clients, %d secrets in %.1f s.", built.registryPath,
                     built.clients, built.secrets, built.seconds)
@@ -55,17 +64,18 @@ extension ClienteleCommand {
                 return try await Console.run(
                     registry: registry,
                     adapters: StandardAdapters(
-                        registry: registry, gatewayAdapters: StandardGatewayAdapters(registryPath: path, clock: clock)),
-                    options: ConsoleOptions(registryPath: path, actor: AuditActor.resolve(nil),
+                        registry: registry,
+                        gatewayAdapters: StandardGatewayAdapters(registry: registry)),
+                    options: ConsoleOptions(registryPath: registry.path, actor: AuditActor.resolve(nil),
                                             configuration: configuration))
             }
             print(summary)
             print("""
                 Try:
-                  clientele secrets expiring --within 30d --registry \(path)
-                  clientele client list --env Prod --registry \(path)
-                  clientele rotate <client> --secret-file ./new-secret --registry \(path)
-                  clientele policy show --env Prod --registry \(path)
+                  clientele secrets expiring --within 30d --registry \(shown)
+                  clientele client list --env Prod --registry \(shown)
+                  clientele rotate <client> --secret-file ./new-secret --registry \(shown)
+                  clientele policy show --env Prod --registry \(shown)
                 """)
         }
     }

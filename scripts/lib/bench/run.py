@@ -16,25 +16,11 @@ from pathlib import Path
 from bulk_rotation import bulk_rotation_bench
 from fresh_registry import fresh_registry
 from graph_bench import entra_bench
+from postgres_bench import postgres_bench
+from restore_floor import restore_seconds
+from timing import seen_under_tmux, timed
 
 BIN = os.environ["CLIENTELE_BIN"]
-
-
-def timed(command, env=None, stdin_path=None, repeat=1):
-    """Best wall time of `repeat` runs and the largest peak RSS (MiB) among them, both from the same runs:
-    /usr/bin/time reports the child's own peak, which RUSAGE_CHILDREN cannot separate from earlier children.
-    `stdin_path` is opened afresh for each run (a file object would be at its end after the first)."""
-    times, peaks = [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        with open(stdin_path) if stdin_path else contextlib.nullcontext() as stdin:
-            result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, stdin=stdin,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        times.append(time.perf_counter() - start)
-        if result.returncode not in (0, 1):
-            sys.exit(f"bench: {' '.join(command)} failed: {result.stderr[-400:]}")
-        peaks.append(int(result.stderr.strip().splitlines()[-1]) / 1024)
-    return min(times), max(peaks)
 
 
 def main():
@@ -45,6 +31,9 @@ def main():
     parser.add_argument("--only", help=f"comma-separated sections to run, of {','.join(sections)}; with --keep, a "
                         "registry built there before is reused when build is not among them")
     parser.add_argument("--only-bulk-rotation", action="store_true", help="the same as --only bulk")
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite",
+                        help="postgres: also build the registry on a throwaway PostgreSQL server and report build, "
+                        "expiring, list and console there, beside SQLite's figures and psql's")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else set(sections)
     if args.only_bulk_rotation:
@@ -59,14 +48,16 @@ def main():
             path.unlink()
     env = dict(os.environ, CLIENTELE_REGISTRY=str(registry), CLIENTELE_TEST_NOW="2026-11-23T12:00:00Z")
     print(f"clientele bench: {BIN}, {args.clients} clients, {os.cpu_count()} cores")
+    # SQLite's figures by section, for the PostgreSQL ones to stand beside.
+    sqlite = {}
     if not reuse and only & {"build", "expiring", "list", "console"}:
-        build_bench(folder, registry, env, args.clients)
+        sqlite["build"] = build_bench(folder, registry, env, args.clients)
     counts = subprocess.run(["sqlite3", str(registry), "SELECT (SELECT count(*) FROM client), (SELECT count(*) FROM secret)"],
                             capture_output=True, text=True).stdout.strip().split("|")
     if "expiring" in only:
-        expiring_bench(folder, registry, env)
+        sqlite["expiring"] = expiring_bench(folder, registry, env)
     if "list" in only:
-        list_bench(folder, registry, env, counts)
+        sqlite["list"] = list_bench(folder, registry, env, counts)
     # 3. Sync from the Graph-compatible server: 10,000 applications, 5 ms added per request.
     if "sync" in only:
         sync_bench(folder, env)
@@ -77,7 +68,9 @@ def main():
     if "bulk" in only:
         bulk_rotation_bench(folder, env, BIN)
     if "console" in only:
-        console_bench(registry, folder, env)
+        sqlite["console"] = console_bench(registry, folder, env)
+    if args.engine == "postgres" and only & {"build", "expiring", "list", "console"}:
+        postgres_bench(folder, env, BIN, args.clients, only, sqlite)
     if not args.keep:
         shutil.rmtree(folder)
 
@@ -89,19 +82,11 @@ def build_bench(folder, registry, env, clients):
     counts = subprocess.run(["sqlite3", str(registry), "SELECT (SELECT count(*) FROM client), (SELECT count(*) FROM secret)"],
                             capture_output=True, text=True).stdout.strip().split("|")
     # The demo writes the registry and the sandbox IdP's own file: the baseline restores both.
-    restore_s = 0.0
-    for index, source_file in enumerate(sorted(folder.glob("registry*.sqlite"))):
-        dump = folder / f"dump-{index}.sql"
-        with open(dump, "w") as out:
-            subprocess.run(["sqlite3", str(source_file), ".dump"], stdout=out, check=True)
-        restored = folder / f"restored-{index}.sqlite"
-        start = time.perf_counter()
-        with open(dump) as source:
-            subprocess.run(["sqlite3", str(restored)], stdin=source, check=True)
-        restore_s += time.perf_counter() - start
+    restore_s = restore_seconds(sorted(folder.glob("registry*.sqlite")), folder)
     print(f"demo --clients {clients}: {build_s:.2f} s for {counts[0]} clients / {counts[1]} secrets "
           f"(peak RSS {build_rss:.0f} MiB); sqlite3 restoring dumps of the same files (registry and sandbox IdP): "
           f"{restore_s:.2f} s; ratio {build_s / restore_s:.2f}x")
+    return {"seconds": build_s}
 
 
 def expiring_bench(folder, registry, env):
@@ -127,6 +112,7 @@ ORDER BY s.expiresAt, s.id;
     shell = min(shell_times)
     print(f"secrets expiring --within 30d --json: {ours * 1000:.0f} ms for {rows} rows (peak RSS {ours_rss:.0f} MiB); "
           f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x (target <= 1.2x)")
+    return {"seconds": ours, "rows": rows}
 
 
 def list_bench(folder, registry, env, counts):
@@ -145,6 +131,7 @@ FROM client c JOIN identityProvider i ON i.id = c.identityProviderId ORDER BY c.
     shell, _ = timed(["sqlite3", str(registry)], stdin_path=list_file, repeat=3)
     print(f"client list --json: {ours * 1000:.0f} ms for {counts[0]} clients (peak RSS {ours_rss:.0f} MiB); "
           f"sqlite3 shell, same query, JSON: {shell * 1000:.0f} ms; ratio {ours / shell:.2f}x (target <= 1.2x)")
+    return {"seconds": ours}
 
 
 def console_bench(registry, folder, env):
@@ -158,7 +145,8 @@ def console_bench(registry, folder, env):
         figures = {line.split(": ")[0].split()[-1]: float(line.split(": ")[1])
                    for line in console.stdout.splitlines() if line.startswith("console ")}
         console_summary(figures, registry, folder)
-        console_launch(registry)
+        figures["launch_s"] = console_launch(registry)
+        return figures
 
 
 def console_summary(figures, registry, folder):
@@ -200,38 +188,18 @@ def console_summary(figures, registry, folder):
               f"reload {figures['reload_ms']:.0f} ms off the UI thread")
 
 
-def seen_under_tmux(command, text, runs=3):
-    """Best wall time (s) from starting `command` in a new tmux pane until `text` is on it."""
-    best = None
-    for run in range(runs):
-        socket = f"clientele-bench-{os.getpid()}-{run}"
-        start = time.perf_counter()
-        subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-s", "b", "-x", "120", "-y", "30",
-                        f"{command}; sleep 30"], check=True)
-        try:
-            while time.perf_counter() - start < 20:
-                pane = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", "b"], capture_output=True,
-                                      text=True).stdout
-                if text in pane:
-                    elapsed = time.perf_counter() - start
-                    best = elapsed if best is None else min(best, elapsed)
-                    break
-        finally:
-            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
-    return best
-
-
 def console_launch(registry):
     """What the operator waits for: from starting `clientele console` in a terminal to the first page of clients
     on it, against tmux starting a shell that prints one line (the floor for any program shown this way)."""
     if not shutil.which("tmux"):
-        return
+        return None
     ours = seen_under_tmux(f"env CLIENTELE_TEST_NOW=2026-11-23T12:00:00Z {shlex.quote(BIN)} console "
                            f"--registry {shlex.quote(str(registry))}", "1/60")
     floor = seen_under_tmux("printf 'ready 1/60\\n'", "1/60")
     if ours and floor:
         print(f"console launch to first page under tmux: {ours * 1000:.0f} ms; tmux showing a shell's printf: "
               f"{floor * 1000:.0f} ms; ratio {ours / floor:.2f}x")
+    return ours
 
 
 def sync_bench(folder, env, applications=10_000, latency_ms=5):

@@ -22,6 +22,17 @@ final class PostgresTransaction: StoreTransaction {
         try connection.query(try Self.query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
     }
 
+    func executeEach(_ statements: [(sql: String, arguments: [StoreValue])]) throws {
+        // PostgresNIO queues each query on the connection in order and writes it at once; only the answers are
+        // awaited, all of them, so none is left running when this returns.
+        let answers = try statements.map { connection.query(try Self.query($0.sql, $0.arguments), logger: logger) }
+        var failure: Error?
+        for answer in answers {
+            do { _ = try answer.wait() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
     func scanRows(_ sql: String, _ arguments: [StoreValue], while body: (StoreRow) throws -> Bool) throws {
         let result = try connection.query(try Self.query(sql, arguments), logger: logger).wait()
         for row in result.rows {

@@ -15,12 +15,22 @@ protocol StoreTransaction: AnyObject {
 
     /// Runs one query and hands each row to `body` in order, until `body` answers false.
     func scanRows(_ sql: String, _ arguments: [StoreValue], while body: (StoreRow) throws -> Bool) throws
+
+    /// Runs each statement in order, none needing an earlier one's answer (a client's memberships and secrets).
+    /// PostgreSQL sends them all before waiting: one round trip instead of one each, which is most of what a bulk
+    /// write costs there. The first failure is thrown (later statements fail with it, in the same transaction).
+    func executeEach(_ statements: [(sql: String, arguments: [StoreValue])]) throws
 }
 
 extension StoreTransaction {
     @discardableResult
     func execute(_ sql: String, _ arguments: StoreValueConvertible...) throws -> Int {
         try execute(sql, arguments.map(\.storeValue))
+    }
+
+    /// One statement after the other: an embedded engine has no round trips to save.
+    func executeEach(_ statements: [(sql: String, arguments: [StoreValue])]) throws {
+        for statement in statements { try execute(statement.sql, statement.arguments) }
     }
 
     /// Runs one query and hands each row to `body` in order.
