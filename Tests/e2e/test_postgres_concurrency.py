@@ -2,7 +2,8 @@
 
 A "host" is a process in UTS, PID and mount namespaces of its own (`unshare`): its own host name, its own pids and
 its own boot id, as a second machine has, so nothing on one can prove a process on the other gone, and a lapsed
-lease is the only way to take over. Host "twin" is a second PID namespace on this machine under the same name. The sandbox IdP stands for the remote IdP every host talks to, so all hosts share its state."""
+lease is the only way to take over. Host "twin" is a second PID namespace on this machine under the same name.
+The sandbox IdP stands for the remote IdP every host talks to; its state is in the registry's database."""
 import json
 import signal
 import subprocess
@@ -65,15 +66,11 @@ class TeamRegistry(Clientele):
     def rows(self, sql):
         return psql(self.url, sql)
 
-    def sandbox_file(self, idp="lab"):
-        found = list((self.home / "data" / "clientele" / "postgres").glob(f"*/registry.sandbox-{idp}.sqlite"))
-        assert len(found) == 1, found
-        return found[0]
-
     def secrets_at_idp(self, client, idp="lab"):
-        return self.sandbox_query(
-            "SELECT count(*) FROM password p JOIN app a ON a.appId = p.appId WHERE a.displayName = ?", client,
-            idp=idp)[0][0]
+        """What the sandbox IdP holds, read from its own schema in the registry's database."""
+        rows = self.rows(f"SELECT count(*) FROM sandbox_{idp}.password p JOIN sandbox_{idp}.app a ON a.appId = p.appId "
+                         f"WHERE a.displayName = '{client}'")
+        return int(rows[0][0])
 
     def audit_events(self, action):
         return [json.loads(details) for (details,) in
