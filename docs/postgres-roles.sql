@@ -16,6 +16,7 @@ GRANT clientele_read TO clientele_operate;
 GRANT clientele_operate TO clientele_admin;
 GRANT clientele_admin TO CURRENT_USER;
 DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO clientele_read', current_schema()); EXECUTE format('GRANT CREATE ON SCHEMA %I TO clientele_admin', current_schema()); END $$;
+DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO clientele_admin', current_database()); END $$;
 GRANT SELECT ON registryInfo TO clientele_read;
 GRANT INSERT (key, value), UPDATE (value) ON registryInfo TO clientele_operate;
 ALTER TABLE registryInfo OWNER TO clientele_admin;
@@ -83,6 +84,7 @@ GRANT INSERT, UPDATE ON clientChange TO clientele_operate;
 ALTER TABLE clientChange OWNER TO clientele_admin;
 GRANT SELECT ON schemamigration TO clientele_read;
 ALTER TABLE schemamigration OWNER TO clientele_admin;
+DO $$ DECLARE s name; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'sandbox\_%' LOOP EXECUTE format('GRANT USAGE ON SCHEMA %I TO clientele_read, clientele_operate', s); EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO clientele_read', s); EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO clientele_operate', s); EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO clientele_operate', s); END LOOP; END $$;
 DO $$ BEGIN EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO clientele_operate', current_schema()); END $$;
 ALTER DEFAULT PRIVILEGES FOR ROLE clientele_admin GRANT SELECT ON TABLES TO clientele_read;
 CREATE OR REPLACE FUNCTION clientele_audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

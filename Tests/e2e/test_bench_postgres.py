@@ -9,7 +9,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from conftest import BINARY, ROOT
+from clientele_runner import BINARY, ROOT
 
 CONSOLE_BENCHMARK = Path(os.environ.get("CONSOLE_BENCHMARK_BIN", ROOT / ".build" / "debug" / "ConsoleBenchmark"))
 

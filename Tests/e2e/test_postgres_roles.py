@@ -10,27 +10,15 @@ from pathlib import Path
 import pytest
 
 from clientele_runner import ROOT
+from postgres import server_url
 
 PSQL = "/usr/lib/postgresql/15/bin/psql"
-SERVER_SCRIPT = ROOT / "scripts" / "postgres-test-server"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`postgres://clientele@127.0.0.1:PORT`: the run's server (`scripts/test`), else one of this module's own."""
-    url = os.environ.get("CLIENTELE_TEST_POSTGRES")
-    if url:
-        yield url
-        return
-    folder = tmp_path_factory.mktemp("pg")
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = subprocess.run([str(SERVER_SCRIPT), "start", str(folder), str(port)], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    yield url
-    subprocess.run([str(SERVER_SCRIPT), "stop", str(folder)], check=False)
+def server():
+    """`postgres://clientele@127.0.0.1:PORT`: the run's server (`scripts/test`), else one started for this run."""
+    return server_url()
 
 
 def psql(url, sql=None, file=None, check=True):

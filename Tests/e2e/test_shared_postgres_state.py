@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from conftest import Clientele
+from clientele_runner import Clientele
 from loopback import LoopbackServer
 
 TEAM_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="

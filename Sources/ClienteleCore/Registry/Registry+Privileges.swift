@@ -3,6 +3,12 @@ extension Registry {
     /// Refuses, in the line a refused write would give, when the login may not `privilege` (`INSERT`, `DELETE`)
     /// rows of `table`: a client created or deleted at an IdP by a login that may not record it would leave the
     /// registry and the IdP disagreeing. Nothing to ask on SQLite, whose file permissions decide before it opens.
+    /// Before a sandbox IdP's state is created: a login that may not record the IdP must not leave a schema behind.
+    public func checkMayAddIdentityProvider() throws { try checkMay("INSERT", in: IdentityProvider.table) }
+
+    /// Before a sandbox gateway's state is created, for the same reason.
+    public func checkMayAddGateway() throws { try checkMay("INSERT", in: Gateway.table) }
+
     func checkMay(_ privilege: String, in table: String) throws {
         guard case .postgres(let connection) = engine else { return }
         let allowed: Bool

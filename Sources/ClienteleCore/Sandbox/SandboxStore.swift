@@ -104,8 +104,9 @@ final class SandboxStore: Sendable {
             try connection.transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED") { transaction in
                 // Two processes adding sandboxes at once create each schema once.
                 try transaction.execute("SELECT pg_advisory_xact_lock(hashtext(?))", "clientele sandbox \(schema)")
+                // pg_namespace, not information_schema: that lists only the schemas this login may use.
                 let exists = try transaction.int64(
-                    "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", schema) ?? 0 > 0
+                    "SELECT count(*) FROM pg_namespace WHERE nspname = ?", schema) ?? 0 > 0
                 if exists { return }
                 guard create else {
                     throw failure("\(what) \(description) is missing: add the sandbox again")
@@ -113,7 +114,26 @@ final class SandboxStore: Sendable {
                 try transaction.execute("CREATE SCHEMA \(Self.quoted(schema))", [])
                 try Self.enter(schema, transaction)
                 try transaction.executeScript(tables)
+                try Self.grantToTheRoles(schema, transaction)
             }
+        }
+    }
+
+    /// On a registry with Clientele's roles (`init --print-roles`), the sandbox is everyone's who works there: its
+    /// creator (an admin) owns the schema, operators rotate through it, readers read it.
+    private static func grantToTheRoles(_ schema: String, _ transaction: StoreTransaction) throws {
+        let roles = Set(try transaction.strings(
+            "SELECT rolname FROM pg_roles WHERE rolname IN (?, ?)", PostgresRoles.read, PostgresRoles.operate))
+        let name = quoted(schema)
+        if roles.contains(PostgresRoles.read) {
+            try transaction.execute("GRANT USAGE ON SCHEMA \(name) TO \(PostgresRoles.read)", [])
+            try transaction.execute("GRANT SELECT ON ALL TABLES IN SCHEMA \(name) TO \(PostgresRoles.read)", [])
+        }
+        if roles.contains(PostgresRoles.operate) {
+            try transaction.execute("GRANT USAGE ON SCHEMA \(name) TO \(PostgresRoles.operate)", [])
+            try transaction.execute(
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(name) TO \(PostgresRoles.operate)", [])
+            try transaction.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA \(name) TO \(PostgresRoles.operate)", [])
         }
     }
 

@@ -32,6 +32,7 @@ extension ClienteleCommand.GatewayCommand {
 
         func run() async throws {
             let registry = try global.openRegistry()
+            try registry.checkMayAddGateway()
             let home = registry.sandboxHome
             let state = home.newStateName(for: name)
             let sandbox = try SandboxGateway(

@@ -145,6 +145,7 @@ extension ClienteleCommand.Idp {
 
         func run() async throws {
             let registry = try global.openRegistry()
+            try registry.checkMayAddIdentityProvider()
             let state = registry.sandboxHome.newStateName(for: name)
             _ = try SandboxIdentityProvider(
                 state: state, in: registry.sandboxHome, profile: profile, clock: registry.clock, create: true)

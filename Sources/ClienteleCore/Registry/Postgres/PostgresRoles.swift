@@ -84,6 +84,9 @@ public enum PostgresRoles {
             "GRANT \(admin) TO CURRENT_USER",
             "DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO \(read)', current_schema()); "
                 + "EXECUTE format('GRANT CREATE ON SCHEMA %I TO \(admin)', current_schema()); END $$",
+            // A sandbox IdP or gateway keeps its state in a schema of its own, which the admin adding it creates
+            // (SandboxStore grants the other roles their part of it).
+            "DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO \(admin)', current_database()); END $$",
         ]
         for grant in tables {
             sql.append("GRANT SELECT ON \(grant.table) TO \(read)")
@@ -95,6 +98,12 @@ public enum PostgresRoles {
             }
         }
         sql += [
+            // Sandboxes added before the roles existed (a new one grants them itself, see SandboxStore).
+            "DO $$ DECLARE s name; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'sandbox\\_%' LOOP "
+                + "EXECUTE format('GRANT USAGE ON SCHEMA %I TO \(read), \(operate)', s); "
+                + "EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO \(read)', s); "
+                + "EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO \(operate)', s); "
+                + "EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO \(operate)', s); END LOOP; END $$",
             // Identity columns draw from sequences: inserting a row takes the next value.
             "DO $$ BEGIN EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO \(operate)', current_schema()); END $$",
             // A table a later migration creates is readable at once; run this script again after an upgrade for
