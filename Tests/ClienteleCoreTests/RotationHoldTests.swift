@@ -129,6 +129,23 @@ import Testing
         #expect(try await f.sandbox.verify(f.original, for: f.reference) != .accepted)
     }
 
+    @Test func theSameSignInReadAgainIsNotANewerUseWhateverItsDigits() async throws {
+        let f = try await fixture()
+        _ = try await rotate(f)
+        var rotation = try #require(try f.test.registry.openRotations().first)
+        let keyId = try #require(rotation.retiringKeyIds.first)
+        let signIn = rotation.callersHadNewSecretAt + 3_600.123_456_7
+        // What the registry gives back of the last hold's use: its milliseconds, as a binary fraction a hair below.
+        rotation.heldLastUsedAt = Date(timeIntervalSince1970: (signIn.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+            .addingTimeInterval(-1e-7)
+        let hold = RotationHold(step: .days(1), max: .days(14))
+        let now = signIn + 86_400
+        #expect(hold.decide(rotation, report: .available(lastUsed: [keyId: signIn]), now: now) == .retire)
+        let later = signIn + 0.002
+        #expect(hold.decide(rotation, report: .available(lastUsed: [keyId: later]), now: now)
+            == .extend(keyId: keyId, lastUsedAt: later, until: now + 86_400))
+    }
+
     @Test func aSecretStillInUseAtTheHoldMaxWaitsForAnOperator() async throws {
         let f = try await fixture(holdStep: .days(1), holdMax: .days(2))
         _ = try await rotate(f)

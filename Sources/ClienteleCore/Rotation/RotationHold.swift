@@ -26,9 +26,10 @@ struct RotationHold: Sendable {
         let since = Swift.max(rotation.heldLastUsedAt ?? .distantPast, rotation.callersHadNewSecretAt)
         let inUse = rotation.retiringKeyIds
             .compactMap { keyId in lastUsed[keyId].map { (keyId: keyId, at: $0) } }
-            // In the registry's milliseconds: Graph's report sends more digits, and the same sign-in read again
-            // must not look newer than the one recorded at the last hold.
-            .filter { Self.milliseconds($0.at) > Self.milliseconds(since) }
+            // Newer by more than the registry keeps: Graph's report sends more digits than the stored milliseconds,
+            // and a stored time reads back as a binary fraction a hair below its millisecond (….123 as ….12299…), so
+            // the same sign-in read again must not look newer than the one recorded at the last hold.
+            .filter { $0.at.timeIntervalSince(since) >= Self.registryResolution }
             .max { $0.at < $1.at }
         guard let inUse else { return .retire }
         if rotation.graceExtendedSeconds + step.seconds <= max.seconds {
@@ -38,7 +39,8 @@ struct RotationHold: Sendable {
     }
 
 
-    private static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// What the registry keeps of a time on either engine: milliseconds.
+    static let registryResolution: TimeInterval = 0.001
 
     /// "old secret 0ccd1b1b used 2 h ago: holding until …", for `rotations list`, summaries and the console.
     static func text(keyId: String, lastUsedAt: Date, until: Date?, rotationId: Int64, now: Date) -> String {

@@ -16,12 +16,13 @@ final class PostgresChangeListener: Sendable {
             var pause = 0.1
             var first = true
             while !Task.isCancelled {
+                var connection: PostgresConnection?
                 do {
-                    let connection = try await PostgresConnection.connect(
+                    let opened = try await PostgresConnection.connect(
                         on: MultiThreadedEventLoopGroup.singleton.next(),
                         configuration: try PostgresRegistryConnection.configuration(location), id: 2, logger: logger)
-                    defer { Task { try? await connection.close() } }
-                    try await connection.listen(on: Self.channel) { notifications in
+                    connection = opened
+                    try await opened.listen(on: Self.channel) { notifications in
                         if !first { onChange(nil) }
                         first = false
                         pause = 0.1
@@ -32,6 +33,7 @@ final class PostgresChangeListener: Sendable {
                 } catch {
                     logger.debug("registry change listener: \(PostgresErrorText.describe(error))")
                 }
+                try? await connection?.close()
                 first = false
                 // Backs off to a second, so a server that is down is not hammered and one that is back is soon seen.
                 try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
