@@ -51,20 +51,37 @@ public final class RotationService: Sendable {
         }
         let delivery = request.delivery ?? .terminal
         try deliverer.requireCanDeliver(delivery)
-        if case .file(let path) = delivery { try SecretFile.reserve(path) }
+        var reserved: String?
+        if case .file(let path) = delivery, try reserve(path) { reserved = path }
         let rotation: Rotation
         do {
             rotation = try plan(preview, delivery: delivery, actor: actor)
         } catch let exists as OpenRotationExists {
-            if case .file(let path) = delivery, SecretFile.isEmpty(path) { unlink(path) }
+            if let reserved, SecretFile.isEmpty(reserved) { unlink(reserved) }
             // Another process planned one since the preview: that one goes on, and this says who has it.
             return try await run(exists.rotation.id!, actor: actor, deliverer: deliverer)
         } catch {
-            if case .file(let path) = delivery, SecretFile.isEmpty(path) { unlink(path) }
+            if let reserved, SecretFile.isEmpty(reserved) { unlink(reserved) }
             throw error
         }
         let lease = FencedLease(.rotation(rotation.id!), owner: leaseOwner, registry: registry, term: leaseTerm)
         return try await drive(rotation, lease: lease, actor: actor, deliverer: deliverer)
+    }
+
+    /// Claims the secret file a new rotation delivers to; true when this created it. A run killed between
+    /// creating the file and recording its plan leaves it empty, owner-only and delivered to by no open rotation:
+    /// no secret is in it to protect, and refusing it would stop the same command from finishing the rest (a
+    /// wave's `--secret-dir`), so it is taken as it is (and left in place if this plan fails too).
+    private func reserve(_ path: String) throws -> Bool {
+        do {
+            try SecretFile.reserve(path)
+            return true
+        } catch {
+            guard SecretFile.isLeftoverReservation(path),
+                try !registry.openRotations().contains(where: { $0.delivery == .file(path: path) })
+            else { throw error }
+            return false
+        }
     }
 
     /// Resumes a rotation still at `planned` with the delivery, grace or lifetime now asked for; what is not

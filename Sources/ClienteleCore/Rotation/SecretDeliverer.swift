@@ -96,6 +96,13 @@ public enum SecretFile {
         return SecretText(text)
     }
 
+    /// An empty, owner-only regular file of this user's (not a link): what `reserve` leaves before a delivery.
+    static func isLeftoverReservation(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && status.st_size == 0
+            && status.st_mode & 0o077 == 0 && status.st_uid == geteuid()
+    }
+
     static func isEmpty(_ path: String) -> Bool {
         var status = stat()
         return lstat(path, &status) == 0 && status.st_size == 0
