@@ -54,7 +54,7 @@ extension Registry {
     /// read again (an environment or an IdP renamed, a bulk change, a revision older than the feed).
     public func consoleClientChanges(since revision: Int64) throws -> (changes: ConsoleClientChanges, revision: Int64) {
         try read { transaction in
-            let now = try RegistryInfo.value(transaction, key: RegistryInfo.revisionKey).flatMap { Int64($0) } ?? 0
+            let now = try RegistryInfo.revision(transaction)
             let allChangedAt = try RegistryInfo.value(transaction, key: ClientChangeFeed.allChangedKey)
                 .flatMap { Int64($0) } ?? 0
             guard allChangedAt <= revision else { return (.everything, now) }

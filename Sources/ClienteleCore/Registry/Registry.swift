@@ -266,7 +266,7 @@ public final class Registry: Sendable {
     /// A number that grows with every committed change, from this process or any other (a CLI rotation, cron's
     /// `rotations advance`), so the console can poll one cheap row to know when to reload.
     public func revision() throws -> Int64 {
-        try read { transaction in try RegistryInfo.value(transaction, key: RegistryInfo.revisionKey).flatMap { Int64($0) } ?? 0 }
+        try read { transaction in try RegistryInfo.revision(transaction) }
     }
 
     /// Folds the WAL into the main file, so a copy of `path` alone is complete.

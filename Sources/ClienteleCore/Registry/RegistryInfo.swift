@@ -19,6 +19,11 @@ enum RegistryInfo {
         try transaction.execute("SELECT pg_notify(?, ?)", PostgresChangeListener.channel, revision)
     }
 
+    /// The registry's revision as the transaction sees it (0 before the first change).
+    static func revision(_ transaction: StoreTransaction) throws -> Int64 {
+        try value(transaction, key: revisionKey).flatMap { Int64($0) } ?? 0
+    }
+
     static func value(_ transaction: StoreTransaction, key: String) throws -> String? {
         try transaction.string("SELECT value FROM registryInfo WHERE key = ?", key)
     }
