@@ -148,3 +148,37 @@ class TmuxConsole:
 
     def close(self) -> None:
         self._tmux("kill-server", check=False)
+
+
+def appears_within(console: "TmuxConsole", text: str, seconds: float) -> float:
+    """How long `text` took to show on the console's screen; fails if not within `seconds`."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if text in console.screen():
+            return time.monotonic() - started
+        time.sleep(0.01)
+    raise AssertionError(f"{text!r} did not appear within {seconds}s; screen:\n{console.screen()}")
+
+
+def scratch_environment(home: Path, registry) -> dict:
+    """What the binary runs with in a test that drives it beside a console: a home of the test's own."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CONFIG_HOME": str(home / "config"), "CLIENTELE_REGISTRY": str(registry), "LANG": "C.UTF-8"}
+
+
+def command_runner(environment: dict):
+    """`clientele(*args, now=None)`: runs the binary in `environment` (at `now`, if given), failing on a non-zero exit."""
+    def clientele(*args, now=None):
+        extra = {"CLIENTELE_TEST_NOW": now} if now else {}
+        result = subprocess.run([str(clientele_binary()), *args], capture_output=True, text=True, timeout=60,
+                                env={**environment, **extra})
+        assert result.returncode == 0, result.stdout + result.stderr
+    return clientele
+
+
+def lab_with_one_client(clientele, folder: Path, name: str = "alpha-api"):
+    """A new registry with the sandbox IdP `lab` and one client registered there."""
+    clientele("init")
+    clientele("idp", "add", "sandbox", "--name", "lab")
+    clientele("client", "register", name, "--idp", "lab", "--secret-file", str(folder / name))
+

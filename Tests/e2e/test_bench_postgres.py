@@ -40,6 +40,8 @@ def test_bench_on_postgres_reports_each_figure_beside_sqlite_and_psql(tmp_path):
         assert "SQLite, same run" in figure[name] and "psql" in figure[name] and "ratio" in figure[name], figure[name]
     assert "0 rows" not in figure["secrets expiring"]
     assert "p99" in figure["console filter keystroke to frame"]
+    change = figure["console one-row change by another process to the screen (LISTEN/NOTIFY)"]
+    assert "SQLite, same run: p50" in change and "ratio p50/reload" in change, change
     assert leftover_servers() == before, "the bench left its PostgreSQL server behind"
 
 

@@ -44,7 +44,7 @@ public enum AuditTrail {
         // report as removed events.
         try transaction.execute(
             "INSERT INTO auditEvent(id, \(AuditEvent.columns.dropFirst().joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [.integer(id)] + (try event.storedValues))
+            [.integer(id)] + event.storedValues)
         // The head lets `verify` notice events cut from the end, which the chain alone cannot show.
         try RegistryInfo.set(transaction, key: headKey, value: AuditHead(id: id, hash: event.hash).text)
         return event

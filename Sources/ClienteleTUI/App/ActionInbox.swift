@@ -1,15 +1,24 @@
 import Synchronization
 
 /// Where effects post their results for the UI thread to pick up. A mutex-guarded array: effects run on many
-/// threads, the UI thread drains it between keys.
+/// threads, the UI thread drains it between keys, and each post wakes the UI thread if it is waiting for one.
 public final class ActionInbox: Sendable {
     private let queue = Mutex<[Action]>([])
+    public let wakeup = InboxWakeup()
 
     public init() {}
 
-    public func post(_ action: Action) { queue.withLock { $0.append(action) } }
+    public func post(_ action: Action) {
+        queue.withLock { $0.append(action) }
+        wakeup.signal()
+    }
 
-    public func drain() -> [Action] { queue.withLock { actions in defer { actions = [] }; return actions } }
+    /// Takes every action posted so far. The wake-up bytes go first: a post racing this leaves its byte behind,
+    /// which at worst wakes the next wait early, never lets it sleep on an action.
+    public func drain() -> [Action] {
+        wakeup.drain()
+        return queue.withLock { actions in defer { actions = [] }; return actions }
+    }
 
     public var isEmpty: Bool { queue.withLock { $0.isEmpty } }
 }

@@ -8,7 +8,8 @@ public protocol EffectPerforming: AnyObject {
 }
 
 /// The UI thread's loop: read keys, apply actions, draw. Effects go to the runner; results come back through the
-/// inbox. Input waits at most a few tens of milliseconds, so results, ticks and resizes are drawn promptly. It
+/// inbox, whose posts end the wait for a key, so a result is drawn as it arrives. Input waits at most a few tens of
+/// milliseconds, so ticks and resizes are seen promptly. It
 /// keeps what the terminal shows and hands the backend only the cells that changed.
 public final class ConsoleLoop {
     public internal(set) var state: AppState {
@@ -48,7 +49,7 @@ public final class ConsoleLoop {
     }
 
     /// Asks for what the first frame needs.
-    func start() {
+    public func start() {
         runner.perform(ConsoleUpdate.start(state))
     }
 
@@ -73,7 +74,7 @@ public final class ConsoleLoop {
         if state.quitting { return true }
         // A burst of keys (a paste, a held key) is applied before the next frame.
         var sawKey = false
-        var key = terminal.readKey(timeoutMilliseconds: inbox.isEmpty ? waitMilliseconds : 0)
+        var key = terminal.readKey(timeoutMilliseconds: inbox.isEmpty ? waitMilliseconds : 0, wakeup: inbox.wakeup)
         var burst = 0
         while let event = key {
             sawKey = true
@@ -85,13 +86,19 @@ public final class ConsoleLoop {
             }
             burst += 1
             if state.quitting || burst >= 64 { break }
-            key = terminal.readKey(timeoutMilliseconds: 0)
+            key = terminal.readKey(timeoutMilliseconds: 0, wakeup: inbox.wakeup)
         }
         if Date().timeIntervalSince(lastTick) >= pollInterval {
             lastTick = Date()
             apply(.tick(clock.now))
         }
         return sawKey || !actions.isEmpty
+    }
+
+    /// Runs rounds of an already started loop until `done` (asked after each round) says so, or the operator
+    /// quits; for timing the loop as it runs.
+    public func run(until done: (ConsoleLoop) -> Bool) {
+        while !state.quitting && !done(self) { step(waitMilliseconds: 40) }
     }
 
     /// Runs until the operator quits, or until `maxIdleRounds` rounds pass with no input and no results.

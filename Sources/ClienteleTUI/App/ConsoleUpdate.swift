@@ -37,12 +37,14 @@ public enum ConsoleUpdate {
             guard let known = state.revision, known != revision else { return [] }
             // Someone changed the registry (a CLI rotation, cron): reload what is on screen. Not the gateways:
             // reading them records what they run, which is itself a change, and would read them on every poll.
-            // A whole list already here is patched with what changed since, rather than read again.
+            // A whole list already here is patched with what changed since, rather than read again, and asked for
+            // first: the effects share one registry connection, and the header's counts take longer than the rows.
             var effects = reloadAfterChange(state).filter { if case .loadDrift = $0 { false } else { true } }
             if state.clients.index?.complete == true, let load = effects.firstIndex(where: {
                 if case .loadClients = $0 { true } else { false }
             }) {
-                effects[load] = .loadClientChanges(since: known)
+                effects.remove(at: load)
+                effects.insert(.loadClientChanges(since: known), at: 0)
             }
             return effects
         case .headerLoaded(let header):

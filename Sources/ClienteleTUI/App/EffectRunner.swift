@@ -61,6 +61,8 @@ public final class EffectRunner: EffectPerforming, Sendable {
         watch.withLock { $0 = watching }
     }
 
+    deinit { watch.withLock { $0?.stop() } }
+
     /// Shows new secrets through the console's dialog and waits until the operator closes it.
     var deliverer: SecretDeliverer {
         let inbox = self.inbox

@@ -9,15 +9,22 @@ public final class MemoryTerminal: TerminalBackend {
     public private(set) var writeCounts: [Int] = []
     public private(set) var clears = 0
     public private(set) var closed = false
+    /// Whether a read with no keys left waits as a real terminal with nobody typing does (until a post to the
+    /// inbox or the timeout), for timing the loop; tests that script keys leave it off and never wait.
+    public var waitsWhenIdle: Bool
 
-    public init(size: Size, keys: [KeyEvent] = []) {
+    public init(size: Size, keys: [KeyEvent] = [], waitsWhenIdle: Bool = false) {
         self.size = size
         self.pendingKeys = keys
         self.screen = CellBuffer(size: size)
+        self.waitsWhenIdle = waitsWhenIdle
     }
 
-    public func readKey(timeoutMilliseconds: Int) -> KeyEvent? {
-        pendingKeys.isEmpty ? nil : pendingKeys.removeFirst()
+    public func readKey(timeoutMilliseconds: Int, wakeup: InboxWakeup) -> KeyEvent? {
+        if pendingKeys.isEmpty, waitsWhenIdle, timeoutMilliseconds > 0 {
+            _ = wakeup.wait(milliseconds: timeoutMilliseconds)
+        }
+        return pendingKeys.isEmpty ? nil : pendingKeys.removeFirst()
     }
 
     public func write(_ cells: [CellWrite]) {

@@ -76,7 +76,15 @@ public final class NCursesTerminal: TerminalBackend {
         return Size(width: Int(cols), height: Int(rows))
     }
 
-    public func readKey(timeoutMilliseconds: Int) -> KeyEvent? {
+    public func readKey(timeoutMilliseconds: Int, wakeup: InboxWakeup) -> KeyEvent? {
+        // Wait on the tty and the inbox at once. Bytes ncurses already read into its own buffer (the rest of a
+        // paste) do not show on the tty, so ncurses is asked in any case, without waiting unless the tty has
+        // bytes (an Esc then still gets its escape delay).
+        let typed = timeoutMilliseconds > 0 && wakeup.wait(milliseconds: timeoutMilliseconds, orInput: STDIN_FILENO)
+        return readKey(timeoutMilliseconds: typed ? timeoutMilliseconds : 0)
+    }
+
+    private func readKey(timeoutMilliseconds: Int) -> KeyEvent? {
         wtimeout(clientele_stdscr(), Int32(timeoutMilliseconds))
         var character: wint_t = 0
         let result = wget_wch(clientele_stdscr(), &character)

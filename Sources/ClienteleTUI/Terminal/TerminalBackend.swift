@@ -4,8 +4,9 @@
 public protocol TerminalBackend: AnyObject {
     /// The current size in cells.
     var size: Size { get }
-    /// Waits up to `timeoutMilliseconds` for input; nil when none came.
-    func readKey(timeoutMilliseconds: Int) -> KeyEvent?
+    /// Waits up to `timeoutMilliseconds` for input; nil when none came, or when `wakeup` ended the wait first (a
+    /// result arrived for the loop to draw).
+    func readKey(timeoutMilliseconds: Int, wakeup: InboxWakeup) -> KeyEvent?
     /// Writes these cells and shows the result. A continuation cell (the right half of a wide character) is
     /// already covered by the cell to its left.
     func write(_ cells: [CellWrite])

@@ -42,4 +42,22 @@ import Testing
         #expect(driver.state.quitting)
         #expect(driver.terminal.screen == ConsoleRender.render(driver.state))
     }
+
+    @Test func aResultPostedWhileTheLoopWaitsForAKeyEndsTheWait() async throws {
+        let fixture = try await SharedDemo.fixture()
+        let driver = Driver(fixture)
+        await driver.start()
+        driver.terminal.waitsWhenIdle = true
+        // With nothing posted the wait is the whole timeout, as on a real terminal nobody types on.
+        var started = Date()
+        driver.loop.step(waitMilliseconds: 200)
+        #expect(Date().timeIntervalSince(started) >= 0.19)
+
+        let inbox = driver.inbox
+        started = Date()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { inbox.post(.tick(DemoFixture.now)) }
+        driver.loop.step(waitMilliseconds: 5_000)
+        #expect(Date().timeIntervalSince(started) < 2, "the post did not end the wait for a key")
+        #expect(!driver.inbox.isEmpty, "the posted action waits for the next round")
+    }
 }

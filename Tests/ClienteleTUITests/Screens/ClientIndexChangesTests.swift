@@ -45,9 +45,51 @@ import Testing
         Self.expectSame(patched.applying(changed: [], removed: [7, 99]), as: rows.filter { $0.id != 7 })
     }
 
+    @Test func changesThatKeepEveryRowsTextAreSwappedInPlaceAndStillSortAndMatchAsAFreshBuild() {
+        let start = ClientIndexTests.index
+        // Expiries moved and nothing renamed: the rows change, the packed text and name order are kept.
+        let soon = Self.row(3, "paypal-sync", expiry: 1)
+        let later = Self.row(1, start.rows.first { $0.id == 1 }!.displayName, expiry: 9_999)
+        let patched = start.applying(changed: [soon, later], removed: [])
+        #expect(patched.nameOrder == start.nameOrder)
+        Self.expectSame(patched, as: start.rows.map { $0.id == 3 ? soon : $0.id == 1 ? later : $0 })
+        // The same id twice in one batch: the last one stands, as when the feed is applied row by row.
+        let again = Self.row(3, "paypal-sync", expiry: 2)
+        Self.expectSame(patched.applying(changed: [soon, again], removed: []),
+                        as: patched.rows.map { $0.id == 3 ? again : $0 })
+    }
+
     @Test func manyChangesAtOnceAreSortedRatherThanInserted() {
         let start = ClientIndexTests.index
         let many = (100..<300).map { Self.row(Int64($0), "bulk-\($0 * 7919 % 1000)") }
         Self.expectSame(start.applying(changed: many, removed: [1]), as: start.rows.filter { $0.id != 1 } + many)
+    }
+
+    @Test func theListPatchedInPlaceKeepsItsOrderOrSortsAgainWhenTheSortSeesTheChange() {
+        var clients = ClientsState()
+        clients.load(ClientIndexTests.index, page: 10)
+        func shown(_ clients: ClientsState) -> [Int64] { clients.visible.map { clients.index!.rows[Int($0)].id } }
+        let byName = shown(clients)
+        // By name, an expiry moving changes no place.
+        let movedExpiry = clients.replaceInPlace([Self.row(2, "orders-service", expiry: 1)], page: 10)
+        #expect(movedExpiry)
+        #expect(shown(clients) == byName)
+        #expect(clients.index?.rows.first { $0.id == 2 }?.nextExpiry == 1)
+
+        // By expiry, it does: the list is sorted again, as a fresh load would be.
+        clients.sort = .expiry
+        clients.rebuild(page: 10)
+        let movedFirst = clients.replaceInPlace([Self.row(3, "paypal-sync", expiry: 0.5)], page: 10)
+        #expect(movedFirst)
+        var fresh = ClientsState()
+        fresh.sort = .expiry
+        fresh.load(clients.index!.applying(changed: [], removed: []), page: 10)
+        #expect(shown(clients) == shown(fresh))
+        #expect(shown(clients).first == 3)
+
+        // A rename is not patched in place: it must find its place by name again.
+        let renamed = clients.replaceInPlace([Self.row(3, "aardvark")], page: 10)
+        #expect(!renamed)
+        #expect(clients.index?.rows.first { $0.id == 3 }?.displayName == "paypal-sync")
     }
 }

@@ -173,6 +173,11 @@ def console(binary, folder, env, url, sqlite):
     theirs = f"SQLite, same run: {sqlite['full_load_ms']:.0f} ms; " if sqlite else ""
     print(f"  console full load of every client (after the first frame, off the UI thread): {load:.0f} ms; {theirs}"
           f"peak RSS {figures['peak_rss_mb']:.0f} MiB")
+    change = figures["change_to_screen_p50_ms"]
+    theirs = f"SQLite, same run: p50 {sqlite['change_to_screen_p50_ms']:.1f} ms; " if sqlite else ""
+    print(f"  console one-row change by another process to the screen (LISTEN/NOTIFY): p50 {change:.1f} ms, max "
+          f"{figures['change_to_screen_max_ms']:.1f} ms (target <= 20); {theirs}reading the whole list again instead: "
+          f"{figures['reload_ms']:.0f} ms; ratio p50/reload {change / figures['reload_ms']:.3f}x")
     launch = seen_under_tmux(f"env CLIENTELE_TEST_NOW=2026-11-23T12:00:00Z XDG_DATA_HOME={shlex.quote(env['XDG_DATA_HOME'])} "
                              f"{shlex.quote(binary)} console --registry {shlex.quote(url)}", "1/60")
     if launch:

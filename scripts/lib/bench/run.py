@@ -181,6 +181,10 @@ def console_summary(figures, registry, folder):
     peak = figures["peak_rss_mb"]
     print(f"console peak RSS with every client loaded: {peak:.0f} MiB (target <= 150); Python holding the same rows "
           f"in lists: {rows_rss:.0f} MiB; ratio {peak / rows_rss:.2f}x")
+    change = figures["change_to_screen_p50_ms"]
+    print(f"console one-row change by another process to the screen (the registry's folder watched): p50 "
+          f"{change:.1f} ms, max {figures['change_to_screen_max_ms']:.1f} ms (target <= 20); reading the whole list "
+          f"again instead: {figures['reload_ms']:.0f} ms; ratio p50/reload {change / figures['reload_ms']:.3f}x")
     if "peak_rss_with_reload_mb" in figures:
         reload_peak = figures["peak_rss_with_reload_mb"]
         print(f"console peak RSS while reloading after another process's change (old and new index both held): "

@@ -8,7 +8,7 @@ import Foundation
 /// one of the query's characters can match neither way, so most rows are dismissed with one AND; and a one-letter
 /// query is answered by the masks alone.
 public struct ClientIndex: Sendable {
-    public let rows: [ConsoleClientRow]
+    public private(set) var rows: [ConsoleClientRow]
     /// Row indices ordered by name, the default order.
     public let nameOrder: [Int32]
     public let identityProviderNames: [Int64: String]
@@ -54,6 +54,8 @@ public struct ClientIndex: Sendable {
     /// join the list), `removed` clients leave it. The name order is patched rather than sorted again, so a
     /// one-row change at 100k clients costs a copy of the rows and their text, not a sort.
     public func applying(changed: [ConsoleClientRow], removed: [Int64]) -> ClientIndex {
+        var patched = self
+        if removed.isEmpty, patched.replaceInPlace(changed) { return patched }
         var replacement = Dictionary(changed.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         let gone = Set(removed)
         var newRows: [ConsoleClientRow] = []
@@ -97,6 +99,26 @@ public struct ClientIndex: Sendable {
             }
             return order
         }
+    }
+
+    /// Swaps in changed rows whose search text, and so place by name, stays as it was: the common change (a
+    /// secret rotated, an environment joined, an expiry moved). The packed text and name order are kept, so on an
+    /// index nothing else holds the change costs a pass over the ids and nothing more. False, and nothing changed,
+    /// when a row is new or its text changed.
+    public mutating func replaceInPlace(_ changed: [ConsoleClientRow]) -> Bool {
+        var wanted = Dictionary(changed.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        var found: [(position: Int, row: ConsoleClientRow)] = []
+        for (position, row) in rows.enumerated() {
+            if wanted.isEmpty { break }
+            guard let updated = wanted.removeValue(forKey: row.id) else { continue }
+            guard updated.displayName == row.displayName, updated.clientId == row.clientId,
+                updated.ownerTeam == row.ownerTeam
+            else { return false }
+            found.append((position, updated))
+        }
+        guard wanted.isEmpty else { return false }
+        for (position, row) in found { rows[position] = row }
+        return true
     }
 
     public var count: Int { rows.count }

@@ -49,6 +49,19 @@ public struct ClientsState: Sendable {
         rebuild(page: page, keeping: keep)
     }
 
+    /// Other processes' changes to rows already listed, applied to the index where it lies (so at 100k clients a
+    /// one-row change copies nothing); false when they need `load` of a patched index instead (a row new, gone or
+    /// renamed). The order is rebuilt only when the sort or the environment narrowing may see the change.
+    public mutating func replaceInPlace(_ changed: [ConsoleClientRow], page: Int) -> Bool {
+        guard var held = index else { return false }
+        // Let go of the state's reference first, so the rows are held once and change without a copy.
+        index = nil
+        let replaced = held.replaceInPlace(changed)
+        index = held
+        if replaced && (sort != .name || environment != nil) { rebuild(page: page) }
+        return replaced
+    }
+
     /// Rebuilds sort order and filter, keeping the selected client selected.
     public mutating func rebuild(page: Int) {
         rebuild(page: page, keeping: selectedRow?.id)

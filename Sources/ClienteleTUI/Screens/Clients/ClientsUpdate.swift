@@ -46,12 +46,16 @@ enum ClientsUpdate {
 
     /// Other processes' changes to the list: patched in place, or the list read again when that is what they ask.
     static func changed(_ state: inout AppState, _ changes: ConsoleClientChanges) -> [Effect] {
-        guard let index = state.clients.index, index.complete, case .rows(let changed, let removed) = changes else {
+        guard state.clients.index?.complete == true, case .rows(let changed, let removed) = changes else {
             return [ConsoleUpdate.reloadClients(state)]
         }
         guard !changed.isEmpty || !removed.isEmpty else { return [] }
+        let page = Layout.tableRows(state.size)
+        // No binding of the index before this, so the state holds its rows alone and they change in place.
+        if removed.isEmpty, state.clients.replaceInPlace(changed, page: page) { return [] }
+        guard let index = state.clients.index else { return [] }
         state.clients.marked.subtract(removed)
-        state.clients.load(index.applying(changed: changed, removed: removed), page: Layout.tableRows(state.size))
+        state.clients.load(index.applying(changed: changed, removed: removed), page: page)
         return []
     }
 
