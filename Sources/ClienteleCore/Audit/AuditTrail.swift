@@ -22,6 +22,12 @@ public enum AuditTrail {
                    clientRowId: client.id, details: details)
     }
 
+    static let insertSQL: String = {
+        let columns = AuditEvent.columns.dropFirst().joined(separator: ", ")
+        let placeholders = Array(repeating: "?", count: AuditEvent.columns.count).joined(separator: ", ")
+        return "INSERT INTO auditEvent(id, \(columns)) VALUES (\(placeholders))"
+    }()
+
     /// Appends one event to the chain, inside the caller's write transaction.
     @discardableResult
     static func append(
@@ -42,9 +48,7 @@ public enum AuditTrail {
             clientRowId: clientRowId, sessionUser: sessionUser)
         // The id is Clientele's, not the engine's: a sequence leaves gaps on rollback, which `verify` would
         // report as removed events.
-        try transaction.execute(
-            "INSERT INTO auditEvent(id, \(AuditEvent.columns.dropFirst().joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [.integer(id)] + event.storedValues)
+        try transaction.execute(insertSQL, [.integer(id)] + event.storedValues)
         // The head lets `verify` notice events cut from the end, which the chain alone cannot show.
         try RegistryInfo.set(transaction, key: headKey, value: AuditHead(id: id, hash: event.hash).text)
         return event

@@ -5,18 +5,23 @@ enum RegistryInfo {
     static let tableName = "registryInfo"
     static let revisionKey = "revision"
 
+    static let bumpSQL = """
+        INSERT INTO registryInfo(key, value) VALUES ('revision', '1')
+        ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(registryInfo.value AS BIGINT) + 1 AS TEXT)
+        """
+    static let bumpReturningSQL = bumpSQL + " RETURNING value"
+    static let notifySQL = "SELECT pg_notify(?, ?)"
+    static let valueSQL = "SELECT value FROM registryInfo WHERE key = ?"
+    static let setSQL = "INSERT INTO registryInfo(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+
     static func bumpRevision(_ transaction: StoreTransaction) throws {
-        let bump = """
-            INSERT INTO registryInfo(key, value) VALUES ('revision', '1')
-            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(registryInfo.value AS BIGINT) + 1 AS TEXT)
-            """
         guard transaction.dialect == .postgres else {
-            try transaction.execute(bump)
+            try transaction.execute(bumpSQL)
             return
         }
         // Consoles on other hosts hear of it the moment this commits (`PostgresChangeListener`).
-        guard let revision = try transaction.string(bump + " RETURNING value") else { return }
-        try transaction.execute("SELECT pg_notify(?, ?)", PostgresChangeListener.channel, revision)
+        guard let revision = try transaction.string(bumpReturningSQL) else { return }
+        try transaction.execute(notifySQL, PostgresChangeListener.channel, revision)
     }
 
     /// The registry's revision as the transaction sees it (0 before the first change).
@@ -25,12 +30,10 @@ enum RegistryInfo {
     }
 
     static func value(_ transaction: StoreTransaction, key: String) throws -> String? {
-        try transaction.string("SELECT value FROM registryInfo WHERE key = ?", key)
+        try transaction.string(valueSQL, key)
     }
 
     static func set(_ transaction: StoreTransaction, key: String, value: String) throws {
-        try transaction.execute(
-            "INSERT INTO registryInfo(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            key, value)
+        try transaction.execute(setSQL, key, value)
     }
 }

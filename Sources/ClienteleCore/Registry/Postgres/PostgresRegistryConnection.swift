@@ -27,6 +27,7 @@ final class PostgresRegistryConnection: Sendable {
     struct Session {
         let connection: PostgresConnection
         let sessionUser: String
+        let hot: PostgresHotStatements
     }
 
     /// Transactions begun (or re-run) on a fresh session after the last was lost.
@@ -71,7 +72,7 @@ final class PostgresRegistryConnection: Sendable {
         do {
             // session_user, not current_user: a `SET ROLE` changes the latter, never the login that connected.
             let user = try PostgresTransaction(connection, logger: logger, sessionUser: nil).string("SELECT session_user")
-            return Session(connection: connection, sessionUser: user ?? location.user)
+            return Session(connection: connection, sessionUser: user ?? location.user, hot: PostgresHotStatements(connection))
         } catch {
             _ = try? connection.close().wait()
             throw error
@@ -111,10 +112,14 @@ final class PostgresRegistryConnection: Sendable {
         }
     }
 
+    /// Every write locks the revision row first: writers queue there, so the audit chain's head is read by one at a
+    /// time (see the measurements: a plain read under READ COMMITTED let concurrent writers reuse an id).
+    static let writersLockSQL = "SELECT value FROM registryInfo WHERE key = 'revision' FOR UPDATE"
+
     /// Runs `body` in one write transaction that holds the writers' lock.
     func write<T>(rerunIfLost: Bool = false, _ body: (PostgresTransaction) throws -> T) throws -> T {
         try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", rerunIfLost: rerunIfLost) { transaction in
-            _ = try transaction.execute("SELECT value FROM registryInfo WHERE key = 'revision' FOR UPDATE", [])
+            _ = try transaction.execute(Self.writersLockSQL, [])
             return try body(transaction)
         }
     }
@@ -132,7 +137,8 @@ final class PostgresRegistryConnection: Sendable {
     func withSession<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
         try session.withLockedValue { session in
             let current = try live(&session)
-            return try body(PostgresTransaction(current.connection, logger: logger, sessionUser: current.sessionUser))
+            return try body(PostgresTransaction(
+                current.connection, logger: logger, sessionUser: current.sessionUser, hot: current.hot))
         }
     }
 
@@ -144,7 +150,8 @@ final class PostgresRegistryConnection: Sendable {
             var attempt = 1
             while true {
                 let current = try live(&session)
-                let transaction = PostgresTransaction(current.connection, logger: logger, sessionUser: current.sessionUser)
+                let transaction = PostgresTransaction(
+                    current.connection, logger: logger, sessionUser: current.sessionUser, hot: current.hot)
                 var began = false
                 var committing = false
                 do {

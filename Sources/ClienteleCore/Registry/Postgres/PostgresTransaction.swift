@@ -12,14 +12,19 @@ final class PostgresTransaction: StoreTransaction {
     let sessionUser: String?
     var dialect: StoreDialect { .postgres }
 
-    init(_ connection: PostgresConnection, logger: Logger, sessionUser: String?) {
+    /// The session's prepared statements; nil for the statements a session runs before it is set up.
+    let hot: PostgresHotStatements?
+
+    init(_ connection: PostgresConnection, logger: Logger, sessionUser: String?, hot: PostgresHotStatements? = nil) {
         self.connection = connection
         self.logger = logger
         self.sessionUser = sessionUser
+        self.hot = hot
     }
 
     func execute(_ sql: String, _ arguments: [StoreValue]) throws -> Int {
-        try connection.query(try Self.query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
+        if let rows = try hot?.rows(sql, arguments) { return rows.count }
+        return try connection.query(try Self.query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
     }
 
     func executeEach(_ statements: [(sql: String, arguments: [StoreValue])]) throws {
@@ -34,6 +39,10 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     func scanRows(_ sql: String, _ arguments: [StoreValue], while body: (StoreRow) throws -> Bool) throws {
+        if let rows = try hot?.rows(sql, arguments) {
+            for row in rows where try !body(StoreRow(postgres: row)) { break }
+            return
+        }
         let result = try connection.query(try Self.query(sql, arguments), logger: logger).wait()
         for row in result.rows {
             if try !body(StoreRow(postgres: row)) { break }
@@ -52,6 +61,10 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     private static func query(_ sql: String, _ arguments: [StoreValue]) throws -> PostgresQuery {
+        PostgresQuery(unsafeSQL: StoreDialect.postgres.prepared(sql), binds: try bindings(arguments))
+    }
+
+    private static func bindings(_ arguments: [StoreValue]) throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument {
@@ -64,6 +77,6 @@ final class PostgresTransaction: StoreTransaction {
             case .blob(let data): bindings.append(ByteBuffer(bytes: data))
             }
         }
-        return PostgresQuery(unsafeSQL: StoreDialect.postgres.prepared(sql), binds: bindings)
+        return bindings
     }
 }
