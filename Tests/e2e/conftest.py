@@ -1,13 +1,17 @@
-"""Fixtures for end-to-end tests: the real `clientele` binary against real SQLite files in a temporary folder."""
+"""Fixtures for end-to-end tests: the real `clientele` binary against a registry of the test's own, a SQLite file
+in a temporary folder or (CLIENTELE_TEST_ENGINE=postgres) a fresh PostgreSQL database."""
 import pytest
 
 from clientele_runner import BINARY, Clientele
 
 
 @pytest.fixture
-def cli(tmp_path):
+def cli(tmp_path, request):
     assert BINARY.exists(), f"build first: {BINARY} is missing"
-    return Clientele(tmp_path)
+    # A test about the SQLite file gets one on either engine (scripts/test deselects them on PostgreSQL).
+    runner = Clientele(tmp_path, engine="sqlite") if request.node.get_closest_marker("sqlite_file") else Clientele(tmp_path)
+    yield runner
+    runner.close()
 
 
 @pytest.fixture
