@@ -48,9 +48,11 @@ extension ClienteleCommand {
             // What messages name it by: a URL without its password.
             var shown = path
             let summary: String
-            if FileManager.default.fileExists(atPath: path) {
+            // A file at the path, or a database that holds the schema: a demo built before, reused on either engine.
+            if try Registry.exists(at: path) {
                 let existing = try Registry.open(at: path, clock: clock)
-                summary = "Reusing the demo registry at \(path) (\(try existing.clientCount()) clients; --reset rebuilds it)."
+                shown = existing.path
+                summary = "Reusing the demo registry at \(shown) (\(try existing.clientCount()) clients; --reset rebuilds it)."
             } else {
                 let built = try await builder.build()
                 shown = built.registryPath
