@@ -4,19 +4,13 @@ rotation leases). The console runs the real binary under tmux with a one-second 
 import datetime
 import os
 import re
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
-from console_driver import client_count, clientele_binary
+from console_driver import client_count, clientele_binary, query
 
 LEASE = "1"
-
-
-def query(registry: Path, sql: str, *args):
-    with sqlite3.connect(registry) as db:
-        return db.execute(sql, args).fetchall()
 
 
 def cli(registry: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -74,5 +74,12 @@ class Clientele:
         """All the registry stores (with `sandboxes`, its sandboxes' state too), to show a text is not in it."""
         return self.store.stored_bytes(sandboxes)
 
+    def use(self, store):
+        """`store` as this runner's registry from now on, in place of the one it had (dropped)."""
+        self.store.drop()
+        self.store = store
+        self.registry = store.location
+        self.env["CLIENTELE_REGISTRY"] = str(store.location)
+
     def close(self):
         self.store.drop()

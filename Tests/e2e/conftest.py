@@ -3,6 +3,9 @@ in a temporary folder or (CLIENTELE_TEST_ENGINE=postgres) a fresh PostgreSQL dat
 import pytest
 
 from clientele_runner import BINARY, Clientele
+from registry_engines import PostgresRegistry
+
+DEMO_NOW = "2026-11-23T12:00:00Z"
 
 
 @pytest.fixture
@@ -16,6 +19,13 @@ def cli(tmp_path, request):
 
 @pytest.fixture
 def demo(cli):
-    cli.now = "2026-11-23T12:00:00Z"
-    cli.run("demo", "--registry", str(cli.registry), "--build-only", check=0)
+    cli.now = DEMO_NOW
+    if cli.engine == "postgres":
+        # The demo is the same for the same seed and clock (test_demo_is_deterministic_for_a_seed): built once by
+        # the binary, then copied for each test.
+        def build(url):
+            cli.run("demo", "--registry", url, "--build-only", check=0)
+        cli.use(PostgresRegistry.copy_of_built(("demo", DEMO_NOW), build))
+    else:
+        cli.run("demo", "--registry", str(cli.registry), "--build-only", check=0)
     return cli

@@ -4,6 +4,7 @@ Python's sqlite3 on the file; PostgreSQL through `psql` and `pg_dump`, PostgreSQ
 see of the registry never goes through Clientele. Rows come back with SQLite's Python types on both: integers as
 int, times as the text GRDB stores (`2026-11-23 12:00:00.000`), blobs as bytes, booleans as True/False (equal to
 SQLite's 1/0)."""
+import atexit
 import hashlib
 import json
 import os
@@ -50,6 +51,12 @@ class SQLiteRegistry:
         if not sandboxes:
             return self.path.read_bytes()
         return b"".join(path.read_bytes() for path in sorted(self.path.parent.iterdir()) if path.is_file())
+
+    def write(self, *statements):
+        """`statements` in one transaction, as another process writing to the registry would."""
+        with sqlite3.connect(self.path) as db:
+            for statement in statements:
+                db.execute(statement)
 
     def snapshot(self):
         """Equal snapshots mean nothing was written."""
@@ -115,11 +122,27 @@ def as_sqlite_value(value):
 
 
 class PostgresRegistry:
-    """A database of the test's own on the run's server, dropped when the test ends."""
+    """A database of the test's own on the run's server (a fresh one unless `location` names it), dropped when the
+    test ends."""
 
-    def __init__(self):
-        self.location = postgres.fresh_database("e2e")
+    _built = {}
+
+    def __init__(self, location=None):
+        self.location = location or postgres.fresh_database("e2e")
         self.name = self.location.rsplit("/", 1)[1]
+
+    @classmethod
+    def copy_of_built(cls, key, build):
+        """A copy of the registry `build(url)` made in a database of its own, built once per run for each `key`
+        (a deterministic build's arguments and clock) and copied by CREATE DATABASE … TEMPLATE: the demo takes
+        seconds to build on PostgreSQL, a copy a tenth of one."""
+        if key not in cls._built:
+            template = cls()
+            build(template.location)
+            cls._built[key] = template
+            atexit.register(template.drop)
+        template = cls._built[key]
+        return cls(postgres.fresh_database("e2e", template=template.name))
 
     def _psql(self, sql, schema=None):
         # UTC, as Clientele reads and writes times; a sandbox's tables resolve in its schema, as SandboxStore does.
@@ -151,9 +174,8 @@ class PostgresRegistry:
         return f"lower({expression})"
 
     def tamper(self, sql):
-        # As the database's owner, who can switch the append-only trigger off knowingly (PostgresRoles.swift).
-        self._psql("BEGIN; ALTER TABLE auditEvent DISABLE TRIGGER audit_is_append_only; " + sql.rstrip(";")
-                   + "; ALTER TABLE auditEvent ENABLE TRIGGER audit_is_append_only; COMMIT")
+        # As a superuser, past any trigger (the append-only one `init --print-roles` installs, PostgresRoles.swift).
+        self._psql("BEGIN; SET LOCAL session_replication_role = replica; " + sql.rstrip(";") + "; COMMIT")
 
     def stored_bytes(self, sandboxes=False):
         """Every row of the registry's tables (and, with `sandboxes`, of every schema in the database) as pg_dump
@@ -165,6 +187,10 @@ class PostgresRegistry:
         assert result.returncode == 0, f"pg_dump: {result.stderr.decode().strip()}"
         return result.stdout
 
+    def write(self, *statements):
+        """`statements` in one transaction, as another process writing to the registry would."""
+        self._psql("BEGIN; " + "; ".join(statement.rstrip(";") for statement in statements) + "; COMMIT")
+
     def snapshot(self):
         """Equal snapshots mean nothing was written: a hash of every row of every registry table."""
         return hashlib.sha256(self.stored_bytes()).hexdigest()
@@ -172,3 +198,10 @@ class PostgresRegistry:
     def drop(self):
         # Only this test's own database; FORCE ends a connection a killed child may have left behind.
         postgres.psql(self.location.rsplit("/", 1)[0] + "/postgres", f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+def registry_at(location):
+    """The registry a test built at `location`: a PostgreSQL URL or a SQLite file's path."""
+    if str(location).startswith(("postgres://", "postgresql://")):
+        return PostgresRegistry(str(location))
+    return SQLiteRegistry(Path(location))
