@@ -28,15 +28,17 @@ def test_demo_builds_a_registry_with_every_part(demo):
     # introspection secret) can run: the demo's gateways refuse it, and the matrix says so.
     assert kinds == {"client-id-enforcement", "rate-limiting", "spike-control", "jwt-validation", "ip-allowlist",
                      "header-injection", "cors"}
+
+
+# On PostgreSQL the demo builds only into an empty database and refuses one that holds a registry, in one line
+# (test_bench_postgres.py, test_postgres_registry_refusals.py).
+@pytest.mark.sqlite_file  # the file's and its folder's permissions, and the file reused at the path
+def test_demo_registry_file_is_owner_only_and_reused(demo):
+    assert stat.S_IMODE(os.stat(demo.registry).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(demo.registry.parent).st_mode) == 0o700
     # Reuse, not rebuild, on a second run.
     again = demo.run("demo", "--registry", str(demo.registry), "--build-only", check=0)
     assert "Reusing" in again.stdout
-
-
-@pytest.mark.sqlite_file  # the file's and its folder's permissions
-def test_demo_registry_file_is_owner_only(demo):
-    assert stat.S_IMODE(os.stat(demo.registry).st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(demo.registry.parent).st_mode) == 0o700
 
 
 def test_demo_is_deterministic_for_a_seed(tmp_path, cli):

@@ -68,17 +68,6 @@ public final class Registry: Sendable {
         }
     }
 
-    /// Whether a registry is at `path`: a file there, or a PostgreSQL database that holds the schema. Opening it
-    /// may still refuse it (a foreign or newer one); a database that cannot be reached is an error, as for `open`.
-    public static func exists(at path: String) throws -> Bool {
-        guard PostgresLocation.isPostgres(path) else { return FileManager.default.fileExists(atPath: path) }
-        let location = try PostgresLocation.parse(path)
-        return try opening(location) {
-            try PostgresMigrator.holdsRegistry(
-                PostgresRegistryConnection(location: location, logger: Logger(label: "clientele.registry")))
-        }
-    }
-
     /// Opens an existing registry, or creates one when `create` is true. A missing, unreadable, foreign or newer
     /// file is an error that names the path and what to do.
     public static func open(
@@ -123,23 +112,18 @@ public final class Registry: Sendable {
     private static func openPostgres(
         _ location: PostgresLocation, create: Bool, clock: ClienteleClock, logger: Logger
     ) throws -> Registry {
-        let (connection, created) = try opening(location) {
-            let connection = try PostgresRegistryConnection(location: location, logger: logger)
-            return (connection, try PostgresMigrator.migrate(connection, create: create))
-        }
-        return Registry(
-            path: location.description, engine: .postgres(connection), clock: clock, logger: logger, wasCreated: created)
-    }
-
-    /// `body`'s answer; a failure to reach the database is one line naming it (without its password).
-    private static func opening<T>(_ location: PostgresLocation, _ body: () throws -> T) throws -> T {
+        let connection: PostgresRegistryConnection
+        let created: Bool
         do {
-            return try body()
+            connection = try PostgresRegistryConnection(location: location, logger: logger)
+            created = try PostgresMigrator.migrate(connection, create: create)
         } catch let error as ClienteleError {
             throw error
         } catch {
             throw ClienteleError.registry("cannot open registry \(location): \(PostgresErrorText.describe(error))")
         }
+        return Registry(
+            path: location.description, engine: .postgres(connection), clock: clock, logger: logger, wasCreated: created)
     }
 
     private static func checkIsSQLite(_ path: String) throws {

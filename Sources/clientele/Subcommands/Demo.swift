@@ -48,11 +48,9 @@ extension ClienteleCommand {
             // What messages name it by: a URL without its password.
             var shown = path
             let summary: String
-            // A file at the path, or a database that holds the schema: a demo built before, reused on either engine.
-            if try Registry.exists(at: path) {
+            if FileManager.default.fileExists(atPath: path) {
                 let existing = try Registry.open(at: path, clock: clock)
-                shown = existing.path
-                summary = "Reusing the demo registry at \(shown) (\(try existing.clientCount()) clients; --reset rebuilds it)."
+                summary = "Reusing the demo registry at \(path) (\(try existing.clientCount()) clients; --reset rebuilds it)."
             } else {
                 let built = try await builder.build()
                 shown = built.registryPath

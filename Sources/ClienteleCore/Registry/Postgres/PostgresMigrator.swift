@@ -23,13 +23,6 @@ enum PostgresMigrator {
         }
     }
 
-    /// Whether the database holds a registry's schema (whatever its version), changing nothing.
-    static func holdsRegistry(_ connection: PostgresRegistryConnection) throws -> Bool {
-        try connection.read { transaction in
-            try transaction.string("SELECT CAST(to_regclass('schemamigration') AS TEXT)") != nil
-        }
-    }
-
     private static func migrate(_ transaction: PostgresTransaction, location: PostgresLocation, create: Bool) throws -> Bool {
         try transaction.execute("SELECT pg_advisory_xact_lock(?)", lockKey)
         let hasMigrations = try transaction.string("SELECT CAST(to_regclass('schemamigration') AS TEXT)") != nil
