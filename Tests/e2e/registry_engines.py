@@ -40,6 +40,10 @@ class SQLiteRegistry:
     def caseless(self, expression):
         return f"{expression} COLLATE NOCASE"
 
+    def json_text(self, column, key):
+        """SQL for the text at `key` of the JSON object in `column`."""
+        return f"json_extract({column}, '$.{key}')"
+
     def tamper(self, sql):
         # The sqlite3 shell, as someone with the file in hand would.
         subprocess.run(["sqlite3", str(self.path), sql], check=True)
@@ -172,6 +176,9 @@ class PostgresRegistry:
 
     def caseless(self, expression):
         return f"lower({expression})"
+
+    def json_text(self, column, key):
+        return f"(CAST({column} AS json) ->> '{key}')"
 
     def tamper(self, sql):
         # As a superuser, past any trigger (the append-only one `init --print-roles` installs, PostgresRoles.swift).
