@@ -15,10 +15,12 @@ BINARY = Path(os.environ.get("CLIENTELE_BIN", ROOT / ".build" / "debug" / "clien
 class Clientele:
     """Runs the binary with a registry, a home and a clock of the test's own."""
 
-    def __init__(self, home: Path, engine: str = ENGINE):
+    def __init__(self, home: Path, engine: str = ENGINE, store=None):
         self.home = home
         self.engine = engine
-        self.store = PostgresRegistry() if engine == "postgres" else SQLiteRegistry(home / "data" / "registry.sqlite")
+        if store is None:
+            store = PostgresRegistry() if engine == "postgres" else SQLiteRegistry(home / "data" / "registry.sqlite")
+        self.store = store
         self.registry = self.store.location
         self.now = None
         self.env = {
@@ -73,13 +75,6 @@ class Clientele:
     def stored_bytes(self, sandboxes=False):
         """All the registry stores (with `sandboxes`, its sandboxes' state too), to show a text is not in it."""
         return self.store.stored_bytes(sandboxes)
-
-    def use(self, store):
-        """`store` as this runner's registry from now on, in place of the one it had (dropped)."""
-        self.store.drop()
-        self.store = store
-        self.registry = store.location
-        self.env["CLIENTELE_REGISTRY"] = str(store.location)
 
     def close(self):
         self.store.drop()
