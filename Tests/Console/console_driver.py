@@ -6,13 +6,16 @@ the same registry, so these tests exercise the real ncurses backend either way.
 """
 import os
 import shlex
-import sqlite3
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# The e2e suite's view of a registry behind Clientele's back, on either engine (CLIENTELE_TEST_ENGINE).
+sys.path.insert(0, str(REPO / "Tests" / "e2e"))
+from registry_engines import ENGINE, PostgresRegistry, registry_at  # noqa: E402
 
 
 def clientele_binary() -> Path:
@@ -31,17 +34,22 @@ def has_console_command(binary: Path) -> bool:
     return result.returncode == 0 and "clientele console" in result.stdout
 
 
-def build_demo(directory: Path, clients: int = 60) -> Path:
-    registry = directory / "registry.sqlite"
+def build_demo(directory: Path, clients: int = 60, engine: str = ENGINE) -> Path | str:
+    """A demo registry: a file in `directory`, or on PostgreSQL a fresh database (its URL)."""
+    registry = PostgresRegistry().location if engine == "postgres" else directory / "registry.sqlite"
     subprocess.run([str(clientele_binary()), "demo", "--registry", str(registry), "--clients", str(clients),
                     "--build-only"], check=True, capture_output=True, text=True)
     return registry
 
 
-def client_count(registry: Path) -> int:
+def query(registry: Path | str, sql: str, *args):
+    """Rows of the registry at `registry`, read behind the console's back."""
+    return registry_at(registry).query(sql, *args)
+
+
+def client_count(registry: Path | str) -> int:
     """How many clients the demo holds: its --clients, and those its gateways' client apps bring."""
-    with sqlite3.connect(registry) as db:
-        return db.execute("SELECT COUNT(*) FROM client").fetchone()[0]
+    return query(registry, "SELECT COUNT(*) FROM client")[0][0]
 
 
 def console_command(registry: Path, readonly: bool = False, theme: str | None = None) -> tuple[str, dict]:

@@ -1,17 +1,13 @@
 """End-to-end: the real binary under tmux, as an operator would use it."""
 import os
 import random
-import sqlite3
 import stat
 import time
 from pathlib import Path
 
-from console_driver import client_count
+import pytest
 
-
-def query(registry: Path, sql: str, *args):
-    with sqlite3.connect(registry) as db:
-        return db.execute(sql, args).fetchall()
+from console_driver import client_count, query, registry_at
 
 
 def test_open_filter_open_client_and_quit(open_console, demo):
@@ -208,10 +204,9 @@ def test_changes_by_another_process_appear_without_restart(open_console, demo):
     console = open_console()
     console.wait_for("Name▲")
     console.wait_for(f"{client_count(demo)} clients")
-    with sqlite3.connect(demo) as db:
-        # What any other writer does: change a row and bump the revision in the same transaction.
-        db.execute("UPDATE client SET displayName = 'renamed-by-cli' WHERE displayName = 'accounts-api'")
-        db.execute("UPDATE registryInfo SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")
+    # What any other writer does: change a row and bump the revision in the same transaction.
+    registry_at(demo).write("UPDATE client SET displayName = 'renamed-by-cli' WHERE displayName = 'accounts-api'",
+                            "UPDATE registryInfo SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")
     console.wait_for("renamed-by-cli", timeout=5)
     console.keys("q")
     assert console.wait_exit() == 0
@@ -256,6 +251,7 @@ def test_key_and_byte_storm_at_random_sizes(open_console, demo):
     assert status == 0, f"exit status {status} (seed {seed})"
 
 
+@pytest.mark.sqlite_file  # the demo creates the file at a new path
 def test_clientele_demo_opens_the_console_on_a_new_demo_registry(tmp_path):
     from console_driver import TmuxConsole, clientele_binary
     import shlex

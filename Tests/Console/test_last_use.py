@@ -1,14 +1,7 @@
 """Last use in the console: per secret on the client page, a column on the Expiring screen, and the line in the
 remove-secret confirmation, all from what the registry recorded (the demo records some uses)."""
-import sqlite3
-from pathlib import Path
-
+from console_driver import query
 from test_console import open_client
-
-
-def query(registry: Path, sql: str, *args):
-    with sqlite3.connect(registry) as db:
-        return db.execute(sql, args).fetchall()
 
 
 def test_client_page_expiring_and_remove_dialog_show_last_use(open_console, demo):

@@ -1,19 +1,18 @@
 """Space marks clients and `r` rotates the marked set through one dialog: the real binary under tmux, with a real
 registry and the demo's sandbox IdPs."""
 import os
-import sqlite3
 import stat
 
-from console_driver import client_count
+from console_driver import client_count, query, registry_at
 
 
 def test_space_marks_three_clients_and_r_rotates_them_to_a_folder(open_console, demo, tmp_path):
     folder = tmp_path / "wave"
     folder.mkdir(mode=0o700)
-    with sqlite3.connect(demo) as db:
-        first_three = [row[0] for row in db.execute(
-            "SELECT id FROM client ORDER BY displayName COLLATE NOCASE, id LIMIT 3")]
-        before = {row[0] for row in db.execute("SELECT id FROM rotation")}
+    # The console's first three, in the order Clientele sorts names without case on this engine.
+    first_three = [row[0] for row in query(
+        demo, f"SELECT id FROM client ORDER BY {registry_at(demo).caseless('displayName')}, id LIMIT 3")]
+    before = {row[0] for row in query(demo, "SELECT id FROM rotation")}
     console = open_console()
     console.wait_for("Name▲")
     console.wait_for(f"{client_count(demo)} clients")
@@ -37,8 +36,7 @@ def test_space_marks_three_clients_and_r_rotates_them_to_a_folder(open_console, 
         assert path.read_text().strip(), path
         # The secret is never drawn.
         assert path.read_text().strip() not in console.screen()
-    with sqlite3.connect(demo) as db:
-        started = [row for row in db.execute("SELECT id, clientRowId FROM rotation") if row[0] not in before]
+    started = [row for row in query(demo, "SELECT id, clientRowId FROM rotation") if row[0] not in before]
     assert sorted(client for _, client in started) == sorted(first_three)
     console.keys("Escape")
     console.wait_gone("●")

@@ -4,19 +4,13 @@ rotation leases). The console runs the real binary under tmux with a one-second 
 import datetime
 import os
 import re
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
-from console_driver import client_count, clientele_binary
+from console_driver import client_count, clientele_binary, query, registry_at
 
 LEASE = "1"
-
-
-def query(registry: Path, sql: str, *args):
-    with sqlite3.connect(registry) as db:
-        return db.execute(sql, args).fetchall()
 
 
 def cli(registry: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -82,9 +76,9 @@ def test_a_show_once_dialog_held_open_keeps_its_lease_against_cron(open_console,
     assert ended.returncode == 0 and "done" in ended.stdout, ended.stdout + ended.stderr
     assert cli(demo, "secrets", "test", "billing-api", "--secret-file", str(secret_file)).returncode == 0
 
+    rotation_field = registry_at(demo).json_text("details", "rotation")
     actions = [row[0] for row in query(
-        demo, "SELECT action FROM auditEvent WHERE action LIKE 'rotation.%' AND json_extract(details, '$.rotation') = ?",
-        str(rotation))]
+        demo, f"SELECT action FROM auditEvent WHERE action LIKE 'rotation.%' AND {rotation_field} = ?", str(rotation))]
     assert actions.count("rotation.completed") == 1, actions
     assert actions.count("rotation.secret-delivered") == 1, actions
     assert "rotation.secret-withdrawn" not in actions and "rotation.reissuing" not in actions, actions

@@ -1,10 +1,12 @@
 """Runs the real `clientele` binary with a registry, a home and a clock of a test's own. A module of its own, not
-conftest's: pytest loads Tests/Console's conftest under the same name, so tests import from here."""
-import hashlib
+conftest's: pytest loads Tests/Console's conftest under the same name, so tests import from here.
+The engine is `CLIENTELE_TEST_ENGINE`'s (`postgres`, or unset for SQLite), as for the Swift suites: on PostgreSQL
+each Clientele has a database of its own, and `registry` is its URL."""
 import os
-import sqlite3
 import subprocess
 from pathlib import Path
+
+from registry_engines import ENGINE, PostgresRegistry, SQLiteRegistry
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("CLIENTELE_BIN", ROOT / ".build" / "debug" / "clientele"))
@@ -13,9 +15,13 @@ BINARY = Path(os.environ.get("CLIENTELE_BIN", ROOT / ".build" / "debug" / "clien
 class Clientele:
     """Runs the binary with a registry, a home and a clock of the test's own."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, engine: str = ENGINE, store=None):
         self.home = home
-        self.registry = home / "data" / "registry.sqlite"
+        self.engine = engine
+        if store is None:
+            store = PostgresRegistry() if engine == "postgres" else SQLiteRegistry(home / "data" / "registry.sqlite")
+        self.store = store
+        self.registry = self.store.location
         self.now = None
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -49,18 +55,26 @@ class Clientele:
                                 stderr=subprocess.PIPE, text=True)
 
     def sandbox_file(self, idp="entra-sandbox"):
-        return self.registry.parent / f"registry.sandbox-{idp}.sqlite"
+        return self.store.sandbox_file(idp)
 
     def query(self, sql, *params):
-        with sqlite3.connect(self.registry) as db:
-            return db.execute(sql, params).fetchall()
+        return self.store.query(sql, *params)
 
     def sandbox_query(self, sql, *params, idp="entra-sandbox"):
-        with sqlite3.connect(self.sandbox_file(idp)) as db:
-            return db.execute(sql, params).fetchall()
+        return self.store.sandbox_query(idp, sql, *params)
+
+    def tamper(self, sql):
+        """`sql` run on the registry as someone with the database in hand would, past what guards it (on
+        PostgreSQL the trigger that keeps the audit trail append-only): what `audit verify` must catch."""
+        self.store.tamper(sql)
 
     def snapshot(self):
-        """The registry's bytes once the WAL is folded in: equal snapshots mean nothing was written."""
-        with sqlite3.connect(self.registry) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return hashlib.sha256(self.registry.read_bytes()).hexdigest()
+        """Equal snapshots mean nothing was written."""
+        return self.store.snapshot()
+
+    def stored_bytes(self, sandboxes=False):
+        """All the registry stores (with `sandboxes`, its sandboxes' state too), to show a text is not in it."""
+        return self.store.stored_bytes(sandboxes)
+
+    def close(self):
+        self.store.drop()

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -47,12 +48,24 @@ def server_url():
     return _server.url
 
 
-def fresh_database(label="e2e", base=None):
-    """A new, empty database named for the test; its URL."""
+def fresh_database(label="e2e", base=None, template=None):
+    """A new database named for the test, empty or a copy of the database `template`; its URL."""
     base = base or server_url()
     name = f"{label}_{uuid.uuid4().hex[:12]}".lower()
-    psql(base + "/postgres", f"CREATE DATABASE {name}")
-    return f"{base}/{name}"
+    if template is None:
+        psql(base + "/postgres", f"CREATE DATABASE {name}")
+        return f"{base}/{name}"
+    # The copy needs the template without sessions: the last one of the process that built it may still be
+    # closing for a moment after that process exited.
+    deadline = time.monotonic() + 10
+    while True:
+        result = subprocess.run(["psql", base + "/postgres", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                                 f"CREATE DATABASE {name} TEMPLATE {template}"], capture_output=True, text=True,
+                                timeout=60)
+        if result.returncode == 0:
+            return f"{base}/{name}"
+        assert "is being accessed by other users" in result.stderr and time.monotonic() < deadline, result.stderr
+        time.sleep(0.05)
 
 
 def psql(url, sql):

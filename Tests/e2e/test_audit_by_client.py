@@ -55,6 +55,7 @@ def previous(cli):
     return cli
 
 
+@pytest.mark.sqlite_file  # a file the previous version (SQLite only) wrote
 def test_fixture_is_what_the_previous_version_wrote():
     # Guards the premise of the tests below: schema v1, no client row id on its events.
     with sqlite3.connect(FIXTURE) as db:
@@ -64,6 +65,7 @@ def test_fixture_is_what_the_previous_version_wrote():
         assert db.execute("SELECT count(*) FROM auditEvent").fetchone()[0] == 58
 
 
+@pytest.mark.sqlite_file  # a file the previous version (SQLite only) wrote
 def test_a_registry_from_the_previous_version_still_verifies(previous):
     result = previous.run("audit", "verify")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -74,6 +76,7 @@ def test_a_registry_from_the_previous_version_still_verifies(previous):
     assert "Audit trail intact: 59 events" in previous.run("audit", "verify", check=0).stdout
 
 
+@pytest.mark.sqlite_file  # a file the previous version (SQLite only) wrote
 def test_old_events_keep_their_client_pages_by_row_id(previous):
     entra_twin, oidc_twin = 41, 42
     entra_events = [e["action"] for e in events_on_page(previous, entra_twin)]
@@ -88,6 +91,7 @@ def test_old_events_keep_their_client_pages_by_row_id(previous):
     assert "rotation.completed" in [e["action"] for e in events_on_page(previous, shipping)]
 
 
+@pytest.mark.sqlite_file  # a file the previous version (SQLite only) wrote
 def test_a_reused_name_does_not_inherit_a_deleted_clients_history(previous):
     (gone_again,) = twin_rows(previous, "gone-api")
     assert gone_again == 44
@@ -106,11 +110,10 @@ def test_sync_drift_lands_on_the_twin_it_was_found_at(cli, tmp_path):
         cli.run("client", "register", "twin-api", "--idp", idp, "--secret-file", str(tmp_path / f"{idp}.secret"), check=0)
     first, second = twin_rows(cli, "twin-api")
     # A secret added in the second IdP's portal, behind the registry's back.
-    with sqlite3.connect(cli.registry.parent / "registry.sandbox-lab2.sqlite") as db:
-        app = db.execute("SELECT appId FROM app").fetchone()[0]
-        db.execute("INSERT INTO password(keyId, appId, hint, displayName, salt, hash, createdAt, expiresAt) "
-                   "VALUES ('portal-key-1', ?, 'Zq9', 'made in portal', x'', x'00', '2026-11-01 00:00:00', "
-                   "'2027-11-01 00:00:00')", (app,))
+    app = cli.sandbox_query("SELECT appId FROM app", idp="lab2")[0][0]
+    cli.sandbox_query("INSERT INTO password(keyId, appId, hint, displayName, salt, hash, createdAt, expiresAt) "
+                      "VALUES ('portal-key-1', ?, 'Zq9', 'made in portal', ?, ?, '2026-11-01 00:00:00', "
+                      "'2027-11-01 00:00:00')", app, b"", b"\x00", idp="lab2")
     assert cli.run("sync", "--idp", "lab2").returncode == 1
     assert "sync.secret-found-at-idp" in [e["action"] for e in events_on_page(cli, second)]
     assert "sync.secret-found-at-idp" not in [e["action"] for e in events_on_page(cli, first)]

@@ -1,4 +1,6 @@
-"""Every bad input: one line on stderr naming the thing, a non-zero exit, and the registry's bytes unchanged."""
+"""Every bad input: one line on stderr naming the thing, a non-zero exit, and the registry's bytes unchanged.
+What a registry that is not one looks like on PostgreSQL (no schema, a database holding something else, a newer
+schema) is in test_postgres_registry_refusals.py."""
 import sqlite3
 
 import pytest
@@ -63,8 +65,7 @@ def test_bad_input_changes_nothing(demo, args, message):
 
 
 def test_ambiguous_client_lists_the_matches(demo):
-    with sqlite3.connect(demo.registry) as db:
-        db.execute("UPDATE client SET displayName = 'twin-api' WHERE id IN (1, 2)")
+    demo.query("UPDATE client SET displayName = 'twin-api' WHERE id IN (1, 2)")
     before = demo.snapshot()
     result = demo.run("client", "show", "twin-api")
     assert result.returncode == 2
@@ -72,6 +73,7 @@ def test_ambiguous_client_lists_the_matches(demo):
     assert demo.snapshot() == before
 
 
+@pytest.mark.sqlite_file  # a path with no file
 def test_missing_registry(cli):
     result = cli.run("client", "list")
     assert result.returncode == 2
@@ -79,6 +81,7 @@ def test_missing_registry(cli):
     assert not cli.registry.exists()
 
 
+@pytest.mark.sqlite_file  # a file that is not SQLite
 def test_registry_that_is_not_sqlite(cli):
     cli.registry.parent.mkdir(parents=True)
     cli.registry.write_text("hello, not a database\n")
@@ -88,6 +91,7 @@ def test_registry_that_is_not_sqlite(cli):
     assert cli.registry.read_text() == "hello, not a database\n"
 
 
+@pytest.mark.sqlite_file  # the file's permissions
 def test_unreadable_registry(demo):
     import os
     if os.geteuid() == 0:
@@ -100,6 +104,7 @@ def test_unreadable_registry(demo):
     assert result.returncode == 2 and str(demo.registry) in result.stderr
 
 
+@pytest.mark.sqlite_file  # GRDB's migrations table in the file
 def test_registry_from_a_newer_clientele(demo):
     with sqlite3.connect(demo.registry) as db:
         db.execute("INSERT INTO grdb_migrations(identifier) VALUES ('v99: from the future')")
@@ -110,6 +115,7 @@ def test_registry_from_a_newer_clientele(demo):
     assert demo.snapshot() == before
 
 
+@pytest.mark.sqlite_file  # another program's SQLite file
 def test_foreign_sqlite_file(cli):
     cli.registry.parent.mkdir(parents=True)
     with sqlite3.connect(cli.registry) as db:

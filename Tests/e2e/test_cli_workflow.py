@@ -2,7 +2,10 @@
 import json
 import os
 import stat
-import subprocess
+
+import pytest
+
+from clientele_runner import Clientele
 
 
 def first_entra_client(cli, skip=0):
@@ -25,8 +28,13 @@ def test_demo_builds_a_registry_with_every_part(demo):
     # introspection secret) can run: the demo's gateways refuse it, and the matrix says so.
     assert kinds == {"client-id-enforcement", "rate-limiting", "spike-control", "jwt-validation", "ip-allowlist",
                      "header-injection", "cors"}
-    mode = stat.S_IMODE(os.stat(demo.registry).st_mode)
-    assert mode == 0o600
+
+
+# On PostgreSQL the demo builds only into an empty database and refuses one that holds a registry, in one line
+# (test_bench_postgres.py, test_postgres_registry_refusals.py).
+@pytest.mark.sqlite_file  # the file's and its folder's permissions, and the file reused at the path
+def test_demo_registry_file_is_owner_only_and_reused(demo):
+    assert stat.S_IMODE(os.stat(demo.registry).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(demo.registry.parent).st_mode) == 0o700
     # Reuse, not rebuild, on a second run.
     again = demo.run("demo", "--registry", str(demo.registry), "--build-only", check=0)
@@ -34,14 +42,16 @@ def test_demo_builds_a_registry_with_every_part(demo):
 
 
 def test_demo_is_deterministic_for_a_seed(tmp_path, cli):
-    cli.now = "2026-11-23T12:00:00Z"
     names = []
-    for name in ("a", "b"):
-        path = tmp_path / name / "registry.sqlite"
-        cli.run("demo", "--registry", str(path), "--build-only", "--seed", "42", "--clients", "30", check=0)
-        import sqlite3
-        with sqlite3.connect(path) as db:
-            names.append(db.execute("SELECT displayName, clientId FROM client ORDER BY id").fetchall())
+    other = Clientele(tmp_path / "other", engine=cli.engine)
+    try:
+        for runner in (cli, other):
+            runner.now = "2026-11-23T12:00:00Z"
+            runner.run("demo", "--registry", str(runner.registry), "--build-only", "--seed", "42", "--clients", "30",
+                       check=0)
+            names.append(runner.query("SELECT displayName, clientId FROM client ORDER BY id"))
+    finally:
+        other.close()
     assert names[0] == names[1] and len(names[0]) == 30 + 8 + 6
 
 
@@ -182,23 +192,23 @@ def test_client_policies_through_environments(demo):
     assert any(r["environment"] == "Prod" and r["policy"] == "ip-allowlist" for r in rows)
 
 
-def test_audit_verify_detects_tampering_with_sqlite3_shell(demo):
+def test_audit_verify_detects_tampering_behind_clienteles_back(demo):
     demo.run("audit", "verify", check=0)
-    subprocess.run(["sqlite3", str(demo.registry), "UPDATE auditEvent SET actor = 'mallory' WHERE id = 5"], check=True)
+    demo.tamper("UPDATE auditEvent SET actor = 'mallory' WHERE id = 5")
     broken = demo.run("audit", "verify")
     assert broken.returncode == 1
     assert "#5" in broken.stdout and "altered" in broken.stdout
 
 
 def test_audit_verify_detects_removed_events(demo):
-    subprocess.run(["sqlite3", str(demo.registry), "DELETE FROM auditEvent WHERE id = 7"], check=True)
+    demo.tamper("DELETE FROM auditEvent WHERE id = 7")
     broken = demo.run("audit", "verify")
     assert broken.returncode == 1 and "#7" in broken.stdout and "removed" in broken.stdout
 
 
 def test_audit_verify_detects_events_cut_from_the_end(demo):
     last = demo.query("SELECT max(id) FROM auditEvent")[0][0]
-    subprocess.run(["sqlite3", str(demo.registry), f"DELETE FROM auditEvent WHERE id = {last}"], check=True)
+    demo.tamper(f"DELETE FROM auditEvent WHERE id = {last}")
     broken = demo.run("audit", "verify")
     assert broken.returncode == 1 and f"#{last}" in broken.stdout
 
@@ -222,12 +232,17 @@ def test_env_add_and_remove(demo):
     demo.run("env", "remove", "Staging", check=0)
 
 
-def test_init_creates_an_owner_only_registry(cli):
+def test_init_creates_a_registry_once(cli):
     result = cli.run("init", check=0)
     assert "Created registry" in result.stdout
+    assert "already exists" in cli.run("init", check=0).stdout
+
+
+@pytest.mark.sqlite_file  # the file's and its folder's permissions
+def test_init_creates_an_owner_only_registry_file(cli):
+    cli.run("init", check=0)
     assert stat.S_IMODE(os.stat(cli.registry).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(cli.registry.parent).st_mode) == 0o700
-    assert "already exists" in cli.run("init", check=0).stdout
 
 
 def test_secrets_remove_needs_yes_then_removes_at_the_idp(demo):

@@ -5,6 +5,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 FIXTURE = Path(__file__).parent / "fixtures" / "registry-v1.sqlite"
 
 
@@ -15,6 +17,7 @@ def previous_version_registry(cli):
     return cli
 
 
+@pytest.mark.sqlite_file  # a file the previous version (SQLite only) wrote
 def test_a_previous_registry_keeps_its_gateway_kinds_unbound(cli):
     previous_version_registry(cli)
     rows = json.loads(cli.run("env", "list", "--json", check=0).stdout)
@@ -26,6 +29,7 @@ def test_a_previous_registry_keeps_its_gateway_kinds_unbound(cli):
     cli.run("audit", "verify", check=0)
 
 
+@pytest.mark.sqlite_file  # a file the previous version (SQLite only) wrote
 def test_binding_refuses_what_the_gateway_cannot_run_and_changes_nothing(cli):
     previous_version_registry(cli)
     cli.run("gateway", "add", "kong", "--name", "kong-prod", "--admin-url", "http://127.0.0.1:9", check=0)

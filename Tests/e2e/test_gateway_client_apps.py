@@ -3,7 +3,6 @@ drift from their IdP clients (a reset copy, an orphan, a contract), per environm
 gateway holds itself, listed as expiring under the gateway's name and rotated by the same machine, with or without
 overlap; grants; and no secret text anywhere."""
 import json
-import sqlite3
 
 
 def apps_drift(demo):
@@ -106,8 +105,6 @@ def test_no_gateway_secret_text_reaches_the_registry_or_any_output(demo, tmp_pat
         ("gateway", "apps", "--json"), ("gateway", "drift", "--json"), ("gateway", "sync", "--json"),
         ("secrets", "expiring", "--within", "3650d", "--json"), ("audit", "list", "--json", "--limit", "1000"),
         ("client", "show", "Invoice Mailer", "--json"), ("client", "show", "billing-batch key-auth", "--json"))]
-    with sqlite3.connect(demo.registry) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    blob = demo.registry.read_bytes().decode("latin-1") + "".join(outputs)
+    blob = demo.stored_bytes().decode("latin-1") + "".join(outputs)
     for text in texts:
         assert text not in blob

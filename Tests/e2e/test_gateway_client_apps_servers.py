@@ -5,7 +5,6 @@ boundary; a Tyk OAuth client rotated with confirmation; and no secret text anywh
 answers against the official documents (--validate-responses) and deck, as their own suites do."""
 import json
 import signal
-import sqlite3
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -40,9 +39,7 @@ def app_differences(cli, env):
 
 
 def registry_text(cli):
-    with sqlite3.connect(cli.registry) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return cli.registry.read_bytes().decode("latin-1")
+    return cli.stored_bytes().decode("latin-1")
 
 
 @pytest.fixture

@@ -2,10 +2,11 @@
 one accepted still means everything, and every path option takes a bare relative name."""
 import json
 import os
-import sqlite3
 import stat
 import subprocess
 from pathlib import Path
+
+import pytest
 
 # As conftest.py finds it (importing it by name clashes with the console suite's conftest in one pytest run).
 BINARY = Path(os.environ.get("CLIENTELE_BIN", Path(__file__).resolve().parents[2] / ".build" / "debug" / "clientele"))
@@ -47,6 +48,7 @@ def test_the_longest_window_lists_every_expiring_secret(demo):
     assert sum(1 for row in secrets if row["daysLeft"] < 0) == expired
 
 
+@pytest.mark.sqlite_file  # a registry file's relative path
 def test_init_accepts_a_bare_registry_name(cli, tmp_path):
     folder = tmp_path / "work"
     folder.mkdir()
@@ -60,6 +62,7 @@ def test_init_accepts_a_bare_registry_name(cli, tmp_path):
     assert [row["name"] for row in json.loads(listed.stdout)] == ["Prod"]
 
 
+@pytest.mark.sqlite_file  # a registry file's relative path, and its sandboxes' files beside it
 def test_demo_accepts_a_bare_registry_name(cli, tmp_path):
     cli.now = "2026-11-23T12:00:00Z"
     folder = tmp_path / "work"
@@ -76,19 +79,17 @@ def test_rotate_writes_a_bare_secret_file_name_and_keeps_where_it_is(cli, tmp_pa
     cli.now = "2026-11-23T12:00:00Z"
     folder = tmp_path / "work"
     folder.mkdir()
-    run_in(cli, folder, "demo", "--registry", "d.sqlite", "--build-only", "--clients", "20", check=0)
-    with sqlite3.connect(folder / "d.sqlite") as db:
-        client = db.execute("SELECT c.id FROM client c JOIN identityProvider i ON i.id = c.identityProviderId "
-                            "WHERE i.name = 'entra-sandbox' AND c.id NOT IN (SELECT clientRowId FROM rotation) "
-                            "ORDER BY c.id LIMIT 1").fetchone()[0]
-    run_in(cli, folder, "rotate", f"#{client}", "--grace", "1d", "--secret-file", "new.secret",
-           "--registry", "d.sqlite", check=0)
+    registry = ["--registry", str(cli.registry)]
+    run_in(cli, folder, "demo", *registry, "--build-only", "--clients", "20", check=0)
+    client = cli.query("SELECT c.id FROM client c JOIN identityProvider i ON i.id = c.identityProviderId "
+                       "WHERE i.name = 'entra-sandbox' AND c.id NOT IN (SELECT clientRowId FROM rotation) "
+                       "ORDER BY c.id LIMIT 1")[0][0]
+    run_in(cli, folder, "rotate", f"#{client}", "--grace", "1d", "--secret-file", "new.secret", *registry, check=0)
     secret = folder / "new.secret"
     assert secret.exists() and secret.read_text().strip()
     assert stat.S_IMODE(os.stat(secret).st_mode) == 0o600
     # The rotation keeps an absolute path: `rotations advance` from cron runs in another directory.
-    with sqlite3.connect(folder / "d.sqlite") as db:
-        delivery = db.execute("SELECT delivery FROM rotation WHERE clientRowId = ?", (client,)).fetchone()[0]
+    delivery = cli.query("SELECT delivery FROM rotation WHERE clientRowId = ?", client)[0][0]
     assert json.loads(delivery)["file"]["path"] == str(secret)
 
 

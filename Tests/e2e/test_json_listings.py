@@ -1,7 +1,6 @@
 """`client list --json` and `secrets expiring --json` write their documents byte for byte as they always have (one
 object a line, keys in their fixed order, RFC 8259 escapes), whatever the names hold."""
 import json
-import sqlite3
 
 NASTY = 'Quote " back \\ nl \n cr \r tab \t bell \x07 esc \x1b del \x7f é 漢 🙂 end'
 
@@ -41,28 +40,27 @@ def document(rows, keys=None):
 
 def with_nasty_names(demo):
     """One client, with secrets due, renamed to every character class the writer treats apart."""
-    with sqlite3.connect(demo.registry) as db:
-        row_id = db.execute("""SELECT c.id FROM client c JOIN secret s ON s.clientRowId = c.id
-                               WHERE s.state = 'active' AND s.expiresAt <= '2026-12-20' ORDER BY c.id LIMIT 1""").fetchone()[0]
-        db.execute("UPDATE client SET displayName = ?, ownerTeam = ? WHERE id = ?", (NASTY, NASTY[::-1], row_id))
+    row_id = demo.query("""SELECT c.id FROM client c JOIN secret s ON s.clientRowId = c.id
+                           WHERE s.state = 'active' AND s.expiresAt <= '2026-12-20' ORDER BY c.id LIMIT 1""")[0][0]
+    demo.query("UPDATE client SET displayName = ?, ownerTeam = ? WHERE id = ?", NASTY, NASTY[::-1], row_id)
     return row_id
 
 
 def test_client_list_json_is_the_registry_byte_for_byte(demo):
     row_id = with_nasty_names(demo)
     result = demo.run("client", "list", "--json", check=0)
-    with sqlite3.connect(demo.registry) as db:
-        db.row_factory = sqlite3.Row
-        rows = db.execute("""
-            SELECT c.id, c.displayName, c.clientId, c.ownerTeam, i.name AS identityProvider,
-              (SELECT count(*) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')) AS activeSecrets,
-              (SELECT min(s.expiresAt) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')) AS nextExpiry
-            FROM client c JOIN identityProvider i ON i.id = c.identityProviderId
-            ORDER BY c.displayName COLLATE NOCASE, c.id""").fetchall()
-        environments = {}
-        for client, name in db.execute("""SELECT ce.clientRowId, e.name FROM clientEnvironment ce
-                                          JOIN environment e ON e.id = ce.environmentId ORDER BY e.position"""):
-            environments.setdefault(client, []).append(name)
+    columns = ["id", "displayName", "clientId", "ownerTeam", "identityProvider", "activeSecrets", "nextExpiry"]
+    # In the order Clientele's dialect sorts names without case on this engine (StoreDialect.caseless).
+    rows = [dict(zip(columns, row)) for row in demo.query(f"""
+        SELECT c.id, c.displayName, c.clientId, c.ownerTeam, i.name AS identityProvider,
+          (SELECT count(*) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')) AS activeSecrets,
+          (SELECT min(s.expiresAt) FROM secret s WHERE s.clientRowId = c.id AND s.state IN ('active', 'pending')) AS nextExpiry
+        FROM client c JOIN identityProvider i ON i.id = c.identityProviderId
+        ORDER BY {demo.store.caseless("c.displayName")}, c.id""")]
+    environments = {}
+    for client, name in demo.query("""SELECT ce.clientRowId, e.name FROM clientEnvironment ce
+                                      JOIN environment e ON e.id = ce.environmentId ORDER BY e.position, ce.clientRowId"""):
+        environments.setdefault(client, []).append(name)
     expected = [dict(r, environments=environments.get(r["id"], []),
                      nextExpiry=r["nextExpiry"] and r["nextExpiry"][:10] + "T" + r["nextExpiry"][11:19] + "Z")
                 for r in rows]
@@ -85,8 +83,7 @@ def test_expiring_json_escapes_every_name_and_keeps_its_layout(demo):
     assert result.stdout == document(rows)
     assert any(r["client"] == NASTY for r in rows)
     # Each date is the stored one in ISO 8601, whole seconds in UTC.
-    with sqlite3.connect(demo.registry) as db:
-        stored = dict(db.execute("SELECT keyId, expiresAt FROM secret"))
+    stored = dict(demo.query("SELECT keyId, expiresAt FROM secret"))
     for r in rows:
         if r["keyId"] is not None:
             text = stored[r["keyId"]]

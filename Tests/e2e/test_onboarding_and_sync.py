@@ -1,7 +1,6 @@
 """idp add / client register / adopt / delete and sync with drift, on the embedded sandbox IdP."""
 import json
 import os
-import sqlite3
 import stat
 
 
@@ -18,15 +17,14 @@ def test_register_sync_and_drift(cli, tmp_path):
     assert clean.returncode == 0 and "no drift" in clean.stdout, clean.stdout + clean.stderr
 
     # Someone adds a secret in the portal and another disappears: the sandbox changes behind the registry's back.
-    sandbox = cli.registry.parent / "registry.sandbox-lab.sqlite"
-    with sqlite3.connect(sandbox) as db:
-        app = db.execute("SELECT appId FROM app").fetchone()[0]
-        db.execute("INSERT INTO password(keyId, appId, hint, displayName, salt, hash, createdAt, expiresAt) "
-                   "VALUES ('portal-key-1', ?, 'Zq9', 'made in portal', x'', x'00', '2026-11-01 00:00:00', '2027-11-01 00:00:00')", (app,))
-        db.execute("INSERT INTO app(appId, objectId, displayName, createdAt) VALUES ('portal-app', 'obj-1', 'portal-made', '2026-11-01 00:00:00')")
-    with sqlite3.connect(cli.registry) as db:
-        db.execute("INSERT INTO client(identityProviderId, displayName, clientId, createdAt, updatedAt) "
-                   "VALUES ((SELECT id FROM identityProvider WHERE name = 'lab'), 'ghost-api', 'ghost', '2026-11-01', '2026-11-01')")
+    app = cli.sandbox_query("SELECT appId FROM app", idp="lab")[0][0]
+    cli.sandbox_query("INSERT INTO password(keyId, appId, hint, displayName, salt, hash, createdAt, expiresAt) "
+                      "VALUES ('portal-key-1', ?, 'Zq9', 'made in portal', ?, ?, '2026-11-01 00:00:00', '2027-11-01 00:00:00')",
+                      app, b"", b"\x00", idp="lab")
+    cli.sandbox_query("INSERT INTO app(appId, objectId, displayName, createdAt) "
+                      "VALUES ('portal-app', 'obj-1', 'portal-made', '2026-11-01 00:00:00')", idp="lab")
+    cli.query("INSERT INTO client(identityProviderId, displayName, clientId, createdAt, updatedAt) "
+              "VALUES ((SELECT id FROM identityProvider WHERE name = 'lab'), 'ghost-api', 'ghost', '2026-11-01', '2026-11-01')")
 
     before = cli.snapshot()
     dry = cli.run("sync", "--idp", "lab", "--dry-run", "--json")
@@ -54,9 +52,7 @@ def test_adopt_and_delete(cli, tmp_path):
     cli.run("client", "register", "billing-api", "--idp", "lab", "--secret-file", str(tmp_path / "s"), check=0)
     client_id = cli.query("SELECT clientId FROM client")[0][0]
     # Forget it in the registry only, then adopt it back from the IdP.
-    with sqlite3.connect(cli.registry) as db:
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("DELETE FROM client")
+    cli.query("DELETE FROM client")
     adopted = cli.run("client", "adopt", client_id, "--idp", "lab", check=0)
     assert "Adopted billing-api" in adopted.stdout and "1 secret" in adopted.stdout
     again = cli.run("client", "adopt", client_id, "--idp", "lab")
@@ -67,9 +63,7 @@ def test_adopt_and_delete(cli, tmp_path):
     cli.run("client", "delete", "billing-api", "--yes", check=0)
     assert cli.query("SELECT count(*) FROM client")[0][0] == 0
     assert cli.run("secrets", "test", client_id, "--secret-file", str(tmp_path / "s")).returncode == 2
-    sandbox = cli.registry.parent / "registry.sandbox-lab.sqlite"
-    with sqlite3.connect(sandbox) as db:
-        assert db.execute("SELECT count(*) FROM app").fetchone()[0] == 0
+    assert cli.sandbox_query("SELECT count(*) FROM app", idp="lab")[0][0] == 0
 
 
 def test_idp_add_validation_and_list(cli, tmp_path):

@@ -201,11 +201,10 @@ def test_oidc_register_rotate_sync_delete(oidc, tmp_path):
     oidc.run("secrets", "test", "partner-api", "--secret-file", str(first), check=0)
     # The registration credential is in the registry, sealed: no file beside it, and neither the token nor the
     # registration URI it is sent to in clear anywhere in the registry's bytes.
-    assert not (oidc.registry.parent / "registry.credentials").exists()
+    assert not [path for path in oidc.home.rglob("*") if path.name == "registry.credentials"]
     [(client_id, sealed)] = oidc.query("SELECT clientId, sealed FROM registrationCredential")
     assert len(sealed) > 28 and client_id.encode() not in sealed and b"http" not in sealed
-    oidc.snapshot()
-    assert b"registrationClientURI" not in oidc.registry.read_bytes()
+    assert b"registrationClientURI" not in oidc.stored_bytes()
     refused = oidc.run("rotate", "partner-api", "--secret-file", str(tmp_path / "never"))
     assert refused.returncode == 2 and "cannot keep two secrets" in refused.stderr
     second = tmp_path / "second"

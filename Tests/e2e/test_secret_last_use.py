@@ -156,7 +156,7 @@ def test_entra_last_use_everywhere_and_unused_candidates(entra, graph, tmp_path)
     assert len(secret_text) >= 16
     for output in outputs + [question]:
         assert secret_text not in output
-    assert secret_text.encode() not in entra.registry.read_bytes()
+    assert secret_text.encode() not in entra.stored_bytes()
 
 
 def test_idp_check_says_whether_sign_in_activity_is_readable_and_without_it_all_works(entra, graph, tmp_path):
