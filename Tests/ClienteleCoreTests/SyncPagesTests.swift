@@ -104,7 +104,7 @@ import Testing
         #expect(stopped.clients["app-1"]?.count == 1)
         #expect(stopped.events.count == before.events.count + 2)
         #expect(stopped.events.contains { $0.hasPrefix("sync.secret-found-at-idp") })
-        #expect(stopped.events.last == #"sync.clients-imported {"idp":"sandbox","imported":"1","page":"1"}"#)
+        #expect(stopped.events.last == #"sync.clients-imported {"idp":"sandbox","imported":"1","throughPage":"1"}"#)
         #expect(try test.registry.verifyAuditTrail().isIntact)
 
         let service = SyncService(
@@ -120,7 +120,7 @@ import Testing
         #expect(done.clients.values.allSatisfy { $0.count == 1 })
         #expect(done.clients["app-0"]?.contains(dropped.keyId) == false)
         #expect(done.events.suffix(3) == [
-            #"sync.clients-imported {"idp":"sandbox","imported":"2","page":"2"}"#,
+            #"sync.clients-imported {"idp":"sandbox","imported":"2","throughPage":"2"}"#,
             #"sync.secret-gone-at-idp {"idp":"sandbox","keyId":"\#(dropped.keyId)"}"#,
             #"sync.completed {"clientsAtIdP":"6","clientsGone":"0","imported":"4","secretsFound":"0","secretsGone":"1"}"#,
         ])

@@ -26,13 +26,14 @@ extension Registry {
         }
     }
 
-    /// Records one page's changes in one transaction with their audit events, and returns the row ids of the
-    /// clients it imported by client id. With `completing`, the same transaction also marks what is gone and
-    /// closes the sync (`sync.completed`): a listing of one page is recorded exactly as a whole sync always was.
-    /// A page recorded before the last says in the trail what it imported (`sync.clients-imported`), so clients a
-    /// killed sync left behind are never unaudited; the next sync finds them recorded and imports the rest.
+    /// Records the changes of the pages up to `throughPage` in one transaction with their audit events, and
+    /// returns the row ids of the clients it imported by client id. With `completing`, the same transaction also
+    /// marks what is gone and closes the sync (`sync.completed`): a listing of one page is recorded exactly as a
+    /// whole sync always was. Pages recorded before the last say in the trail what they imported
+    /// (`sync.clients-imported`), so clients a killed sync left behind are never unaudited; the next sync finds
+    /// them recorded and imports the rest.
     func recordSyncPage(
-        _ plan: SyncPlan, page: Int, identityProvider idp: IdentityProvider, completing: SyncCompletion?, at now: Date,
+        _ plan: SyncPlan, throughPage page: Int, identityProvider idp: IdentityProvider, completing: SyncCompletion?, at now: Date,
         actor: String
     ) throws -> [String: Int64] {
         if plan.isEmpty && completing == nil { return [:] }
@@ -67,7 +68,7 @@ extension Registry {
                 if !plan.newClients.isEmpty {
                     try AuditTrail.append(
                         transaction, at: now, actor: actor, action: "sync.clients-imported", subject: "idp \(idp.name)",
-                        details: ["idp": idp.name, "page": String(page), "imported": String(plan.newClients.count)])
+                        details: ["idp": idp.name, "throughPage": String(page), "imported": String(plan.newClients.count)])
                 }
                 return rowIds
             }

@@ -10,6 +10,14 @@ struct SyncPlan {
     var changedExpiries: [(drift: SyncReport.SecretDrift, clientRowId: Int64, expiresAt: Date)] = []
 
     var isEmpty: Bool { newClients.isEmpty && unknownSecretRecords.isEmpty && changedExpiries.isEmpty }
+
+    /// This page's changes, then the next page's, to be recorded in one transaction.
+    func followed(by next: SyncPlan) -> SyncPlan {
+        SyncPlan(
+            newClients: newClients + next.newClients, unknownSecrets: unknownSecrets + next.unknownSecrets,
+            unknownSecretRecords: unknownSecretRecords + next.unknownSecretRecords,
+            changedExpiries: changedExpiries + next.changedExpiries)
+    }
 }
 
 /// The secrets the registry lists that the IdP no longer has, and the clients it no longer lists.

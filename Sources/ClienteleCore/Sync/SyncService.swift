@@ -29,25 +29,32 @@ public struct SyncService: Sendable {
             identityProvider: idp.name, clientsAtIdP: 0, importedClients: [], secretsUnknownToRegistry: [],
             secretsGoneAtIdP: [], clientsGoneAtIdP: [], expiriesUpdated: [], dryRun: dryRun, seconds: 0)
 
-        // Each page is compared and recorded while the IdP sends the next (a transaction per page, so no write
-        // holds the registry's writers waiting on the network); the page in hand waits for the one after it, so
-        // the last page is recorded in the transaction that decides what is gone, which needs the whole listing.
+        // Pages are compared and recorded while the IdP sends the next ones, in a transaction each time the
+        // registry is free for one, covering every page that arrived meanwhile (so no write holds the registry's
+        // writers waiting on the network, and a fast IdP costs few commits). The newest page waits for the next
+        // one, so the last page is recorded in the transaction that decides what is gone, which needs them all.
         var held: (plan: SyncPlan, page: Int)?
         var pages = 0
-        func record(_ plan: SyncPlan, page: Int, completing: SyncCompletion?) throws {
+        func record(_ plan: SyncPlan, throughPage page: Int, completing: SyncCompletion?) throws {
             let rowIds = try registry.recordSyncPage(
-                plan, page: page, identityProvider: idp, completing: completing, at: now, actor: actor)
+                plan, throughPage: page, identityProvider: idp, completing: completing, at: now, actor: actor)
             ledger.imported(plan.newClients, rowIds: rowIds)
         }
-        for try await page in pagesOf(adapter) {
-            pages += 1
-            let plan = ledger.plan(page: page.filter { !copies.contains($0.clientId) })
-            report.importedClients += plan.newClients.map(\.displayName)
-            report.secretsUnknownToRegistry += plan.unknownSecrets
-            report.expiriesUpdated += plan.changedExpiries.map(\.drift)
-            if let previous = held, !dryRun { try record(previous.plan, page: previous.page, completing: nil) }
-            held = (plan, pages)
-            if pages == 1 { progress("\(idp.name) is listing its clients; recording them page by page…") }
+        let listing = PageQueue()
+        for try await _ in listing.pages(of: adapter) {
+            var due: (plan: SyncPlan, page: Int)?
+            for page in listing.drain() {
+                pages += 1
+                let plan = ledger.plan(page: page.filter { !copies.contains($0.clientId) })
+                report.importedClients += plan.newClients.map(\.displayName)
+                report.secretsUnknownToRegistry += plan.unknownSecrets
+                report.expiriesUpdated += plan.changedExpiries.map(\.drift)
+                if let previous = held {
+                    due = (due.map { $0.plan.followed(by: previous.plan) } ?? previous.plan, previous.page)
+                }
+                held = (plan, pages)
+            }
+            if let due, !dryRun { try record(due.plan, throughPage: due.page, completing: nil) }
         }
         let gone = ledger.goneSide()
         report.clientsAtIdP = ledger.clientsListed
@@ -56,7 +63,7 @@ public struct SyncService: Sendable {
         progress("\(idp.name) lists \(report.clientsAtIdP) clients; compared with the registry")
         if !dryRun {
             try record(
-                held?.plan ?? SyncPlan(), page: max(pages, 1),
+                held?.plan ?? SyncPlan(), throughPage: max(pages, 1),
                 completing: SyncCompletion(
                     gone: gone, clientsAtIdP: report.clientsAtIdP, imported: report.importedClients.count,
                     secretsFound: report.secretsUnknownToRegistry.count))
@@ -66,19 +73,4 @@ public struct SyncService: Sendable {
         return report
     }
 
-    /// The adapter's pages as a sequence: the listing runs in its own task, so the IdP's next page is fetched and
-    /// decoded while the caller records this one. Ending the sequence early (an error recording) stops the listing.
-    private func pagesOf(_ adapter: any IdentityProviderAdapter) -> AsyncThrowingStream<[RemoteClient], Error> {
-        AsyncThrowingStream { continuation in
-            let listing = Task {
-                do {
-                    try await adapter.discoverClients { page in _ = continuation.yield(page) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in listing.cancel() }
-        }
-    }
 }
