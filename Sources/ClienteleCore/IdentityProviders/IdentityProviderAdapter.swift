@@ -8,6 +8,10 @@ public protocol IdentityProviderAdapter: Sendable {
     /// Every client the admin credential can see, with the metadata of its secrets.
     func discoverClients() async throws -> [RemoteClient]
 
+    /// The same clients, handed to `receive` a page at a time as the IdP lists them, so a sync records each page
+    /// while the next ones are fetched. A page may repeat a client an earlier page listed (the IdP's listing moved).
+    func discoverClients(pageByPage receive: @Sendable ([RemoteClient]) async throws -> Void) async throws
+
     /// One client, or nil when the IdP no longer has it.
     func client(_ reference: RemoteClientReference) async throws -> RemoteClient?
 
@@ -45,6 +49,13 @@ public protocol IdentityProviderAdapter: Sendable {
 
     /// Whether Clientele may read that record here, and what is missing if not (`idp check`).
     func checkUsageAccess() async -> SecretUsageAccess
+}
+
+/// An IdP that lists its clients in one answer (or pages it lists only whole) hands them over as one page.
+extension IdentityProviderAdapter {
+    public func discoverClients(pageByPage receive: @Sendable ([RemoteClient]) async throws -> Void) async throws {
+        try await receive(try await discoverClients())
+    }
 }
 
 /// Entra and the sandbox manage secrets through one fixed API: nothing to probe, nothing to refuse up front.

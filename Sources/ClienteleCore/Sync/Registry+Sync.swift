@@ -14,33 +14,38 @@ extension Registry {
         }
     }
 
-    /// What a sync of this IdP would change, given the clients it lists: the registry's side read in one
-    /// transaction, then compared.
-    func syncPlan(identityProviderId: Int64, remote: [RemoteClient]) throws -> SyncPlan {
+    /// What the registry records of this IdP's clients and their secrets, read in one transaction: what a sync
+    /// compares each page of the IdP's listing with.
+    func syncLedger(identityProviderId: Int64) throws -> SyncLedger {
         try read { transaction in
             let idp: [StoreValue] = [.integer(identityProviderId)]
             let known = try transaction.records(Client.self, "WHERE identityProviderId = ?", idp)
             let secrets = try transaction.records(
                 SecretMetadata.self, "WHERE clientRowId IN (SELECT id FROM client WHERE identityProviderId = ?)", idp)
-            return SyncPlan(known: known, secrets: secrets, remote: remote)
+            return SyncLedger(clients: known, secrets: secrets)
         }
     }
 
-    /// Records what a sync found, in one transaction with its audit events.
-    func applySyncPlan(
-        _ plan: SyncPlan, identityProvider idp: IdentityProvider, clientsAtIdP: Int, at now: Date, actor: String
-    ) throws {
+    /// Records the changes of the pages up to `throughPage` in one transaction with their audit events, and
+    /// returns the row ids of the clients it imported by client id. With `completing`, the same transaction also
+    /// marks what is gone and closes the sync (`sync.completed`): a listing of one page is recorded exactly as a
+    /// whole sync always was. Pages recorded before the last say in the trail what they imported
+    /// (`sync.clients-imported`), so clients a killed sync left behind are never unaudited; the next sync finds
+    /// them recorded and imports the rest.
+    func recordSyncPage(
+        _ plan: SyncPlan, throughPage page: Int, identityProvider idp: IdentityProvider, completing: SyncCompletion?, at now: Date,
+        actor: String
+    ) throws -> [String: Int64] {
+        if plan.isEmpty && completing == nil { return [:] }
         let idpId = idp.id!
-        try write { transaction in
+        return try write { transaction in
             let writer = BulkWriter(transaction)
-            for client in plan.newClients {
-                try writer.insert(client, identityProviderId: idpId, origin: .discovered, at: now)
-            }
-            for (clientRowId, secret) in plan.unknownSecretRecords {
-                try writer.insert(secret, clientRowId: clientRowId, origin: .discovered)
-            }
-            for (clientRowId, keyId) in plan.goneSecretKeys {
-                try SecretMetadata.markRemoved(transaction, clientRowId: clientRowId, keyIds: [keyId], at: now)
+            let rowIds = try writer.insert(plan.newClients, identityProviderId: idpId, origin: .discovered, at: now)
+            try writer.insert(plan.unknownSecretRecords.map { (clientRowId: $0.0, secret: $0.1) }, origin: .discovered)
+            if let completing {
+                for (clientRowId, keyId) in completing.gone.goneSecretKeys {
+                    try SecretMetadata.markRemoved(transaction, clientRowId: clientRowId, keyIds: [keyId], at: now)
+                }
             }
             for change in plan.changedExpiries {
                 try transaction.execute("UPDATE secret SET expiresAt = ? WHERE clientRowId = ? AND keyId = ?",
@@ -59,7 +64,15 @@ extension Registry {
                     details: ["idp": idp.name, "keyId": drift.keyId, "hint": drift.hint,
                               "interruptedRotation": String(drift.fromInterruptedRotation)])
             }
-            for (drift, (clientRowId, _)) in zip(plan.goneSecrets, plan.goneSecretKeys) {
+            guard let completing else {
+                if !plan.newClients.isEmpty {
+                    try AuditTrail.append(
+                        transaction, at: now, actor: actor, action: "sync.clients-imported", subject: "idp \(idp.name)",
+                        details: ["idp": idp.name, "throughPage": String(page), "imported": String(plan.newClients.count)])
+                }
+                return rowIds
+            }
+            for (drift, (clientRowId, _)) in zip(completing.gone.goneSecrets, completing.gone.goneSecretKeys) {
                 try AuditTrail.append(
                     transaction, at: now, actor: actor, action: "sync.secret-gone-at-idp",
                     subject: "client \(drift.client)", clientRowId: clientRowId,
@@ -67,10 +80,19 @@ extension Registry {
             }
             try AuditTrail.append(
                 transaction, at: now, actor: actor, action: "sync.completed", subject: "idp \(idp.name)",
-                details: ["clientsAtIdP": String(clientsAtIdP), "imported": String(plan.newClients.count),
-                          "secretsFound": String(plan.unknownSecrets.count),
-                          "secretsGone": String(plan.goneSecrets.count),
-                          "clientsGone": String(plan.goneClients.count)])
+                details: ["clientsAtIdP": String(completing.clientsAtIdP), "imported": String(completing.imported),
+                          "secretsFound": String(completing.secretsFound),
+                          "secretsGone": String(completing.gone.goneSecrets.count),
+                          "clientsGone": String(completing.gone.goneClients.count)])
+            return rowIds
         }
     }
+}
+
+/// What the transaction that closes a sync records besides its last page: the gone side, and the run's totals.
+struct SyncCompletion {
+    var gone: SyncGoneSide
+    var clientsAtIdP: Int
+    var imported: Int
+    var secretsFound: Int
 }

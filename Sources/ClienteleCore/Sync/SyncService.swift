@@ -18,30 +18,59 @@ public struct SyncService: Sendable {
         let started = Date()
         let adapter = try adapters.adapter(for: idp)
         progress("asking \(idp.name) for its clients…")
-        var discovered = try await adapter.discoverClients()
         let now = registry.clock.now
         let idpId = idp.id!
-        if idp.kind == .gateway {
-            // An app whose client id is an IdP's client carries a copy of the IdP's secret, not one of the
-            // gateway's own: `gateway drift` checks that copy, and the IdP's sync tracks the secret.
-            // Apps once linked whose client has gone since are orphans holding a stale copy, not the gateway's.
-            let copies = try registry.clientIdsHeldAsCopies(byGateway: idp.settings.gatewayId ?? -1)
-            discovered.removeAll { copies.contains($0.clientId) }
-        }
-        let remote = discovered
-        progress("\(idp.name) lists \(remote.count) clients; comparing with the registry…")
-
-        let plan = try registry.syncPlan(identityProviderId: idpId, remote: remote)
+        // An app whose client id is an IdP's client carries a copy of the IdP's secret, not one of the gateway's
+        // own: `gateway drift` checks that copy, and the IdP's sync tracks the secret. Apps once linked whose
+        // client has gone since are orphans holding a stale copy, not the gateway's.
+        let copies = idp.kind == .gateway ? try registry.clientIdsHeldAsCopies(byGateway: idp.settings.gatewayId ?? -1) : []
+        var ledger = try registry.syncLedger(identityProviderId: idpId)
         var report = SyncReport(
-            identityProvider: idp.name, clientsAtIdP: remote.count, importedClients: plan.newClients.map(\.displayName),
-            secretsUnknownToRegistry: plan.unknownSecrets, secretsGoneAtIdP: plan.goneSecrets,
-            clientsGoneAtIdP: plan.goneClients, expiriesUpdated: plan.changedExpiries.map(\.drift), dryRun: dryRun,
-            seconds: 0)
+            identityProvider: idp.name, clientsAtIdP: 0, importedClients: [], secretsUnknownToRegistry: [],
+            secretsGoneAtIdP: [], clientsGoneAtIdP: [], expiriesUpdated: [], dryRun: dryRun, seconds: 0)
+
+        // Pages are compared and recorded while the IdP sends the next ones, in a transaction each time the
+        // registry is free for one, covering every page that arrived meanwhile (so no write holds the registry's
+        // writers waiting on the network, and a fast IdP costs few commits). The newest page waits for the next
+        // one, so the last page is recorded in the transaction that decides what is gone, which needs them all.
+        var held: (plan: SyncPlan, page: Int)?
+        var pages = 0
+        func record(_ plan: SyncPlan, throughPage page: Int, completing: SyncCompletion?) throws {
+            let rowIds = try registry.recordSyncPage(
+                plan, throughPage: page, identityProvider: idp, completing: completing, at: now, actor: actor)
+            ledger.imported(plan.newClients, rowIds: rowIds)
+        }
+        let listing = PageQueue()
+        for try await _ in listing.pages(of: adapter) {
+            var due: (plan: SyncPlan, page: Int)?
+            for page in listing.drain() {
+                pages += 1
+                let plan = ledger.plan(page: page.filter { !copies.contains($0.clientId) })
+                report.importedClients += plan.newClients.map(\.displayName)
+                report.secretsUnknownToRegistry += plan.unknownSecrets
+                report.expiriesUpdated += plan.changedExpiries.map(\.drift)
+                if let previous = held {
+                    due = (due.map { $0.plan.followed(by: previous.plan) } ?? previous.plan, previous.page)
+                }
+                held = (plan, pages)
+            }
+            if let due, !dryRun { try record(due.plan, throughPage: due.page, completing: nil) }
+        }
+        let gone = ledger.goneSide()
+        report.clientsAtIdP = ledger.clientsListed
+        report.secretsGoneAtIdP = gone.goneSecrets
+        report.clientsGoneAtIdP = gone.goneClients
+        progress("\(idp.name) lists \(report.clientsAtIdP) clients; compared with the registry")
         if !dryRun {
-            try registry.applySyncPlan(plan, identityProvider: idp, clientsAtIdP: remote.count, at: now, actor: actor)
+            try record(
+                held?.plan ?? SyncPlan(), throughPage: max(pages, 1),
+                completing: SyncCompletion(
+                    gone: gone, clientsAtIdP: report.clientsAtIdP, imported: report.importedClients.count,
+                    secretsFound: report.secretsUnknownToRegistry.count))
             report.usageNote = await SecretUsageReader(registry: registry).refresh(idp, adapter: adapter)
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
+
 }

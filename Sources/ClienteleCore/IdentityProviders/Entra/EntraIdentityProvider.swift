@@ -57,9 +57,16 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
     // MARK: - Reading
 
     public func discoverClients() async throws -> [RemoteClient] {
+        let collected = Collected()
+        try await discoverClients { page in await collected.append(page) }
+        return await collected.clients
+    }
+
+    /// The pages as Graph sends them, each handed over once decoded; the next page's request is already on the
+    /// wire while this one is decoded and received.
+    public func discoverClients(pageByPage receive: @Sendable ([RemoteClient]) async throws -> Void) async throws {
         let setup = try setup.get()
         var url = "\(setup.endpoints.graph)/applications?\(EntraEndpoints.selectQuery)&$top=\(Self.pageSize)"
-        var clients: [RemoteClient] = []
         // The next page's request, sent while this page is decoded, and the link it asked for.
         var ahead: (url: String, response: Task<PeerResponse, Error>)?
         defer { ahead?.response.cancel() }
@@ -84,15 +91,23 @@ public final class EntraIdentityProvider: IdentityProviderAdapter {
                 ahead = (guess, Task { try await graph.send(.GET, guess, purpose: nextPurpose) })
             }
             let decoded = try response.decode(GraphApplicationPage.self, purpose: purpose)
-            clients.reserveCapacity(clients.count + decoded.value.count)
+            var clients: [RemoteClient] = []
+            clients.reserveCapacity(decoded.value.count)
             for application in decoded.value {
                 clients.append(try remoteClient(application, response: response, purpose: purpose))
             }
-            guard let next = try nextPage(decoded.nextLink, after: url, setup: setup, response: response, purpose: purpose)
-            else { return clients }
+            let next = try nextPage(decoded.nextLink, after: url, setup: setup, response: response, purpose: purpose)
+            try await receive(clients)
+            guard let next else { return }
             url = next
         }
         throw tooManyPages("listing applications")
+    }
+
+    /// The pages of a listing gathered into one list, for callers that want the whole of it.
+    private actor Collected {
+        var clients: [RemoteClient] = []
+        func append(_ page: [RemoteClient]) { clients.append(contentsOf: page) }
     }
 
     /// The page after `url`, or nil at the end. The link is absolute (contract README) and the bearer token goes
