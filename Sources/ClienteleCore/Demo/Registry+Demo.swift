@@ -2,25 +2,24 @@ import Foundation
 
 extension Registry {
     /// Records clients that existed at their IdPs before Clientele, with their secrets (all active) and
-    /// memberships, in one transaction through `BulkWriter`; the first `audited` get a `client.recorded` event so
-    /// the audit screen has something to show. Answers how many secrets were recorded.
+    /// memberships, in one transaction through `BulkWriter`'s multi-row statements; the first `audited` get a
+    /// `client.recorded` event so the audit screen has something to show. Answers how many secrets were recorded.
     func recordEstate(_ clients: ArraySlice<EstateClient>, at now: Date, actor: String, audited: Int) throws -> Int {
         try write { transaction in
-            let writer = BulkWriter(transaction)
-            var secrets = 0
-            for (index, client) in zip(0..., clients) {
-                let clientRowId = try writer.insert(
-                    client.remote, identityProviderId: client.identityProviderId, origin: .discovered,
-                    environmentIds: client.environmentIds, ownerTeam: client.ownerTeam, contact: client.contact, at: now)
-                secrets += client.remote.secrets.count
-                if index < audited {
-                    try AuditTrail.append(
-                        transaction, at: now, actor: actor, action: "client.recorded",
-                        subject: "client \(client.remote.displayName)", clientRowId: clientRowId,
-                        details: ["clientId": client.remote.clientId, "secrets": String(client.remote.secrets.count)])
-                }
+            let rowIds = try BulkWriter(transaction).insert(clients.map { client in
+                BulkWriter.NewClient(remote: client.remote, identityProviderId: client.identityProviderId,
+                                     ownerTeam: client.ownerTeam, contact: client.contact,
+                                     environmentIds: client.environmentIds)
+            }, origin: .discovered, at: now)
+            for client in clients.prefix(audited) {
+                let key = BulkWriter.ClientKey(identityProviderId: client.identityProviderId,
+                                               clientId: client.remote.clientId)
+                try AuditTrail.append(
+                    transaction, at: now, actor: actor, action: "client.recorded",
+                    subject: "client \(client.remote.displayName)", clientRowId: rowIds[key],
+                    details: ["clientId": client.remote.clientId, "secrets": String(client.remote.secrets.count)])
             }
-            return secrets
+            return clients.reduce(0) { $0 + $1.remote.secrets.count }
         }
     }
 
