@@ -163,6 +163,9 @@ final class PostgresRegistryConnection: Sendable {
                     return result
                 } catch {
                     if PostgresErrorText.connectionWasLost(error) {
+                        // Closed here rather than left to go: the error can come before PostgresNIO has seen the
+                        // channel close, and a connection dropped open is a leak (and a debug build's assertion).
+                        _ = try? session?.connection.close().wait()
                         session = nil
                         if committing {
                             throw ClienteleError.registry(
