@@ -29,5 +29,8 @@ import Testing
         // Either the revision itself (NOTIFY) or "read it again", which then finds it.
         let current = try fixture.registry.revision()
         #expect(answers.contains(committed) || (answers.contains(nil) && current == committed))
+        // Stopping twice (a console's shutdown, then its runner going away) is stopping once.
+        watch.stop()
+        watch.stop()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -86,7 +87,12 @@ final class SQLiteChangeWatcher: Sendable {
         }
     }
 
+    private let stopped = Mutex(false)
+
+    /// Ends the watch; once only, so a second call (a shutdown, then the owner's deinit) never writes to or closes
+    /// a descriptor number reused since.
     func stop() {
+        guard stopped.withLock({ done in defer { done = true }; return !done }) else { return }
         var byte: UInt8 = 1
         _ = write(stopEnds.write, &byte, 1)
         close(stopEnds.write)
