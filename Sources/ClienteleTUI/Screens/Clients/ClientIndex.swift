@@ -54,8 +54,6 @@ public struct ClientIndex: Sendable {
     /// join the list), `removed` clients leave it. The name order is patched rather than sorted again, so a
     /// one-row change at 100k clients costs a copy of the rows and their text, not a sort.
     public func applying(changed: [ConsoleClientRow], removed: [Int64]) -> ClientIndex {
-        var patched = self
-        if removed.isEmpty, patched.replaceInPlace(changed) { return patched }
         var replacement = Dictionary(changed.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         let gone = Set(removed)
         var newRows: [ConsoleClientRow] = []
