@@ -110,13 +110,11 @@ public struct GatewayAppService: Sendable {
     private func identityProviderFindings(
         _ apps: [LinkedGatewayApp], adapter: any GatewayAdapter, context: GatewayAppContext
     ) async -> [[GatewayAppFinding]] {
-        // One listing per IdP tells which linked clients are still there, rather than one request per app.
         var present: [Int64: Result<Set<String>, ClienteleError>] = [:]
-        for idpId in Set(apps.compactMap { $0.linked?.identityProviderId }) {
+        for (idpId, linked) in Dictionary(grouping: apps.compactMap(\.linked), by: \.identityProviderId) {
             guard let idp = context.identityProviders[idpId] else { continue }
             do {
-                let clients = try await identityProviders.adapter(for: idp).discoverClients()
-                present[idpId] = .success(Set(clients.map(\.clientId)))
+                present[idpId] = .success(try await presentClientIds(linked, at: idp))
             } catch {
                 present[idpId] = .failure(ClienteleError.identityProvider(Self.text(error)))
             }
@@ -153,6 +151,31 @@ public struct GatewayAppService: Sendable {
             for (index, finding) in results { if let finding { findings[index].append(finding) } }
         }
         return findings
+    }
+
+    /// Linked clients up to this many are asked for one by one; more, and one listing of the IdP is cheaper. A
+    /// gateway links a few dozen apps where a tenant may hold 100,000 applications (a hundred pages of Graph).
+    static let lookupsBeforeListing = 64
+
+    /// Which of `clients` (all of IdP `idp`) the IdP still has, by client id.
+    private func presentClientIds(_ clients: [Client], at idp: IdentityProvider) async throws -> Set<String> {
+        let adapter = try identityProviders.adapter(for: idp)
+        let wanted = Dictionary(clients.map { ($0.clientId, $0) }, uniquingKeysWith: { first, _ in first })
+        guard wanted.count <= Self.lookupsBeforeListing else {
+            return Set(try await adapter.discoverClients().map(\.clientId)).intersection(wanted.keys)
+        }
+        var present: Set<String> = []
+        let ordered = Array(wanted.values)
+        for start in stride(from: 0, to: ordered.count, by: Self.concurrentChecks) {
+            let batch = ordered[start..<min(start + Self.concurrentChecks, ordered.count)]
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                for client in batch {
+                    group.addTask { try await adapter.client(RemoteClientReference(client)) == nil ? nil : client.clientId }
+                }
+                for try await found in group { if let found { present.insert(found) } }
+            }
+        }
+        return present
     }
 
     /// Asks the IdP whether the copy the gateway shows still works, as a rotation's verification would.
